@@ -1,0 +1,209 @@
+"""Command line: the GUI by default, and the `db`, `user`, `audit`, `demo-seed` and `bench` commands."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from collections.abc import Sequence
+
+from console import __version__
+from console.core.codes import Role
+
+LANGS = ("zh_CN", "en")
+ROLE_CHOICES = [r.code for r in Role]
+BENCHES = ("sync", "ledger", "startup")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="console",
+        description="四频合一视频指挥台 — video petition intake, mediation rooms, "
+        "surveillance wall and case assessment in one console.",
+    )
+    p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    p.add_argument("--demo", action="store_true", help="open the embedded demo workspace")
+    p.add_argument("--db", metavar="URL", help="database URL (default: the user data dir)")
+    p.add_argument("--lang", choices=LANGS, default=None, help="interface language")
+    p.add_argument("--role", choices=ROLE_CHOICES, default=None, help="role (demo) and layout")
+    p.add_argument("--screen", type=int, default=None, metavar="N", help="open on monitor N")
+    p.add_argument("--fullscreen", action="store_true", help="big-screen full-screen mode")
+    p.add_argument("--user", metavar="NAME", help="sign in as this user (asks the password)")
+    p.add_argument(
+        "--quit-after-shown",
+        action="store_true",
+        help=argparse.SUPPRESS,  # used by `bench startup` and the screenshot test
+    )
+    p.add_argument("--screenshots", metavar="DIR", help=argparse.SUPPRESS)
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+
+    db = sub.add_parser("db", help="database schema: upgrade, current, check")
+    db.add_argument("action", choices=("upgrade", "current", "check"))
+    db.add_argument("--db", dest="db_url", metavar="URL")
+
+    user = sub.add_parser("user", help="operator accounts")
+    user_sub = user.add_subparsers(dest="user_action", required=True, metavar="ACTION")
+    add = user_sub.add_parser("add", help="add a local account")
+    add.add_argument("username")
+    add.add_argument("--role", dest="user_role", choices=ROLE_CHOICES, required=True)
+    add.add_argument("--name", dest="display_name", help="display name (default: username)")
+    add.add_argument(
+        "--password-stdin", action="store_true", help="read the password from standard input"
+    )
+    add.add_argument("--db", dest="db_url", metavar="URL")
+
+    audit = sub.add_parser("audit", help="audit log")
+    audit.add_argument("action", choices=("verify",))
+    audit.add_argument("--db", dest="db_url", metavar="URL")
+
+    seed = sub.add_parser("demo-seed", help="create and seed the demo workspace database")
+    seed.add_argument("--db", dest="db_url", metavar="URL")
+
+    bench = sub.add_parser("bench", help="benchmarks; the last line printed is a JSON object")
+    bench.add_argument("name", choices=BENCHES)
+    bench.add_argument("--cases", type=int, default=1_000_000)
+    bench.add_argument("--rounds", type=int, default=None)
+    bench.add_argument("--db", dest="db_url", metavar="URL")
+    return p
+
+
+def _db_url(args: argparse.Namespace, *, demo: bool = False) -> str:
+    from console.core.paths import default_db_url
+
+    return getattr(args, "db_url", None) or args.db or default_db_url(demo)
+
+
+def cmd_db(args: argparse.Namespace) -> int:
+    from console.store import migrate
+
+    url = _db_url(args)
+    try:
+        if args.action == "upgrade":
+            _ensure_parent(url)
+            result = migrate.upgrade(url)
+            if result.before == result.after:
+                print(f"already at {result.after}")
+            else:
+                print(f"upgraded {result.before or 'empty'} -> {result.after}")
+                if result.backup:
+                    print(f"backup: {result.backup}")
+        elif args.action == "current":
+            print(migrate.current_revision(url) or "empty (no schema)")
+            print(f"head: {migrate.head_revision()}")
+        else:
+            diff = migrate.check_drift(url)
+            if diff:
+                print(f"schema drift: {diff}", file=sys.stderr)
+                return 1
+            print("no drift: models and migrations agree")
+    except migrate.DatabaseRefused as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def cmd_user(args: argparse.Namespace) -> int:
+    from console.core.passwords import WeakPassword
+    from console.services import auth
+    from console.store import migrate
+    from console.store.repos.users import UserExists
+    from console.store.store import Store
+
+    url = _db_url(args)
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = getpass.getpass("password: ")
+        if getpass.getpass("again: ") != password:
+            print("error: the passwords differ", file=sys.stderr)
+            return 2
+    try:
+        _ensure_parent(url)
+        migrate.upgrade(url)
+        store = Store(url)
+        try:
+            rec = auth.add_user_sync(
+                store,
+                username=args.username,
+                display_name=args.display_name or args.username,
+                role=Role(args.user_role),
+                password=password,
+            )
+        finally:
+            store.close()
+    except (migrate.DatabaseRefused, WeakPassword, UserExists) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(f"user {rec.username} ({rec.role.code}) created, id {rec.id}")
+    return 0
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    from console.services import audit
+    from console.store import migrate
+    from console.store.store import Store
+
+    url = _db_url(args)
+    try:
+        migrate.inspect_file(url)
+    except migrate.DatabaseRefused as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    store = Store(url)
+    try:
+        problems = audit.verify_sync(store)
+        total = audit.count_sync(store)
+    finally:
+        store.close()
+    if problems:
+        for p in problems:
+            print(f"row {p.seq}: {p.reason}")
+        print(f"audit log BROKEN: {len(problems)} problem(s) in {total} rows", file=sys.stderr)
+        return 1
+    print(f"audit log intact: {total} rows, chain verified")
+    return 0
+
+
+def cmd_demo_seed(args: argparse.Namespace) -> int:
+    from console.services.workspace import prepare_demo
+
+    url = _db_url(args, demo=True)
+    counts = prepare_demo(url)
+    print(counts)
+    return 0
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from console.bench import run
+
+    return run(args)
+
+
+def _ensure_parent(url: str) -> None:
+    from console.store.engine import sqlite_path
+
+    path = sqlite_path(url)
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    os.environ.setdefault("QT_API", "pyside6")
+    handlers = {
+        "db": cmd_db,
+        "user": cmd_user,
+        "audit": cmd_audit,
+        "demo-seed": cmd_demo_seed,
+        "bench": cmd_bench,
+    }
+    if args.command in handlers:
+        return handlers[args.command](args)
+    from console.app import run_gui
+
+    return run_gui(args, db_url=_db_url(args, demo=args.demo))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,154 @@
+"""The composition root: the one module that wires store, services and screens together."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import sys
+import time
+from pathlib import Path
+
+from console.core.codes import Role
+from console.store import migrate
+from console.store.engine import make_url_label
+
+log = logging.getLogger("console")
+
+BIG_SCREEN_SCALE = 1.6
+SCREENSHOT_SETTLE_S = 2.5
+
+
+def run_gui(args: argparse.Namespace, *, db_url: str) -> int:
+    started = time.perf_counter()
+    os.environ.setdefault("QT_API", "pyside6")
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    from console.services import workspace
+
+    try:
+        if args.demo:
+            workspace.prepare_demo(db_url)
+        else:
+            workspace.open_store_schema(db_url)
+    except migrate.DatabaseRefused as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+    import qasync
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QApplication
+
+    from console.services import auth
+    from console.services.cases import CaseService
+    from console.services.intake import IntakeService
+    from console.services.live_wall import LiveWallService
+    from console.services.mediation import MediationService
+    from console.services.surveillance import SurveillanceService
+    from console.store.store import Store
+    from console.store.tailer import ChangeTailer
+    from console.ui import i18n, theme
+    from console.ui.assessment.panel import AssessmentPanel
+    from console.ui.feed_bridge import FeedBridge
+    from console.ui.intake.panel import IntakePanel
+    from console.ui.main_window import MainWindow, Screen
+    from console.ui.mediation.panel import MediationPanel
+    from console.ui.sign_in_dialog import SignInDialog
+    from console.ui.wall.panel import WallPanel
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("four-in-one-console")
+    app.setOrganizationName("four-in-one-console")
+    settings = QSettings(
+        QSettings.Format.IniFormat, QSettings.Scope.UserScope, "four-in-one-console", "console"
+    )
+    lang = args.lang or str(settings.value("ui/lang", "zh_CN"))
+    i18n.install(app, lang)
+    theme.apply(app, scale=BIG_SCREEN_SCALE if args.fullscreen else 1.0)
+
+    store = Store(db_url)
+    tailer = ChangeTailer(store)
+    tailer.start()
+    live = LiveWallService()
+    try:
+        if args.demo:
+            operator = auth.demo_sign_in_sync(store, Role(args.role or Role.DUTY_OFFICER.code))
+        else:
+            dialog = SignInDialog(
+                lambda u, p: auth.sign_in_sync(store, u, p), username=args.user or ""
+            )
+            if dialog.exec() != SignInDialog.DialogCode.Accepted or dialog.operator is None:
+                return 1
+            operator = dialog.operator
+        role = Role(args.role) if args.role else operator.role
+
+        loop = qasync.QEventLoop(app)
+        asyncio.set_event_loop(loop)
+
+        intake = IntakePanel(IntakeService(store))
+        mediation = MediationPanel(MediationService(store))
+        wall = WallPanel(SurveillanceService(store, operator), live)
+        assessment = AssessmentPanel(CaseService(store, operator))
+        screens = [
+            Screen("intake", app.translate("Screens", "Video petition intake"), intake,
+                   intake.load, intake.apply_changes, intake.close_panel),
+            Screen("mediation", app.translate("Screens", "Video mediation"), mediation,
+                   mediation.load, mediation.apply_changes, mediation.close_panel),
+            Screen("wall", app.translate("Screens", "Video surveillance"), wall,
+                   wall.load, lambda _c: None, wall.close_panel),
+            Screen("assessment", app.translate("Screens", "Case assessment"), assessment,
+                   assessment.load, assessment.apply_changes, assessment.close_panel),
+        ]
+        window = MainWindow(operator, screens, store_label=make_url_label(db_url), settings=settings)
+        bridge = FeedBridge(store.feed, window)
+        bridge.changed.connect(window.apply_changes)
+        window.resize(1920, 1080)
+        window.restore_or_default(role)
+        if args.role:
+            window.apply_role_layout(role)
+        if args.screen is not None or args.fullscreen:
+            window.place_on_screen(args.screen or 0, args.fullscreen)
+        window.show()
+        window.load_all()
+        if args.demo:
+            wall.fill_with_live_cameras()
+        log.info("main window shown after %.2f s", time.perf_counter() - started)
+        print(f"console: window shown {time.perf_counter() - started:.3f}", flush=True)
+
+        closed = asyncio.Event()
+        window.destroyed.connect(lambda *_: closed.set())
+        app.lastWindowClosed.connect(closed.set)
+
+        async def lifetime() -> None:
+            if args.quit_after_shown:
+                await asyncio.sleep(0.05)
+                window.close()
+                return
+            if args.screenshots:
+                await take_screenshots(window, Path(args.screenshots))
+                window.close()
+                return
+            await closed.wait()
+
+        with loop:
+            loop.run_until_complete(lifetime())
+        bridge.close()
+        return 0
+    finally:
+        tailer.stop()
+        report = live.close()
+        if report.leftovers:
+            log.warning("decoder threads still running at exit: %s", report.leftovers)
+        store.close()
+
+
+async def take_screenshots(window, folder: Path) -> None:  # type: ignore[no-untyped-def]
+    """Show each screen in turn and save the whole window, for review and the UI test."""
+    folder.mkdir(parents=True, exist_ok=True)
+    await asyncio.sleep(SCREENSHOT_SETTLE_S)
+    for key in window.docks:
+        window.show_screen(key)
+        await asyncio.sleep(SCREENSHOT_SETTLE_S if key == "wall" else 1.0)
+        window.grab().save(str(folder / f"{key}.png"))
+        print(f"console: screenshot {key}", flush=True)

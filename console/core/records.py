@@ -1,0 +1,109 @@
+"""Plain immutable records that services hand to the UI; ORM objects never leave the store."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from console.core.codes import (
+    CallState,
+    CameraStatus,
+    CaseState,
+    DisputeCategory,
+    RegionLevel,
+    RiskLevel,
+    Role,
+    RoomState,
+    SupervisionLevel,
+    Urgency,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class UserRecord:
+    id: int
+    username: str
+    display_name: str
+    role: Role
+    unit_id: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class RegionNode:
+    id: int
+    code: str
+    name: str
+    level: RegionLevel
+    parent_id: int | None
+    child_count: int
+    camera_count: int
+
+
+@dataclass(frozen=True, slots=True)
+class CameraRecord:
+    id: int
+    device_id: str
+    name: str
+    address: str
+    region_id: int | None
+    status: CameraStatus
+    main_url: str | None
+    sub_url: str | None
+    sensitive: bool
+    longitude: float | None
+    latitude: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class CaseRow:
+    """One ledger row: what the ledger shows, nothing more."""
+
+    id: int
+    number: str
+    title: str
+    category: DisputeCategory
+    state: CaseState
+    risk_level: RiskLevel
+    supervision: SupervisionLevel
+    urgency: Urgency
+    grid_id: int | None
+    grid_name: str
+    deadline: datetime | None
+    created_at: datetime
+    responsible_unit: str
+
+
+@dataclass(frozen=True, slots=True)
+class CaseFilter:
+    states: tuple[CaseState, ...] = ()
+    grid_ids: tuple[int, ...] = ()
+    categories: tuple[DisputeCategory, ...] = ()
+    text: str = ""
+    overdue_only: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class CallRow:
+    id: int
+    ticket: str
+    caller_name: str
+    category: DisputeCategory
+    urgency: Urgency
+    vulnerable: bool
+    priority: int
+    state: CallState
+    queued_at: datetime
+    answered_at: datetime | None
+    officer_name: str
+
+
+@dataclass(frozen=True, slots=True)
+class RoomRow:
+    id: int
+    name: str
+    case_number: str
+    mediator_name: str
+    state: RoomState
+    scheduled_at: datetime
+    participants: int
+    backend: str

@@ -1,0 +1,103 @@
+"""A process-wide cap on camera connection attempts running at the same time."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+# Opening an RTSP stream costs a TCP handshake, OPTIONS/DESCRIBE/SETUP/PLAY and stream
+# probing; a wall of 64 tiles switching layout at once would otherwise stampede the NVR.
+DEFAULT_MAX_CONCURRENT = 4
+
+
+class ConnectionGate:
+    """A bounded semaphore whose waiters can be told to give up, with counters for tests.
+
+    Waiting is interruptible: a decoder that is stopped while queued for a slot must leave
+    at once, not after whoever holds the slots finishes connecting.
+    """
+
+    def __init__(self, limit: int = DEFAULT_MAX_CONCURRENT) -> None:
+        if limit < 1:
+            raise ValueError("a connection gate needs at least one slot")
+        self._limit = limit
+        self._cond = threading.Condition(threading.Lock())
+        self._active = 0
+        self._max_active = 0
+        self._waiting = 0
+        self._granted = 0
+
+    @property
+    def limit(self) -> int:
+        return self._limit
+
+    @property
+    def active(self) -> int:
+        with self._cond:
+            return self._active
+
+    @property
+    def max_active(self) -> int:
+        """Highest number of slots ever held at once."""
+        with self._cond:
+            return self._max_active
+
+    @property
+    def waiting(self) -> int:
+        with self._cond:
+            return self._waiting
+
+    @property
+    def granted(self) -> int:
+        with self._cond:
+            return self._granted
+
+    def acquire(self, stop: threading.Event | None = None, poll_s: float = 0.05) -> bool:
+        """Take a slot; False when `stop` was set first."""
+        with self._cond:
+            self._waiting += 1
+            try:
+                while self._active >= self._limit:
+                    if stop is not None and stop.is_set():
+                        return False
+                    # A Condition cannot wait on an Event too, so poll the stop flag.
+                    self._cond.wait(poll_s)
+                if stop is not None and stop.is_set():
+                    return False
+                self._active += 1
+                self._granted += 1
+                self._max_active = max(self._max_active, self._active)
+                return True
+            finally:
+                self._waiting -= 1
+
+    def release(self) -> None:
+        with self._cond:
+            if self._active <= 0:
+                raise RuntimeError("connection gate released more often than acquired")
+            self._active -= 1
+            self._cond.notify()
+
+    @contextmanager
+    def slot(self, stop: threading.Event | None = None) -> Iterator[bool]:
+        """`with gate.slot(stop) as granted:` – body runs either way; check `granted`."""
+        granted = self.acquire(stop)
+        try:
+            yield granted
+        finally:
+            if granted:
+                self.release()
+
+
+_shared_lock = threading.Lock()
+_shared: ConnectionGate | None = None
+
+
+def shared_gate() -> ConnectionGate:
+    """The gate all decoders use unless given their own (tests give their own)."""
+    global _shared
+    with _shared_lock:
+        if _shared is None:
+            _shared = ConnectionGate()
+        return _shared

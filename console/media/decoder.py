@@ -1,0 +1,520 @@
+"""One camera's decode thread: open, read, decode, scale to tile size, hand off, reconnect."""
+
+from __future__ import annotations
+
+import collections
+import contextlib
+import random
+import threading
+import time
+from dataclasses import dataclass
+from urllib.parse import urlsplit, urlunsplit
+
+import av
+import cv2
+import numpy as np
+from av.container import InputContainer
+
+from console.core.tile_health import (
+    BACKOFF_BASE_S,
+    BACKOFF_CAP_S,
+    TileHealth,
+    backoff_delay,
+    classify,
+)
+from console.media.connection_gate import ConnectionGate, shared_gate
+from console.media.convert import AUTO, FrameConverter, use_single_threaded_opencv
+from console.media.frame_slot import Frame, LatestFrameSlot
+
+# Rolling window for the fps and bitrate shown on a tile.
+RATE_WINDOW_S = 2.0
+# A live source that delivers packets but no picture for this long is reopened.
+STALL_REOPEN_S = 10.0
+# A file source more than this far behind its own clock stops catching up and re-anchors.
+RESYNC_AFTER_S = 1.0
+# Late file frames are decoded (later frames need them) but not converted.
+SKIP_LATE_AFTER_S = 0.2
+# How often a paused file source looks at its target size again.
+PAUSE_POLL_S = 0.05
+# Frozen-picture check: frames are compared as 32x18 area-averaged thumbnails. Not exact
+# equality: x264 keeps refining a still picture by a level or two per frame and every
+# keyframe re-encodes it, so an encoded still never repeats bit for bit. Measured: a still
+# clip's thumbnails differ by at most 1 level between frames, a live street by 30 or more.
+FREEZE_THUMB_SIZE = (32, 18)
+FREEZE_TOLERANCE = 2
+
+
+class StreamProblem(Exception):
+    """A source problem described in words an operator understands."""
+
+
+@dataclass(frozen=True, slots=True)
+class DecoderStats:
+    camera_code: str
+    source: str  # the URL with any password hidden
+    health: TileHealth
+    running: bool
+    connected: bool
+    paused: bool
+    fps: float  # frames handed to the tile per second, over the last RATE_WINDOW_S
+    bitrate_kbps: float  # received video bitrate over the same window
+    last_frame_age_s: float | None
+    frames_decoded: int
+    frames_delivered: int
+    frames_skipped_late: int
+    dropped: int  # overwritten in the slot before the tile took them
+    connects: int  # connection attempts made, successful or not
+    reconnects: int  # connection attempts after the first
+    failed_attempts: int  # consecutive failures since the last good frame
+    source_size: tuple[int, int] | None
+    target_size: tuple[int, int]
+    codec: str | None
+    conversion: str | None
+    last_error: str | None
+
+
+def is_live_url(url: str) -> bool:
+    """Network streams run at their own pace; files are paced and looped by us."""
+    scheme = urlsplit(url).scheme.lower()
+    return scheme not in ("", "file") and len(scheme) > 1  # "c:" is a Windows drive
+
+
+def redact_url(url: str) -> str:
+    """The URL with its password replaced, safe for logs, tooltips and error texts."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    host = parts.hostname or ""
+    if parts.port is not None:
+        host = f"{host}:{parts.port}"
+    netloc = f"{parts.username}:***@{host}" if parts.username else f"***@{host}"
+    return urlunsplit(parts._replace(netloc=netloc))
+
+
+def open_options(url: str, read_timeout_s: float) -> dict[str, str]:
+    """FFmpeg options for opening `url`.
+
+    For RTSP: interleaved TCP (UDP loses packets behind NATs and firewalls), no input
+    buffering and low-delay decoding (NOTES-ENV: p95 latency 585 ms -> 45 ms), and the
+    socket timeout, which FFmpeg 5+ calls `timeout`, in microseconds (`stimeout` is gone
+    and is silently ignored).
+    """
+    scheme = urlsplit(url).scheme.lower()
+    micros = str(int(read_timeout_s * 1_000_000))
+    if scheme in ("rtsp", "rtsps"):
+        return {
+            "rtsp_transport": "tcp",
+            "fflags": "nobuffer",
+            "flags": "low_delay",
+            "timeout": micros,
+        }
+    if is_live_url(url):
+        # The generic protocol read/write timeout (http, tcp, rtmp...), also microseconds.
+        return {"fflags": "nobuffer", "flags": "low_delay", "rw_timeout": micros}
+    return {}
+
+
+def is_auth_error(exc: BaseException) -> bool:
+    if isinstance(exc, av.error.HTTPUnauthorizedError | av.error.HTTPForbiddenError):
+        return True
+    return isinstance(exc, av.FFmpegError) and "401" in str(getattr(exc, "strerror", ""))
+
+
+def describe_error(exc: BaseException, url: str, waited_s: float | None = None) -> str:
+    """A plain-words sentence for a failure, never containing the password."""
+    shown = redact_url(url)
+    parts = urlsplit(url)
+    where = parts.hostname or shown
+    if parts.port:
+        where = f"{where}:{parts.port}"
+    if isinstance(exc, StreamProblem):
+        return str(exc)
+    if isinstance(exc, av.error.HTTPUnauthorizedError) or is_auth_error(exc):
+        if isinstance(exc, av.error.HTTPForbiddenError):
+            return f"Access forbidden by {where} (403): this account may not view the stream."
+        return f"Access denied by {where} (401): check the camera user name and password."
+    if isinstance(exc, av.error.HTTPNotFoundError):
+        return f"{where} has no stream at this address (404): check the stream path."
+    if isinstance(exc, ConnectionRefusedError):
+        return f"Connection refused by {where}: nothing is listening there."
+    if isinstance(exc, FileNotFoundError):
+        return f"File not found: {shown}."
+    if isinstance(exc, TimeoutError | av.error.ExitError) or waited_s is not None:
+        secs = f" within {waited_s:.1f} s" if waited_s is not None else ""
+        return f"No answer from {where}{secs}: the camera or the network is silent."
+    if isinstance(exc, av.error.InvalidDataError):
+        return f"{shown} did not send a playable video stream (invalid data)."
+    if isinstance(exc, OSError) and exc.strerror:
+        return f"Network or file error with {where}: {exc.strerror}."
+    text = str(exc).replace(url, shown) if url else str(exc)
+    return f"Unexpected {type(exc).__name__}: {text}"
+
+
+class CameraDecoder:
+    """Decodes one camera on its own named thread into a LatestFrameSlot.
+
+    The thread never dies of a source problem: every failure becomes `last_error` and a
+    retry after a jittered backoff, except a refused login, which is not retried (repeated
+    wrong passwords lock accounts on most cameras); restart the decoder after fixing it.
+    A target size of 0x0 pauses: file sources stop reading, live sources keep reading
+    packets (so the camera does not drop us) but skip decoding, and resume at a keyframe.
+    """
+
+    def __init__(
+        self,
+        camera_code: str,
+        url: str,
+        slot: LatestFrameSlot | None = None,
+        *,
+        target_size: tuple[int, int] = (0, 0),
+        gate: ConnectionGate | None = None,
+        open_timeout_s: float = 5.0,
+        read_timeout_s: float = 5.0,
+        realtime: bool | None = None,
+        loop: bool | None = None,
+        conversion: str = AUTO,
+        decode_threads: int = 1,
+        backoff_base_s: float = BACKOFF_BASE_S,
+        backoff_cap_s: float = BACKOFF_CAP_S,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.camera_code = camera_code
+        self.url = url
+        self.slot = slot if slot is not None else LatestFrameSlot()
+        self.live = is_live_url(url)
+        self._realtime = (not self.live) if realtime is None else realtime
+        self._loop = (not self.live) if loop is None else loop
+        self._gate = gate if gate is not None else shared_gate()
+        self._open_timeout_s = open_timeout_s
+        self._read_timeout_s = read_timeout_s
+        # One thread per camera already spreads a wall over all cores; codec threads on
+        # top would oversubscribe them and frame threading adds a frame of latency each.
+        self._decode_threads = decode_threads
+        self._converter = FrameConverter(conversion)
+        self._backoff = (backoff_base_s, backoff_cap_s)
+        self._rng = rng if rng is not None else random.Random()
+
+        self._stop = threading.Event()
+        # Set by stop() and set_target_size() to cut short pacing and pause waits.
+        self._wake = threading.Event()
+        self._thread = threading.Thread(
+            target=self._run, name=f"decode-{camera_code}", daemon=False
+        )
+
+        self._lock = threading.Lock()
+        self._target = self._checked_size(target_size)
+        self._running = False
+        self._connected = False
+        self._auth_failed = False
+        self._started_at = time.monotonic()
+        self._alive_at = self._started_at
+        self._last_frame_at: float | None = None
+        self._frames_this_connection = 0
+        self._identical_run = 0
+        self._last_thumb: np.ndarray | None = None  # decode thread only
+        self._frames_decoded = 0
+        self._frames_delivered = 0
+        self._frames_skipped_late = 0
+        self._connects = 0
+        self._failed_attempts = 0
+        self._source_size: tuple[int, int] | None = None
+        self._codec: str | None = None
+        self._last_error: str | None = None
+        self._frame_times: collections.deque[float] = collections.deque()
+        self._packet_bytes: collections.deque[tuple[float, int]] = collections.deque()
+
+    # --- control (any thread) -------------------------------------------------------------
+
+    def start(self) -> None:
+        use_single_threaded_opencv()
+        with self._lock:
+            self._running = True
+            self._started_at = self._alive_at = time.monotonic()
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Ask the thread to end; returns at once. Blocking FFmpeg calls end within their
+        timeout, so `join` may need up to max(open, read) timeout."""
+        self._stop.set()
+        self._wake.set()
+
+    def join(self, timeout: float | None = None) -> bool:
+        """True when the thread has ended (or never started)."""
+        if self._thread.ident is None:
+            return True
+        self._thread.join(timeout)
+        return not self._thread.is_alive()
+
+    def is_alive(self) -> bool:
+        return self._thread.is_alive()
+
+    @property
+    def thread_name(self) -> str:
+        return self._thread.name
+
+    def set_target_size(self, width: int, height: int) -> None:
+        """Tile size in device pixels; 0x0 pauses (hidden tiles are not decoded)."""
+        size = self._checked_size((width, height))
+        with self._lock:
+            self._target = size
+        self._wake.set()
+
+    @property
+    def target_size(self) -> tuple[int, int]:
+        with self._lock:
+            return self._target
+
+    def stats(self) -> DecoderStats:
+        now = time.monotonic()
+        with self._lock:
+            self._trim_windows(now)
+            fps = len(self._frame_times) / RATE_WINDOW_S
+            kbps = sum(n for _, n in self._packet_bytes) * 8 / 1000 / RATE_WINDOW_S
+            health = classify(
+                connected=self._connected,
+                had_frame=self._frames_this_connection > 0,
+                seconds_without_frame=now - self._alive_at,
+                identical_frames=self._identical_run,
+                auth_failed=self._auth_failed,
+                attempts=self._failed_attempts,
+            )
+            return DecoderStats(
+                camera_code=self.camera_code,
+                source=redact_url(self.url),
+                health=health,
+                running=self._running,
+                connected=self._connected,
+                paused=self._target == (0, 0),
+                fps=fps,
+                bitrate_kbps=kbps,
+                last_frame_age_s=None if self._last_frame_at is None else now - self._last_frame_at,
+                frames_decoded=self._frames_decoded,
+                frames_delivered=self._frames_delivered,
+                frames_skipped_late=self._frames_skipped_late,
+                dropped=self.slot.dropped,
+                connects=self._connects,
+                reconnects=max(0, self._connects - 1),
+                failed_attempts=self._failed_attempts,
+                source_size=self._source_size,
+                target_size=self._target,
+                codec=self._codec,
+                conversion=self._converter.last_path,
+                last_error=self._last_error,
+            )
+
+    @staticmethod
+    def _checked_size(size: tuple[int, int]) -> tuple[int, int]:
+        w, h = int(size[0]), int(size[1])
+        if w < 0 or h < 0 or (w == 0) != (h == 0):
+            raise ValueError(f"target size must be WxH > 0 or 0x0 to pause, got {w}x{h}")
+        return (w, h)
+
+    # --- the thread ---------------------------------------------------------------------------
+
+    def _run(self) -> None:
+        try:
+            while not self._stop.is_set():
+                if self._auth_failed:
+                    self._stop.wait()
+                    break
+                container = self._connect()
+                if container is None:
+                    continue
+                try:
+                    self._play(container)
+                except Exception as exc:
+                    self._fail(exc)
+                finally:
+                    self._close(container)
+        except BaseException as exc:  # last resort: a bug must show on the tile, not vanish
+            with self._lock:
+                self._last_error = f"Decoder stopped by an internal error: {exc!r}"
+            raise
+        finally:
+            with self._lock:
+                self._running = False
+                self._connected = False
+
+    def _connect(self) -> InputContainer | None:
+        with self._gate.slot(self._stop) as granted:
+            if not granted:
+                return None
+            with self._lock:
+                self._connects += 1
+            began = time.monotonic()
+            try:
+                container = av.open(
+                    self.url,
+                    options=open_options(self.url, self._read_timeout_s),
+                    timeout=(self._open_timeout_s, self._read_timeout_s),
+                )
+            except Exception as exc:
+                waited = time.monotonic() - began
+                self._fail(exc, waited if waited >= self._open_timeout_s * 0.9 else None)
+                return None
+        with self._lock:
+            self._connected = True
+            self._frames_this_connection = 0
+            # A fresh connection gets its own grace period before it counts as stale.
+            self._alive_at = time.monotonic()
+        return container
+
+    def _fail(self, exc: BaseException, waited_s: float | None = None) -> None:
+        auth = is_auth_error(exc)
+        with self._lock:
+            self._connected = False
+            self._last_error = describe_error(exc, self.url, waited_s)
+            if auth:
+                self._auth_failed = True
+                return
+            self._failed_attempts += 1
+            attempt = self._failed_attempts
+        base, cap = self._backoff
+        self._stop.wait(backoff_delay(attempt, base, cap, self._rng))
+
+    @staticmethod
+    def _close(container: InputContainer) -> None:
+        # A failing close of a dead stream changes nothing worth reporting.
+        with contextlib.suppress(Exception):
+            container.close()
+
+    def _play(self, container: InputContainer) -> None:
+        if not container.streams.video:
+            raise StreamProblem(f"{redact_url(self.url)} has no video stream.")
+        stream = container.streams.video[0]
+        codec = stream.codec_context
+        codec.thread_count = self._decode_threads
+        with self._lock:
+            self._codec = codec.name
+        packets = container.demux(stream)
+        clock: tuple[float, float] | None = None  # (wall, pts) anchor for realtime pacing
+        # Looped files keep counting: pts = stream time + loop_offset, always increasing.
+        loop_offset = 0.0
+        first_pts: float | None = None
+        last_pts = 0.0
+        frame_step = 1.0 / float(stream.average_rate or 25)
+        need_keyframe = False
+        try:
+            while not self._stop.is_set():
+                paused = self.target_size == (0, 0)
+                if paused and not self.live:
+                    self._mark_alive()
+                    self._wake.wait(PAUSE_POLL_S)
+                    self._wake.clear()
+                    clock = None
+                    continue
+                began = time.monotonic()
+                try:
+                    packet = next(packets)
+                except StopIteration:
+                    if not self._loop:
+                        raise StreamProblem(f"{redact_url(self.url)} ended the stream.") from None
+                    container.seek(0)
+                    codec.flush_buffers()
+                    packets = container.demux(stream)
+                    # Continuous timestamps keep the pacing clock valid across the loop.
+                    loop_offset = last_pts + frame_step - (first_pts or 0.0)
+                    continue
+                except Exception as exc:
+                    waited = time.monotonic() - began
+                    if waited >= self._read_timeout_s * 0.9:
+                        where = redact_url(self.url)
+                        raise StreamProblem(
+                            f"No data from {where} for {waited:.1f} s: the camera or the "
+                            "network went silent."
+                        ) from exc
+                    raise
+                now = time.monotonic()
+                if packet.size:
+                    with self._lock:
+                        self._packet_bytes.append((now, packet.size))
+                if paused:
+                    # Keep the live connection drained; decoding resumes at a keyframe
+                    # because the skipped packets were references for the ones after.
+                    self._mark_alive()
+                    need_keyframe = True
+                    continue
+                if need_keyframe:
+                    if not packet.is_keyframe:
+                        continue
+                    codec.flush_buffers()
+                    need_keyframe = False
+                self._check_stall(now)
+                for frame in codec.decode(packet):
+                    pts = frame.time if frame.time is not None else now - self._started_at
+                    if first_pts is None:
+                        first_pts = pts
+                    pts += loop_offset
+                    last_pts = pts
+                    with self._lock:
+                        self._frames_decoded += 1
+                    if self._realtime:
+                        clock, late = self._pace(clock, pts)
+                        if late:
+                            with self._lock:
+                                self._frames_skipped_late += 1
+                            continue
+                    self._deliver(frame, pts)
+        finally:
+            packets.close()
+
+    def _pace(
+        self, clock: tuple[float, float] | None, pts: float
+    ) -> tuple[tuple[float, float], bool]:
+        """Sleep until the frame is due; returns the anchor and whether the frame is late."""
+        now = time.monotonic()
+        if clock is None:
+            return (now, pts), False
+        due = clock[0] + (pts - clock[1])
+        if due > now:
+            # Woken early by a size change or stop: fine, the frame is shown a bit early.
+            self._wake.wait(due - now)
+            self._wake.clear()
+            return clock, False
+        if now - due > RESYNC_AFTER_S:
+            return (now, pts), False
+        return clock, now - due > SKIP_LATE_AFTER_S
+
+    def _deliver(self, frame: av.VideoFrame, pts: float) -> None:
+        width, height = self.target_size
+        if width == 0:
+            return
+        image = self._converter.convert(frame, width, height)
+        thumb = cv2.resize(image, FREEZE_THUMB_SIZE, interpolation=cv2.INTER_AREA)
+        thumb = thumb.astype(np.int16)
+        now = time.monotonic()
+        previous = self._last_thumb
+        same = previous is not None and int(np.abs(thumb - previous).max()) <= FREEZE_TOLERANCE
+        self._last_thumb = thumb
+        with self._lock:
+            self._identical_run = self._identical_run + 1 if same else 0
+            self._frames_delivered += 1
+            seq = self._frames_delivered
+            self._frames_this_connection += 1
+            self._failed_attempts = 0
+            self._last_frame_at = self._alive_at = now
+            self._source_size = (frame.width, frame.height)
+            self._frame_times.append(now)
+            self._trim_windows(now)
+        self.slot.put(Frame(image, width, height, pts, now, seq))
+
+    def _mark_alive(self) -> None:
+        with self._lock:
+            self._alive_at = time.monotonic()
+
+    def _check_stall(self, now: float) -> None:
+        if not self.live:
+            return
+        with self._lock:
+            since = now - self._alive_at
+        if since > STALL_REOPEN_S:
+            raise StreamProblem(
+                f"{redact_url(self.url)} sends data but no picture for {since:.0f} s; reopening."
+            )
+
+    def _trim_windows(self, now: float) -> None:
+        horizon = now - RATE_WINDOW_S
+        while self._frame_times and self._frame_times[0] < horizon:
+            self._frame_times.popleft()
+        while self._packet_bytes and self._packet_bytes[0][0] < horizon:
+            self._packet_bytes.popleft()

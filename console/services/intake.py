@@ -1,0 +1,28 @@
+"""Intake queue reads for the petition screen (the call flow itself arrives with signalling)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from functools import partial
+
+from console.core.records import CallRow
+from console.store.repos import calls
+from console.store.store import Store
+
+
+class IntakeService:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    async def active_queue(self) -> list[CallRow]:
+        return await self.store.read(calls.active_queue)
+
+    async def history(self, limit: int = 200) -> list[CallRow]:
+        return await self.store.read(partial(calls.history, limit=limit))
+
+    async def by_ids(self, ids: frozenset[int]) -> list[CallRow]:
+        return await self.store.read(partial(calls.by_ids, ids=ids))
+
+    async def today_stats(self) -> dict[str, float]:
+        midnight = datetime.now(UTC).replace(tzinfo=None, hour=0, minute=0, second=0, microsecond=0)
+        return await self.store.read(partial(calls.today_stats, since=midnight))

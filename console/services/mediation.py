@@ -1,0 +1,23 @@
+"""Mediation room reads for the mediation screen."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from console.core.records import RoomRow
+from console.store.repos import rooms
+from console.store.store import Store
+
+
+class MediationService:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    async def rooms(self) -> list[RoomRow]:
+        return await self.store.read(rooms.all_rooms)
+
+    async def by_ids(self, ids: frozenset[int]) -> list[RoomRow]:
+        return await self.store.read(partial(rooms.by_ids, ids=ids))
+
+    async def participants(self, room_id: int) -> list[tuple[str, str, str, bool]]:
+        return await self.store.read(partial(rooms.participants_of, room_id=room_id))

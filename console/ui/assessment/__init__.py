@@ -1,0 +1,1 @@
+"""视频研判: the case assessment screen."""

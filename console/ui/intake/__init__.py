@@ -1,0 +1,1 @@
+"""视频接访: the petition intake screen."""

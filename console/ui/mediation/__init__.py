@@ -1,0 +1,1 @@
+"""视频调解: the mediation rooms screen."""

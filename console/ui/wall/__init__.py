@@ -1,0 +1,1 @@
+"""视频监控: the surveillance wall screen."""

@@ -1,0 +1,133 @@
+"""A wall tile: paints the newest frame from its slot and says honestly how the stream is."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QRect, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPaintEvent, QResizeEvent
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+from console.core.tile_health import TileHealth
+from console.ui import theme
+
+HEALTH_COLOURS = {
+    TileHealth.LIVE: theme.OK,
+    TileHealth.CONNECTING: theme.ACCENT,
+    TileHealth.STALE: theme.WARN,
+    TileHealth.FROZEN: theme.WARN,
+    TileHealth.RECONNECTING: theme.WARN,
+    TileHealth.OFFLINE: theme.ALERT,
+    TileHealth.DENIED: theme.ALERT,
+}
+
+
+class VideoTile(QWidget):
+    """Owns nothing but a reference to a latest-frame slot; the wall's timer calls `refresh`."""
+
+    resized = Signal(QSize)
+    activated = Signal()
+
+    def __init__(self, index: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.index = index
+        self.setObjectName(f"video-tile-{index}")
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setMinimumSize(160, 90)
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
+        self._slot: Any = None
+        self._frame: Any = None  # keeps the numpy buffer alive while the QImage wraps it
+        self._image: QImage | None = None
+        self.title = ""
+        self.health: TileHealth | None = None
+        self.status_text = ""
+        self.selected = False
+        self.painted_frames = 0
+
+    def attach(self, slot: Any, title: str) -> None:
+        self._slot = slot
+        self.title = title
+        self._frame = None
+        self._image = None
+        self.health = TileHealth.CONNECTING
+        self.update()
+
+    def detach(self, message: str = "") -> None:
+        self._slot = None
+        self._frame = None
+        self._image = None
+        self.title = ""
+        self.health = None
+        self.status_text = message
+        self.update()
+
+    @property
+    def attached(self) -> bool:
+        return self._slot is not None
+
+    def refresh(self) -> bool:
+        """Take the newest frame if there is one; True when the tile will repaint."""
+        if self._slot is None:
+            return False
+        frame = self._slot.take()
+        if frame is None:
+            return False
+        self._frame = frame
+        img = frame.image
+        self._image = QImage(img.data, frame.width, frame.height, img.strides[0], QImage.Format.Format_RGB32)
+        self.update()
+        return True
+
+    def set_status(self, health: TileHealth | None, text: str) -> None:
+        if health != self.health or text != self.status_text:
+            self.health = health
+            self.status_text = text
+            self.update()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.resized.emit(event.size())
+
+    def mousePressEvent(self, event: Any) -> None:
+        self.activated.emit()
+        super().mousePressEvent(event)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        p = QPainter(self)
+        rect = self.rect()
+        p.fillRect(rect, QColor("#05090e"))
+        if self._image is not None:
+            if self._image.width() == rect.width() and self._image.height() == rect.height():
+                p.drawImage(0, 0, self._image)
+            else:
+                p.drawImage(rect, self._image)
+        self._paint_overlay(p, rect)
+        p.setPen(QColor(theme.ACCENT if self.selected else theme.LINE))
+        p.drawRect(rect.adjusted(0, 0, -1, -1))
+        p.end()
+        self.painted_frames += 1
+
+    def _paint_overlay(self, p: QPainter, rect: QRect) -> None:
+        font = QFont(self.font())
+        font.setPointSizeF(max(8.0, min(12.0, rect.height() / 22)))
+        p.setFont(font)
+        bar_h = p.fontMetrics().height() + 6
+        if self.title:
+            p.fillRect(QRect(0, 0, rect.width(), bar_h), QColor(0, 0, 0, 150))
+            p.setPen(QColor(theme.TEXT))
+            p.drawText(QRect(6, 0, rect.width() - 12, bar_h), Qt.AlignmentFlag.AlignVCenter, self.title)
+        if self.health is not None or self.status_text:
+            colour = QColor(HEALTH_COLOURS.get(self.health, theme.MUTED)) if self.health else QColor(theme.MUTED)
+            bottom = QRect(0, rect.height() - bar_h, rect.width(), bar_h)
+            p.fillRect(bottom, QColor(0, 0, 0, 150))
+            p.setBrush(colour)
+            p.setPen(Qt.PenStyle.NoPen)
+            d = bar_h // 2
+            p.drawEllipse(6, bottom.top() + (bar_h - d) // 2, d, d)
+            p.setPen(QColor(theme.TEXT))
+            p.drawText(
+                bottom.adjusted(12 + d, 0, -6, 0), Qt.AlignmentFlag.AlignVCenter, self.status_text
+            )
+        if self._image is None and not self.title:
+            p.setPen(QColor(theme.MUTED))
+            p.drawText(rect, Qt.AlignmentFlag.AlignCenter, self.tr("Empty — double-click a camera"))

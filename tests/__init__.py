@@ -1,0 +1,1 @@
+"""Tests of the four-in-one video command console."""

@@ -1,0 +1,57 @@
+"""Shared fixtures: isolated XDG dirs, offscreen Qt, a migrated SQLite store, no leftover threads."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.support.threads import assert_no_leftover_threads, thread_idents
+
+pytest_plugins = ["tests.support.postgres", "tests.support.xvfb"]
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("QT_API", "pyside6")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def isolated_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Settings, data and cache of the console under test never touch the real user's."""
+    home = tmp_path_factory.mktemp("home")
+    saved = {k: os.environ.get(k) for k in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME")}
+    os.environ["XDG_DATA_HOME"] = str(home / "data")
+    os.environ["XDG_CONFIG_HOME"] = str(home / "config")
+    os.environ["XDG_CACHE_HOME"] = str(home / "cache")
+    yield home
+    for k, v in saved.items():
+        if v is None:
+            os.environ.pop(k, None)
+        else:
+            os.environ[k] = v
+
+
+@pytest.fixture(autouse=True)
+def no_leftover_threads() -> Iterator[None]:
+    before = thread_idents()
+    yield
+    assert_no_leftover_threads(before)
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    from console.store import migrate
+
+    url = f"sqlite:///{tmp_path / 'console.sqlite'}"
+    migrate.upgrade(url)
+    return url
+
+
+@pytest.fixture
+def store(sqlite_url: str) -> Iterator[object]:
+    from console.store.store import Store
+
+    s = Store(sqlite_url)
+    yield s
+    s.close()

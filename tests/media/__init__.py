@@ -1,0 +1,1 @@
+"""Tests of the camera media pipeline: real clips, real decoders, real sockets."""

@@ -1,0 +1,1 @@
+"""Tests of the store against real SQLite files and a throwaway PostgreSQL."""
