@@ -152,7 +152,8 @@ class MainWindow(QMainWindow):
         detach = view.addMenu(self.tr("Detach screen to monitor"))
         for key, dock in self.docks.items():
             for n in range(max(1, len(QGuiApplication.screens()))):
-                act = QAction(f"{dock.windowTitle()} → {self.tr('Monitor')} {n + 1}", self)
+                monitor = self.tr("Monitor %1").replace("%1", str(n + 1))
+                act = QAction(f"{dock.windowTitle()} → {monitor}", self)
                 act.triggered.connect(lambda _c=False, k=key, s=n: self.detach(k, s))
                 detach.addAction(act)
         full = QAction(self.tr("Big-screen mode"), self)

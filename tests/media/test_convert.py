@@ -26,7 +26,9 @@ def frames(path: Path, count: int = 3) -> list[av.VideoFrame]:
     "size", [(320, 180), (160, 90), (300, 170), (161, 91), (640, 360), (480, 270), (1280, 720)]
 )
 @pytest.mark.parametrize("mode", ["auto", DECIMATE, SWSCALE])
-def test_output_is_exactly_the_target_size(scene_clip: Path, size: tuple[int, int], mode: str) -> None:
+def test_output_is_exactly_the_target_size(
+    scene_clip: Path, size: tuple[int, int], mode: str
+) -> None:
     converter = FrameConverter(mode)
     image = converter.convert(frames(scene_clip, 1)[0], *size)
     assert image.shape == (size[1], size[0], 4)

@@ -17,6 +17,7 @@ from console.core.tile_health import (
     classify,
 )
 
+RECONNECTING, OFFLINE = TileHealth.RECONNECTING, TileHealth.OFFLINE
 HEALTHY = dict(
     connected=True,
     had_frame=True,
@@ -39,9 +40,9 @@ def health(**changes: object) -> TileHealth:
         ({"had_frame": False, "seconds_without_frame": 0.5}, TileHealth.CONNECTING),
         ({"seconds_without_frame": STALE_AFTER_S}, TileHealth.STALE),
         ({"identical_frames": FROZEN_AFTER_FRAMES}, TileHealth.FROZEN),
-        ({"connected": False, "attempts": 1, "seconds_without_frame": 1.0}, TileHealth.RECONNECTING),
+        ({"connected": False, "attempts": 1, "seconds_without_frame": 1.0}, RECONNECTING),
         ({"connected": False, "attempts": OFFLINE_AFTER_ATTEMPTS}, TileHealth.OFFLINE),
-        ({"connected": False, "attempts": 1, "seconds_without_frame": OFFLINE_AFTER_S}, TileHealth.OFFLINE),
+        ({"connected": False, "attempts": 1, "seconds_without_frame": OFFLINE_AFTER_S}, OFFLINE),
         ({"auth_failed": True, "connected": False, "attempts": 9}, TileHealth.DENIED),
     ],
 )

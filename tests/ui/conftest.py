@@ -1,0 +1,83 @@
+"""A qasync loop per test and a small signed-in workspace on a real SQLite file."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import qasync
+
+from console.core.codes import CallState, DisputeCategory, Role, RoomState, Urgency
+from console.services import auth
+from console.services.cases import CaseService
+from console.services.operator import Operator
+from console.store.models import Call, Room
+from console.store.repos.cases import NewCase
+from console.store.store import Store
+
+
+@pytest.fixture
+def qloop(qapp) -> Iterator[qasync.QEventLoop]:  # type: ignore[no-untyped-def]
+    loop = qasync.QEventLoop(qapp)
+    asyncio.set_event_loop(loop)
+    yield loop
+    loop.run_until_complete(asyncio.sleep(0))
+    loop.run_until_complete(loop.shutdown_default_executor())
+    loop.close()
+    asyncio.set_event_loop(None)
+
+
+def run_until(loop: qasync.QEventLoop, predicate: Callable[[], bool], timeout: float = 15.0) -> None:
+    """Run the loop (and Qt) until `predicate` holds; fail after `timeout` seconds."""
+
+    async def poll() -> None:
+        deadline = time.monotonic() + timeout
+        while not predicate():
+            if time.monotonic() > deadline:
+                raise AssertionError(f"condition not reached within {timeout} s")
+            await asyncio.sleep(0.01)
+
+    loop.run_until_complete(poll())
+
+
+@dataclass
+class Workspace:
+    store: Store
+    duty: Operator
+    supervisor: Operator
+    case_ids: list[int]
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+@pytest.fixture
+def workspace(store: Store) -> Workspace:
+    for username, role in (("duty", Role.DUTY_OFFICER), ("boss", Role.SUPERVISOR)):
+        auth.add_user_sync(store, username=username, display_name=username, role=role, password="password-123")
+    duty = auth.sign_in_sync(store, "duty", "password-123")
+    boss = auth.sign_in_sync(store, "boss", "password-123")
+    service = CaseService(store, duty)
+    ids = [
+        service.register_sync(NewCase(f"工资纠纷{i}号", DisputeCategory.LABOUR, f"拖欠工资{i}万元", None))[0]
+        for i in range(30)
+    ]
+
+    def calls_and_rooms(session):  # type: ignore[no-untyped-def]
+        now = _now()
+        for i in range(5):
+            session.add(Call(ticket=f"T{i:05d}", caller_name=f"来访人{i}", category=DisputeCategory.NEIGHBOUR.code,
+                             urgency=Urgency.URGENT.code if i == 0 else Urgency.NORMAL.code, vulnerable=i == 1,
+                             priority=1 if i == 0 else 0, state=CallState.QUEUED.code,
+                             queued_at=now - timedelta(seconds=30 * i)))
+        session.add(Room(name="邻里纠纷调解室", case_id=ids[0], state=RoomState.OPEN.code, backend="mesh",
+                         max_publishers=4, scheduled_at=now))
+        return None, None
+
+    store.write_sync(calls_and_rooms)
+    return Workspace(store, duty, boss, ids)
