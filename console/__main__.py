@@ -1,4 +1,4 @@
-"""Command line: the GUI by default, and the `db`, `user`, `audit`, `demo-seed` and `bench` commands."""
+"""Command line: the GUI by default; `db`, `user`, `audit`, `demo-seed` and `bench` commands."""
 
 from __future__ import annotations
 

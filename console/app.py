@@ -23,7 +23,9 @@ SCREENSHOT_SETTLE_S = 2.5
 def run_gui(args: argparse.Namespace, *, db_url: str) -> int:
     started = time.perf_counter()
     os.environ.setdefault("QT_API", "pyside6")
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
 
     from console.services import workspace
 
@@ -91,16 +93,42 @@ def run_gui(args: argparse.Namespace, *, db_url: str) -> int:
         wall = WallPanel(SurveillanceService(store, operator), live)
         assessment = AssessmentPanel(CaseService(store, operator))
         screens = [
-            Screen("intake", app.translate("Screens", "Video petition intake"), intake,
-                   intake.load, intake.apply_changes, intake.close_panel),
-            Screen("mediation", app.translate("Screens", "Video mediation"), mediation,
-                   mediation.load, mediation.apply_changes, mediation.close_panel),
-            Screen("wall", app.translate("Screens", "Video surveillance"), wall,
-                   wall.load, lambda _c: None, wall.close_panel),
-            Screen("assessment", app.translate("Screens", "Case assessment"), assessment,
-                   assessment.load, assessment.apply_changes, assessment.close_panel),
+            Screen(
+                "intake",
+                app.translate("Screens", "Video petition intake"),
+                intake,
+                intake.load,
+                intake.apply_changes,
+                intake.close_panel,
+            ),
+            Screen(
+                "mediation",
+                app.translate("Screens", "Video mediation"),
+                mediation,
+                mediation.load,
+                mediation.apply_changes,
+                mediation.close_panel,
+            ),
+            Screen(
+                "wall",
+                app.translate("Screens", "Video surveillance"),
+                wall,
+                wall.load,
+                lambda _c: None,
+                wall.close_panel,
+            ),
+            Screen(
+                "assessment",
+                app.translate("Screens", "Case assessment"),
+                assessment,
+                assessment.load,
+                assessment.apply_changes,
+                assessment.close_panel,
+            ),
         ]
-        window = MainWindow(operator, screens, store_label=make_url_label(db_url), settings=settings)
+        window = MainWindow(
+            operator, screens, store_label=make_url_label(db_url), settings=settings
+        )
         bridge = FeedBridge(store.feed, window)
         bridge.changed.connect(window.apply_changes)
         window.resize(1920, 1080)

@@ -1,4 +1,4 @@
-"""Shared fixtures: isolated XDG dirs, offscreen Qt, a migrated SQLite store, no leftover threads."""
+"""Shared fixtures: isolated XDG dirs, offscreen Qt, a migrated SQLite store, no stray threads."""
 
 from __future__ import annotations
 

@@ -64,9 +64,15 @@ def verify_chain(
     for e in entries:
         if e.seq != expected_seq:
             kind = "missing rows (deleted)" if e.seq > expected_seq else "duplicate or inserted row"
-            problems.append(ChainProblem(e.seq, f"sequence jumps from {expected_seq - 1} to {e.seq}: {kind}"))
+            problems.append(
+                ChainProblem(e.seq, f"sequence jumps from {expected_seq - 1} to {e.seq}: {kind}")
+            )
         if e.prev_hash != prev:
-            problems.append(ChainProblem(e.seq, "link to the previous row is broken (row inserted or removed before it)"))
+            problems.append(
+                ChainProblem(
+                    e.seq, "link to the previous row is broken (row inserted or removed before it)"
+                )
+            )
         recomputed = entry_hash(
             seq=e.seq,
             at=e.at,
@@ -84,6 +90,9 @@ def verify_chain(
         last_seq = e.seq
     if head_seq is not None and (head_seq != last_seq or head_hash != prev):
         problems.append(
-            ChainProblem(last_seq, f"newest rows are missing: the log ends at {last_seq}, head says {head_seq}")
+            ChainProblem(
+                last_seq,
+                f"newest rows are missing: the log ends at {last_seq}, head says {head_seq}",
+            )
         )
     return problems

@@ -44,11 +44,18 @@ for _state in OPEN_STATES:
         TRANSITIONS[(_state, A.SUPERVISE)] = _state
 
 ROLE_ACTIONS: dict[Role, frozenset[FlowAction]] = {
-    Role.DUTY_OFFICER: frozenset(
-        {A.SAVE_DRAFT, A.REPORT, A.ACCEPT, A.REJECT, A.DIVERT, A.ASSIGN}
-    ),
+    Role.DUTY_OFFICER: frozenset({A.SAVE_DRAFT, A.REPORT, A.ACCEPT, A.REJECT, A.DIVERT, A.ASSIGN}),
     Role.MEDIATOR: frozenset(
-        {A.SAVE_DRAFT, A.REPORT, A.START, A.ASSIST, A.SUSPEND, A.RESUME, A.FEEDBACK, A.SUBMIT_REVIEW}
+        {
+            A.SAVE_DRAFT,
+            A.REPORT,
+            A.START,
+            A.ASSIST,
+            A.SUSPEND,
+            A.RESUME,
+            A.FEEDBACK,
+            A.SUBMIT_REVIEW,
+        }
     ),
     Role.SUPERVISOR: frozenset(FlowAction),
     Role.ADMIN: frozenset(FlowAction),
@@ -81,9 +88,7 @@ def next_state(state: CaseState, action: FlowAction, role: Role, opinion: str = 
 
 
 def allowed_actions(state: CaseState, role: Role) -> tuple[FlowAction, ...]:
-    return tuple(
-        a for a in FlowAction if (state, a) in TRANSITIONS and a in ROLE_ACTIONS[role]
-    )
+    return tuple(a for a in FlowAction if (state, a) in TRANSITIONS and a in ROLE_ACTIONS[role])
 
 
 def path_to(target: CaseState) -> tuple[FlowAction, ...]:

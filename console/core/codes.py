@@ -1,4 +1,4 @@
-"""The code tables of the domain: the one place every code, its Chinese label and English label live.
+"""The code tables of the domain: the one place each code and its Chinese and English labels live.
 
 Each table is an Enum whose value is the stable code stored in the database and sent over
 the wire; `label(lang)` gives the text an operator reads. The UI translates through Qt for
@@ -14,11 +14,13 @@ import enum
 class CodeTable(enum.Enum):
     """An enum whose members carry (code, zh label, en label)."""
 
-    def __new__(cls, code: str, zh: str, en: str) -> CodeTable:
+    # Defaults let type checkers accept the lookup form `Role("mediator")`, which Enum
+    # routes to value lookup, never to this constructor.
+    def __new__(cls, code: str, zh: str = "", en: str = "") -> CodeTable:
         member = object.__new__(cls)
         member._value_ = code
-        member.zh = zh  # type: ignore[attr-defined]
-        member.en = en  # type: ignore[attr-defined]
+        member.zh = zh
+        member.en = en
         return member
 
     zh: str
@@ -269,7 +271,7 @@ class CameraStatus(CodeTable):
 
 
 class PtzType(CodeTable):
-    """PTZ type as in the GB/T 28181 catalogue (1 dome, 2 half-dome, 3 fixed bullet, 4 remote bullet)."""
+    """PTZ type as in the GB/T 28181 catalogue (1 dome, 2 half dome, 3 fixed, 4 PTZ bullet)."""
 
     DOME = ("1", "球机", "Dome")
     HALF_DOME = ("2", "半球", "Half dome")

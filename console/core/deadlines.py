@@ -25,7 +25,9 @@ URGENCY_DAYS_CAP: dict[Urgency, int | None] = {
 }
 DUE_SOON_WITHIN = timedelta(days=3)
 
-DONE_STATES = frozenset({CaseState.CLOSED, CaseState.EVALUATED, CaseState.REJECTED, CaseState.VOIDED})
+DONE_STATES = frozenset(
+    {CaseState.CLOSED, CaseState.EVALUATED, CaseState.REJECTED, CaseState.VOIDED}
+)
 
 
 def resolution_deadline(

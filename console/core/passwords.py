@@ -26,9 +26,7 @@ def check_strength(password: str) -> None:
 def hash_password(password: str, *, n: int = SCRYPT_N) -> str:
     salt = secrets.token_bytes(16)
     digest = hashlib.scrypt(password.encode(), salt=salt, n=n, r=SCRYPT_R, p=SCRYPT_P, dklen=32)
-    return "$".join(
-        ["scrypt", str(n), str(SCRYPT_R), str(SCRYPT_P), _b64(salt), _b64(digest)]
-    )
+    return "$".join(["scrypt", str(n), str(SCRYPT_R), str(SCRYPT_P), _b64(salt), _b64(digest)])
 
 
 def verify_password(password: str, stored: str) -> bool:

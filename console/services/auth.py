@@ -7,8 +7,7 @@ from functools import partial
 
 from console.core import passwords
 from console.core.codes import AuditAction, Role
-from console.core.events import ChangeAction, Entity, Operation, change
-from console.core.events import ChangeSet
+from console.core.events import ChangeAction, ChangeSet, Entity, Operation, change
 from console.core.records import UserRecord
 from console.services.operator import Operator
 from console.store.repos import audit, users

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from functools import partial
 
-from console.core.codes import AuditAction, Channel, FlowAction, SupervisionLevel
+from console.core.codes import AuditAction, CaseState, Channel, FlowAction, SupervisionLevel
 from console.core.events import ChangeAction, ChangeSet, Entity, Operation, change
 from console.core.records import CaseFilter, CaseRow
 from console.services.operator import Operator
@@ -124,7 +124,7 @@ class CaseService:
         channel: Channel | None = None,
         target_unit_id: int | None = None,
         supervision: SupervisionLevel | None = None,
-    ):  # type: ignore[no-untyped-def]
+    ) -> tuple[CaseState, ChangeSet | None]:
         return await self.store.write(
             partial(
                 self._advance,

@@ -97,10 +97,10 @@ def _schema_facts(url: str) -> tuple[set[str], str | None]:
             conn.close()
     engine = make_engine(url)
     try:
-        with engine.connect() as conn:
+        with engine.connect() as server:
             return (
-                set(inspect(conn).get_table_names()),
-                MigrationContext.configure(conn).get_current_revision(),
+                set(inspect(server).get_table_names()),
+                MigrationContext.configure(server).get_current_revision(),
             )
     finally:
         engine.dispose()

@@ -99,4 +99,3 @@ class Store:
         self._writer.shutdown(wait=True)
         self._readers.shutdown(wait=True)
         self.engine.dispose()
-

@@ -94,7 +94,9 @@ class ChangeTailer:
         while True:
             rows = self._store.read_sync(
                 lambda s: s.execute(
-                    select(ChangeLog.id, ChangeLog.origin, ChangeLog.payload, ChangeLog.committed_at)
+                    select(
+                        ChangeLog.id, ChangeLog.origin, ChangeLog.payload, ChangeLog.committed_at
+                    )
                     .where(ChangeLog.id > self._last_id)
                     .order_by(ChangeLog.id)
                     .limit(BATCH)

@@ -195,7 +195,9 @@ class MainWindow(QMainWindow):
 
     def set_sync_state(self, ok: bool, detail: str = "") -> None:
         self.sync_label.setText(
-            self.tr("Sync: live") if ok else self.tr("Sync: reconnecting") + (f" ({detail})" if detail else "")
+            self.tr("Sync: live")
+            if ok
+            else self.tr("Sync: reconnecting") + (f" ({detail})" if detail else "")
         )
 
     def report_error(self, text: str) -> None:

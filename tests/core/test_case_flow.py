@@ -25,13 +25,19 @@ def test_transition_table_is_the_only_authority(state: CaseState, action: FlowAc
 def test_role_limits_actions() -> None:
     with pytest.raises(IllegalTransition, match="无权"):
         next_state(CaseState.REVIEW, FlowAction.CLOSE, Role.DUTY_OFFICER)
-    assert next_state(CaseState.REPORTED, FlowAction.ACCEPT, Role.DUTY_OFFICER).after is CaseState.ACCEPTED
+    assert (
+        next_state(CaseState.REPORTED, FlowAction.ACCEPT, Role.DUTY_OFFICER).after
+        is CaseState.ACCEPTED
+    )
 
 
 def test_opinion_required_for_return_and_void() -> None:
     with pytest.raises(IllegalTransition, match="意见"):
         next_state(CaseState.REVIEW, FlowAction.RETURN, Role.SUPERVISOR, "  ")
-    assert next_state(CaseState.REVIEW, FlowAction.RETURN, Role.SUPERVISOR, "证据不足").after is CaseState.IN_PROGRESS
+    assert (
+        next_state(CaseState.REVIEW, FlowAction.RETURN, Role.SUPERVISOR, "证据不足").after
+        is CaseState.IN_PROGRESS
+    )
 
 
 def test_terminal_states_allow_nothing() -> None:

@@ -30,8 +30,16 @@ def _chain(n: int) -> list[audit_chain.AuditEntry]:
     prev = audit_chain.GENESIS
     out = []
     for seq in range(1, n + 1):
-        fields = dict(seq=seq, at=f"2026-11-26T00:00:{seq:02d}Z", actor_id=1, action="view_live",
-                      target_kind="camera", target_id=str(seq), detail="", prev_hash=prev)
+        fields = dict(
+            seq=seq,
+            at=f"2026-11-26T00:00:{seq:02d}Z",
+            actor_id=1,
+            action="view_live",
+            target_kind="camera",
+            target_id=str(seq),
+            detail="",
+            prev_hash=prev,
+        )
         h = audit_chain.entry_hash(**fields)
         out.append(audit_chain.AuditEntry(**fields, row_hash=h))
         prev = h
@@ -52,12 +60,21 @@ def test_audit_chain_detects_change_insert_delete() -> None:
 
 def test_deadlines() -> None:
     t0 = datetime(2026, 11, 1)
-    assert resolution_deadline(DisputeCategory.NEIGHBOUR, Urgency.NORMAL, t0) == t0 + timedelta(days=15)
-    assert resolution_deadline(DisputeCategory.LAND_REQUISITION, Urgency.VERY_URGENT, t0) == t0 + timedelta(days=3)
+    assert resolution_deadline(DisputeCategory.NEIGHBOUR, Urgency.NORMAL, t0) == t0 + timedelta(
+        days=15
+    )
+    assert resolution_deadline(
+        DisputeCategory.LAND_REQUISITION, Urgency.VERY_URGENT, t0
+    ) == t0 + timedelta(days=3)
     d = t0 + timedelta(days=10)
     assert deadline_status(CaseState.IN_PROGRESS, d, t0) is DeadlineStatus.NORMAL
-    assert deadline_status(CaseState.IN_PROGRESS, d, d - timedelta(days=1)) is DeadlineStatus.DUE_SOON
-    assert deadline_status(CaseState.IN_PROGRESS, d, d + timedelta(seconds=1)) is DeadlineStatus.OVERDUE
+    assert (
+        deadline_status(CaseState.IN_PROGRESS, d, d - timedelta(days=1)) is DeadlineStatus.DUE_SOON
+    )
+    assert (
+        deadline_status(CaseState.IN_PROGRESS, d, d + timedelta(seconds=1))
+        is DeadlineStatus.OVERDUE
+    )
     assert deadline_status(CaseState.CLOSED, d, d + timedelta(days=9)) is DeadlineStatus.DONE
 
 
@@ -72,13 +89,18 @@ def test_id_numbers() -> None:
 
 @given(
     st.lists(
-        st.tuples(st.sampled_from(list(Entity)), st.sampled_from(list(ChangeAction)),
-                  st.lists(st.integers(1, 10**9), max_size=5)),
+        st.tuples(
+            st.sampled_from(list(Entity)),
+            st.sampled_from(list(ChangeAction)),
+            st.lists(st.integers(1, 10**9), max_size=5),
+        ),
         max_size=6,
     ),
     st.one_of(st.none(), st.integers(1, 10**6)),
 )
 def test_change_set_round_trips(changes: list, initiator: int | None) -> None:  # type: ignore[type-arg]
-    cs = ChangeSet(Operation.CASE_ADVANCED, initiator, tuple(change(e, a, *ids) for e, a, ids in changes))
+    cs = ChangeSet(
+        Operation.CASE_ADVANCED, initiator, tuple(change(e, a, *ids) for e, a, ids in changes)
+    )
     back = ChangeSet.from_json(cs.to_json(), origin="o", seq=7, committed_at=1.0)
     assert back.changes == cs.changes and back.initiator_id == initiator and back.seq == 7

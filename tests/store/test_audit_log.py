@@ -17,7 +17,9 @@ def _append(store: Store, n: int) -> None:
     for i in range(n):
         store.write_sync(
             lambda s, i=i: (
-                audit.append(s, actor_id=1, action=AuditAction.VIEW_LIVE, target_kind="camera", target_id=i),
+                audit.append(
+                    s, actor_id=1, action=AuditAction.VIEW_LIVE, target_kind="camera", target_id=i
+                ),
                 None,
             )
         )
@@ -26,7 +28,9 @@ def _append(store: Store, n: int) -> None:
 def _verify_cli(url: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "console", "audit", "verify", "--db", url],
-        capture_output=True, text=True, timeout=60,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
 
 
@@ -72,7 +76,8 @@ def test_inserted_row_is_found(store: Store) -> None:
     _append(store, 5)
     _tamper(
         store,
-        "INSERT INTO audit_log (seq, at, actor_id, action, target_kind, target_id, detail, prev_hash, row_hash)"
+        "INSERT INTO audit_log (seq, at, actor_id, action, target_kind, target_id, detail,"
+        " prev_hash, row_hash)"
         " SELECT 99, at, actor_id, action, target_kind, target_id, detail, prev_hash, row_hash"
         " FROM audit_log WHERE seq=3",
     )

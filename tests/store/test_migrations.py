@@ -21,7 +21,9 @@ def _tables(url: str) -> set[str]:
 
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
-def test_upgrade_downgrade_and_no_drift(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> None:
+def test_upgrade_downgrade_and_no_drift(
+    backend: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
     url = (
         f"sqlite:///{tmp_path / 'm.sqlite'}"
         if backend == "sqlite"
@@ -95,7 +97,9 @@ def test_newer_schema_is_refused(tmp_path: Path) -> None:
         migrate.upgrade(url)
 
 
-def test_older_database_is_backed_up_then_upgraded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_older_database_is_backed_up_then_upgraded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     f = tmp_path / "old.sqlite"
     url = f"sqlite:///{f}"
     migrate.upgrade(url)
@@ -109,7 +113,8 @@ def test_older_database_is_backed_up_then_upgraded(tmp_path: Path, monkeypatch: 
         "import sqlalchemy as sa\nfrom alembic import op\n"
         f"revision = '9999'\ndown_revision = '{migrate.head_revision()}'\n"
         "branch_labels = None\ndepends_on = None\n"
-        "def upgrade():\n    op.create_table('extra_t', sa.Column('id', sa.Integer, primary_key=True))\n"
+        "def upgrade():\n"
+        "    op.create_table('extra_t', sa.Column('id', sa.Integer, primary_key=True))\n"
         "def downgrade():\n    op.drop_table('extra_t')\n"
     )
     monkeypatch.setattr(migrate, "MIGRATIONS_DIR", versions)
@@ -117,11 +122,16 @@ def test_older_database_is_backed_up_then_upgraded(tmp_path: Path, monkeypatch: 
     assert result.before != result.after == "9999"
     assert result.backup is not None and result.backup.exists()
     backup_conn = sqlite3.connect(result.backup)
-    assert backup_conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == result.before
+    assert (
+        backup_conn.execute("SELECT version_num FROM alembic_version").fetchone()[0]
+        == result.before
+    )
     backup_conn.close()
 
 
-def test_failed_migration_rolls_back_and_keeps_backup(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_failed_migration_rolls_back_and_keeps_backup(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     f = tmp_path / "fail.sqlite"
     url = f"sqlite:///{f}"
     migrate.upgrade(url)

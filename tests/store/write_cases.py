@@ -14,8 +14,13 @@ from console.store.store import Store
 def main(url: str, n: int) -> None:
     store = Store(url)
     try:
-        auth.add_user_sync(store, username="other", display_name="另一值班员", role=Role.DUTY_OFFICER,
-                           password="password-456")
+        auth.add_user_sync(
+            store,
+            username="other",
+            display_name="另一值班员",
+            role=Role.DUTY_OFFICER,
+            password="password-456",
+        )
         operator = auth.sign_in_sync(store, "other", "password-456")
         service = CaseService(store, operator)
         for i in range(n):

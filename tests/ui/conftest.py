@@ -31,7 +31,9 @@ def qloop(qapp) -> Iterator[qasync.QEventLoop]:  # type: ignore[no-untyped-def]
     asyncio.set_event_loop(None)
 
 
-def run_until(loop: qasync.QEventLoop, predicate: Callable[[], bool], timeout: float = 15.0) -> None:
+def run_until(
+    loop: qasync.QEventLoop, predicate: Callable[[], bool], timeout: float = 15.0
+) -> None:
     """Run the loop (and Qt) until `predicate` holds; fail after `timeout` seconds."""
 
     async def poll() -> None:
@@ -59,24 +61,44 @@ def _now() -> datetime:
 @pytest.fixture
 def workspace(store: Store) -> Workspace:
     for username, role in (("duty", Role.DUTY_OFFICER), ("boss", Role.SUPERVISOR)):
-        auth.add_user_sync(store, username=username, display_name=username, role=role, password="password-123")
+        auth.add_user_sync(
+            store, username=username, display_name=username, role=role, password="password-123"
+        )
     duty = auth.sign_in_sync(store, "duty", "password-123")
     boss = auth.sign_in_sync(store, "boss", "password-123")
     service = CaseService(store, duty)
     ids = [
-        service.register_sync(NewCase(f"工资纠纷{i}号", DisputeCategory.LABOUR, f"拖欠工资{i}万元", None))[0]
+        service.register_sync(
+            NewCase(f"工资纠纷{i}号", DisputeCategory.LABOUR, f"拖欠工资{i}万元", None)
+        )[0]
         for i in range(30)
     ]
 
     def calls_and_rooms(session):  # type: ignore[no-untyped-def]
         now = _now()
         for i in range(5):
-            session.add(Call(ticket=f"T{i:05d}", caller_name=f"来访人{i}", category=DisputeCategory.NEIGHBOUR.code,
-                             urgency=Urgency.URGENT.code if i == 0 else Urgency.NORMAL.code, vulnerable=i == 1,
-                             priority=1 if i == 0 else 0, state=CallState.QUEUED.code,
-                             queued_at=now - timedelta(seconds=30 * i)))
-        session.add(Room(name="邻里纠纷调解室", case_id=ids[0], state=RoomState.OPEN.code, backend="mesh",
-                         max_publishers=4, scheduled_at=now))
+            session.add(
+                Call(
+                    ticket=f"T{i:05d}",
+                    caller_name=f"来访人{i}",
+                    category=DisputeCategory.NEIGHBOUR.code,
+                    urgency=Urgency.URGENT.code if i == 0 else Urgency.NORMAL.code,
+                    vulnerable=i == 1,
+                    priority=1 if i == 0 else 0,
+                    state=CallState.QUEUED.code,
+                    queued_at=now - timedelta(seconds=30 * i),
+                )
+            )
+        session.add(
+            Room(
+                name="邻里纠纷调解室",
+                case_id=ids[0],
+                state=RoomState.OPEN.code,
+                backend="mesh",
+                max_publishers=4,
+                scheduled_at=now,
+            )
+        )
         return None, None
 
     store.write_sync(calls_and_rooms)

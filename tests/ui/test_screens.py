@@ -1,8 +1,8 @@
-"""Each screen shows store data, refreshes from change sets, and one screen's change reaches another."""
+"""Screens show store data, refresh from change sets, and one screen's change reaches another."""
 
 from __future__ import annotations
 
-from console.core.codes import CallState, CaseState, FlowAction, SupervisionLevel
+from console.core.codes import CallState, CaseState, DisputeCategory, FlowAction, SupervisionLevel
 from console.core.events import ChangeAction, ChangeSet, Entity, Operation, change
 from console.core.records import CaseFilter
 from console.services.cases import CaseService
@@ -10,7 +10,6 @@ from console.services.intake import IntakeService
 from console.services.mediation import MediationService
 from console.store.models import Call
 from console.store.repos.cases import NewCase
-from console.core.codes import DisputeCategory
 from console.ui.assessment.panel import AssessmentPanel
 from console.ui.feed_bridge import FeedBridge
 from console.ui.intake.panel import IntakePanel
@@ -44,14 +43,20 @@ def test_change_in_one_screen_reaches_another(qtbot, qloop, workspace: Workspace
 
     intake_side = CaseService(store, workspace.duty)
     new_id, _ = qloop.run_until_complete(
-        intake_side.register(NewCase("视频接访登记的新案件", DisputeCategory.MEDICAL, "医患纠纷", None))
+        intake_side.register(
+            NewCase("视频接访登记的新案件", DisputeCategory.MEDICAL, "医患纠纷", None)
+        )
     )
-    run_until(qloop, lambda: panel.model.rowCount() == 31 and panel.model.row_record(0).id == new_id)
+    run_until(
+        qloop, lambda: panel.model.rowCount() == 31 and panel.model.row_record(0).id == new_id
+    )
 
     supervisor_side = CaseService(store, workspace.supervisor)
     target = workspace.case_ids[3]
     qloop.run_until_complete(
-        supervisor_side.advance(target, FlowAction.SUPERVISE, opinion="逾期未办", supervision=SupervisionLevel.RED)
+        supervisor_side.advance(
+            target, FlowAction.SUPERVISE, opinion="逾期未办", supervision=SupervisionLevel.RED
+        )
     )
     row = panel.model.case_ids().index(target)
     run_until(qloop, lambda: panel.model.row_record(row).supervision is SupervisionLevel.RED)
@@ -89,11 +94,16 @@ def test_intake_queue_orders_and_updates(qtbot, qloop, workspace: Workspace) -> 
     def answer(session):  # type: ignore[no-untyped-def]
         call = session.query(Call).filter_by(ticket="T00003").one()
         call.state = CallState.COMPLETED.code
-        return call.id, ChangeSet(Operation.CALL_UPDATED, workspace.duty.id,
-                                  (change(Entity.CALL, ChangeAction.UPDATED, call.id),))
+        return call.id, ChangeSet(
+            Operation.CALL_UPDATED,
+            workspace.duty.id,
+            (change(Entity.CALL, ChangeAction.UPDATED, call.id),),
+        )
 
     store.write_sync(answer)
-    run_until(qloop, lambda: panel.queue_model.rowCount() == 4 and panel.history_model.rowCount() == 1)
+    run_until(
+        qloop, lambda: panel.queue_model.rowCount() == 4 and panel.history_model.rowCount() == 1
+    )
     bridge.close()
     panel.close_panel()
 

@@ -28,9 +28,7 @@ def append(
         session.flush()
     # An UPDATE first takes the write lock (SQLite) or the row lock (PostgreSQL) before reading.
     session.execute(update(AuditHead).where(AuditHead.id == 1).values(seq=AuditHead.seq + 1))
-    head = session.execute(
-        select(AuditHead.seq, AuditHead.row_hash).where(AuditHead.id == 1)
-    ).one()
+    head = session.execute(select(AuditHead.seq, AuditHead.row_hash).where(AuditHead.id == 1)).one()
     seq, prev = int(head.seq), str(head.row_hash)
     stamp = (at or datetime.now(UTC)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
     fields = {

@@ -67,7 +67,9 @@ def today_stats(session: Session, since, answer_within_s: float = 60.0) -> dict[
         select(Call.state, Call.queued_at, Call.answered_at).where(Call.queued_at >= since)
     ).all()
     answered = [r for r in rows if r.answered_at is not None]
-    within = [r for r in answered if (r.answered_at - r.queued_at).total_seconds() <= answer_within_s]
+    within = [
+        r for r in answered if (r.answered_at - r.queued_at).total_seconds() <= answer_within_s
+    ]
     return {
         "offered": float(len(rows)),
         "answered": float(len(answered)),

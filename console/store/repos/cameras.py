@@ -29,7 +29,9 @@ def _record(c: Camera) -> CameraRecord:
 
 
 def in_region(session: Session, region_id: int) -> list[CameraRecord]:
-    rows = session.scalars(select(Camera).where(Camera.region_id == region_id).order_by(Camera.name))
+    rows = session.scalars(
+        select(Camera).where(Camera.region_id == region_id).order_by(Camera.name)
+    )
     return [_record(c) for c in rows]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, aliased
@@ -32,7 +33,7 @@ def _utcnow() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
-def _ledger_select() -> Select:  # type: ignore[type-arg]
+def _ledger_select() -> Any:  # a Select of thirteen columns
     return (
         select(
             Case.id,
@@ -54,7 +55,7 @@ def _ledger_select() -> Select:  # type: ignore[type-arg]
     )
 
 
-def _apply(stmt: Select, f: CaseFilter, now: datetime | None = None) -> Select:  # type: ignore[type-arg]
+def _apply(stmt: Select[Any], f: CaseFilter, now: datetime | None = None) -> Select[Any]:
     if f.states:
         stmt = stmt.where(Case.state.in_([s.code for s in f.states]))
     if f.grid_ids:
@@ -73,7 +74,7 @@ def _apply(stmt: Select, f: CaseFilter, now: datetime | None = None) -> Select: 
     return stmt
 
 
-def _row(r: tuple) -> CaseRow:  # type: ignore[type-arg]
+def _row(r: tuple[Any, ...]) -> CaseRow:
     return CaseRow(
         id=r[0],
         number=r[1],
@@ -225,7 +226,9 @@ def advance(
 
 def flow_of(session: Session, case_id: int) -> list[tuple[str, str, str, datetime, str]]:
     rows = session.execute(
-        select(FlowStep.action, FlowStep.from_state, FlowStep.to_state, FlowStep.at, FlowStep.opinion)
+        select(
+            FlowStep.action, FlowStep.from_state, FlowStep.to_state, FlowStep.at, FlowStep.opinion
+        )
         .where(FlowStep.case_id == case_id)
         .order_by(FlowStep.id)
     )
@@ -250,7 +253,9 @@ def deadline_summary(session: Session, now: datetime) -> dict[str, int]:
     )
     red = (
         session.scalar(
-            select(func.count(Case.id)).where(is_open, Case.supervision == SupervisionLevel.RED.code)
+            select(func.count(Case.id)).where(
+                is_open, Case.supervision == SupervisionLevel.RED.code
+            )
         )
         or 0
     )

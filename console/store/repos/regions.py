@@ -12,9 +12,7 @@ from console.store.models import Camera, Region
 
 def children(session: Session, parent_id: int | None) -> list[RegionNode]:
     child = aliased(Region)
-    child_count = (
-        select(func.count(child.id)).where(child.parent_id == Region.id).scalar_subquery()
-    )
+    child_count = select(func.count(child.id)).where(child.parent_id == Region.id).scalar_subquery()
     camera_count = (
         select(func.count(Camera.id)).where(Camera.region_id == Region.id).scalar_subquery()
     )
@@ -51,9 +49,7 @@ def descendant_grid_ids(session: Session, region_id: int) -> list[int]:
     frontier = [region_id]
     grid_ids: list[int] = []
     while frontier:
-        rows = session.execute(
-            select(Region.id, Region.level).where(Region.id.in_(frontier))
-        ).all()
+        rows = session.execute(select(Region.id, Region.level).where(Region.id.in_(frontier))).all()
         grid_ids += [r[0] for r in rows if r[1] == RegionLevel.GRID.code]
         frontier = list(
             session.scalars(select(Region.id).where(Region.parent_id.in_([r[0] for r in rows])))

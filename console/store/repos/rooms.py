@@ -48,9 +48,7 @@ def by_ids(session: Session, ids: frozenset[int]) -> list[RoomRow]:
 def participants_of(session: Session, room_id: int) -> list[tuple[str, str, str, bool]]:
     """(name, role code, state code, consented to recording) for each participant."""
     rows = session.execute(
-        select(
-            Participant.name, Participant.role, Participant.state, Participant.recording_consent
-        )
+        select(Participant.name, Participant.role, Participant.state, Participant.recording_consent)
         .where(Participant.room_id == room_id)
         .order_by(Participant.id)
     )

@@ -46,7 +46,13 @@ class AssessmentPanel(QWidget):
         self.red_card = KpiCard(self.tr("Red-card supervision"))
         self.shown_card = KpiCard(self.tr("Matching the filter"))
         cards = QHBoxLayout()
-        for card in (self.open_card, self.overdue_card, self.due_soon_card, self.red_card, self.shown_card):
+        for card in (
+            self.open_card,
+            self.overdue_card,
+            self.due_soon_card,
+            self.red_card,
+            self.shown_card,
+        ):
             cards.addWidget(card)
 
         self.search = QLineEdit()
@@ -159,7 +165,9 @@ class AssessmentPanel(QWidget):
         def show(s: dict[str, int]) -> None:
             self.open_card.set_value(f"{s['open']:,}")
             self.overdue_card.set_value(f"{s['overdue']:,}", theme.ALERT if s["overdue"] else None)
-            self.due_soon_card.set_value(f"{s['due_soon']:,}", theme.WARN if s["due_soon"] else None)
+            self.due_soon_card.set_value(
+                f"{s['due_soon']:,}", theme.WARN if s["due_soon"] else None
+            )
             self.red_card.set_value(f"{s['red']:,}", theme.ALERT if s["red"] else None)
 
         self._tasks.start(self._service.deadline_summary(), show)

@@ -52,7 +52,9 @@ class IntakePanel(QWidget):
             Column[CallRow](lambda: self.tr("Matter"), lambda r: r.category.label(lang())),
             Column[CallRow](
                 lambda: self.tr("Urgency"),
-                lambda r: r.urgency.label(lang()) + (self.tr(" · vulnerable") if r.vulnerable else ""),
+                lambda r: (
+                    r.urgency.label(lang()) + (self.tr(" · vulnerable") if r.vulnerable else "")
+                ),
                 urgency_colour,
             ),
             Column[CallRow](lambda: self.tr("State"), lambda r: r.state.label(lang())),
@@ -152,7 +154,9 @@ class IntakePanel(QWidget):
     def _refresh_longest(self) -> None:
         waiting = [r for r in self.queue_model.records() if r.state is CallState.QUEUED]
         self.waiting.set_value(str(len(waiting)), theme.WARN if waiting else None)
-        self.longest.set_value(_wait_text(min(waiting, key=lambda r: r.queued_at)) if waiting else "00:00")
+        self.longest.set_value(
+            _wait_text(min(waiting, key=lambda r: r.queued_at)) if waiting else "00:00"
+        )
 
     def _refresh_cards(self) -> None:
         self._refresh_longest()

@@ -66,7 +66,9 @@ class MediationPanel(QWidget):
         )
         self.view = make_table(self, stretch_column=0)
         self.view.setModel(self.model)
-        self.view.selectionModel().currentRowChanged.connect(lambda cur, _prev: self._show(cur.row()))
+        self.view.selectionModel().currentRowChanged.connect(
+            lambda cur, _prev: self._show(cur.row())
+        )
 
         detail = QFrame()
         detail.setProperty("role", "card")

@@ -22,7 +22,17 @@ Index = QModelIndex | QPersistentModelIndex
 
 
 class CaseLedgerModel(QAbstractTableModel):
-    COLUMNS = ("number", "title", "category", "state", "deadline", "risk", "supervision", "grid", "unit")
+    COLUMNS = (
+        "number",
+        "title",
+        "category",
+        "state",
+        "deadline",
+        "risk",
+        "supervision",
+        "grid",
+        "unit",
+    )
 
     loaded = Signal()
     """A query finished and the rows on screen are current."""
@@ -215,7 +225,9 @@ class CaseLedgerModel(QAbstractTableModel):
                 self.dataChanged.emit(self.index(i, 0), self.index(i, len(self.COLUMNS) - 1))
             elif i is not None:
                 self._remove(i)
-        new_rows = [fresh[c] for c in sorted(created, reverse=True) if c in fresh and c not in self._row_of]
+        new_rows = [
+            fresh[c] for c in sorted(created, reverse=True) if c in fresh and c not in self._row_of
+        ]
         if new_rows:
             # Newest first, as the ledger is ordered.
             self.beginInsertRows(QModelIndex(), 0, len(new_rows) - 1)

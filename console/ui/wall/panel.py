@@ -163,7 +163,9 @@ class WallPanel(QWidget):
         if camera is not None and tile.isVisible():
             self._live.resize(camera, size.width(), size.height())
 
-    def show_camera(self, camera: CameraRecord, tile_index: int | None = None, reason: str = "") -> None:
+    def show_camera(
+        self, camera: CameraRecord, tile_index: int | None = None, reason: str = ""
+    ) -> None:
         index = self._free_tile() if tile_index is None else tile_index
         old = self._cameras.pop(index, None)
         if old is not None and old.id != camera.id:
@@ -186,12 +188,20 @@ class WallPanel(QWidget):
 
     def _open_with_reason(self, camera: CameraRecord) -> None:
         if not camera.sensitive:
-            self.show_camera(camera, self._selected_tile if self._selected_tile in self._cameras else None)
+            self.show_camera(
+                camera, self._selected_tile if self._selected_tile in self._cameras else None
+            )
             return
         dialog = QInputDialog(self)
         dialog.setWindowTitle(self.tr("Sensitive camera"))
-        dialog.setLabelText(self.tr("“%1” is a sensitive location. State the reason for viewing:").replace("%1", camera.name))
-        dialog.textValueSelected.connect(lambda text: text.strip() and self.show_camera(camera, reason=text))
+        dialog.setLabelText(
+            self.tr("“%1” is a sensitive location. State the reason for viewing:").replace(
+                "%1", camera.name
+            )
+        )
+        dialog.textValueSelected.connect(
+            lambda text: text.strip() and self.show_camera(camera, reason=text)
+        )
         dialog.open()
 
     def _on_tree_activated(self, index: QModelIndex) -> None:
@@ -238,13 +248,16 @@ class WallPanel(QWidget):
             if stats.health is TileHealth.LIVE:
                 live += 1
             age = stats.last_frame_age_s
-            text = f"{self.health_text(stats.health)} · {stats.fps:.0f} fps · {stats.bitrate_kbps:.0f} kbps"
+            rate = f"{stats.fps:.0f} fps · {stats.bitrate_kbps:.0f} kbps"
+            text = f"{self.health_text(stats.health)} · {rate}"
             if age is not None and stats.health is not TileHealth.LIVE:
                 text += " · " + self.tr("last frame %1 s ago").replace("%1", f"{age:.0f}")
             if stats.last_error and stats.health is not TileHealth.LIVE:
                 text += f" · {stats.last_error}"
             tile.set_status(stats.health, text)
-        self.live_label.setText(self.tr("Live: %1 / %2").replace("%1", str(live)).replace("%2", str(len(self._cameras))))
+        self.live_label.setText(
+            self.tr("Live: %1 / %2").replace("%1", str(live)).replace("%2", str(len(self._cameras)))
+        )
 
     def health_text(self, health: TileHealth) -> str:
         return {

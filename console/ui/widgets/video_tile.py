@@ -74,7 +74,9 @@ class VideoTile(QWidget):
             return False
         self._frame = frame
         img = frame.image
-        self._image = QImage(img.data, frame.width, frame.height, img.strides[0], QImage.Format.Format_RGB32)
+        self._image = QImage(
+            img.data, frame.width, frame.height, img.strides[0], QImage.Format.Format_RGB32
+        )
         self.update()
         return True
 
@@ -115,9 +117,15 @@ class VideoTile(QWidget):
         if self.title:
             p.fillRect(QRect(0, 0, rect.width(), bar_h), QColor(0, 0, 0, 150))
             p.setPen(QColor(theme.TEXT))
-            p.drawText(QRect(6, 0, rect.width() - 12, bar_h), Qt.AlignmentFlag.AlignVCenter, self.title)
+            p.drawText(
+                QRect(6, 0, rect.width() - 12, bar_h), Qt.AlignmentFlag.AlignVCenter, self.title
+            )
         if self.health is not None or self.status_text:
-            colour = QColor(HEALTH_COLOURS.get(self.health, theme.MUTED)) if self.health else QColor(theme.MUTED)
+            colour = (
+                QColor(HEALTH_COLOURS.get(self.health, theme.MUTED))
+                if self.health
+                else QColor(theme.MUTED)
+            )
             bottom = QRect(0, rect.height() - bar_h, rect.width(), bar_h)
             p.fillRect(bottom, QColor(0, 0, 0, 150))
             p.setBrush(colour)

@@ -1,0 +1,1 @@
+"""Signalling: the message protocol, the embedded server and client adapters (own server, Janus)."""
