@@ -172,11 +172,28 @@ def run_gui(args: argparse.Namespace, *, db_url: str) -> int:
 
 
 async def take_screenshots(window, folder: Path) -> None:  # type: ignore[no-untyped-def]
-    """Show each screen in turn and save the whole window, for review and the UI test."""
+    """Show each screen in turn and save the whole window, plus a report of what rendered."""
+    import json
+
+    from PySide6.QtGui import QFontMetrics
+    from PySide6.QtWidgets import QApplication
+
     folder.mkdir(parents=True, exist_ok=True)
     await asyncio.sleep(SCREENSHOT_SETTLE_S)
+    titles = {key: dock.windowTitle() for key, dock in window.docks.items()}
     for key in window.docks:
         window.show_screen(key)
         await asyncio.sleep(SCREENSHOT_SETTLE_S if key == "wall" else 1.0)
         window.grab().save(str(folder / f"{key}.png"))
         print(f"console: screenshot {key}", flush=True)
+    metrics = QFontMetrics(QApplication.font())
+    text = "".join(titles.values()) + window.windowTitle()
+    report = {
+        "titles": titles,
+        "window_title": window.windowTitle(),
+        "font_family": QApplication.font().family(),
+        "missing_glyphs": sorted(
+            {c for c in text if not c.isspace() and not metrics.inFontUcs4(ord(c))}
+        ),
+    }
+    (folder / "report.json").write_text(json.dumps(report, ensure_ascii=False, indent=1))

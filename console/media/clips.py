@@ -338,7 +338,7 @@ def _encode(path: Path, width: int, height: int, fps: int, frames: int, draw: Pa
         for i in range(frames):
             # OpenCV's BGR->I420 is limited-range BT.601, what decoders assume for untagged
             # H.264, and far cheaper than letting PyAV convert bgr24.
-            yuv = cv2.cvtColor(draw(i), cv2.COLOR_BGR2YUV_I420)
+            yuv = np.asarray(cv2.cvtColor(draw(i), cv2.COLOR_BGR2YUV_I420), np.uint8)
             frame = av.VideoFrame.from_ndarray(yuv, format="yuv420p")
             frame.pts = i
             container.mux(stream.encode(frame))

@@ -30,7 +30,7 @@ def use_single_threaded_opencv() -> None:
 
 def _plane(frame: av.VideoFrame, index: int) -> np.ndarray:
     plane = frame.planes[index]
-    rows = np.frombuffer(plane, np.uint8).reshape(plane.height, plane.line_size)
+    rows = np.frombuffer(memoryview(plane), np.uint8).reshape(plane.height, plane.line_size)
     return rows[:, : plane.width]
 
 

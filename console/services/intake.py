@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from console.core.clock import local_midnight_utc
 from functools import partial
 
 from console.core.records import CallRow
@@ -24,5 +24,4 @@ class IntakeService:
         return await self.store.read(partial(calls.by_ids, ids=ids))
 
     async def today_stats(self) -> dict[str, float]:
-        midnight = datetime.now(UTC).replace(tzinfo=None, hour=0, minute=0, second=0, microsecond=0)
-        return await self.store.read(partial(calls.today_stats, since=midnight))
+        return await self.store.read(partial(calls.today_stats, since=local_midnight_utc()))

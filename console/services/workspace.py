@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from functools import partial
+from typing import Any
 from pathlib import Path
 
 from console.core.paths import cache_dir
 from console.media.clips import ensure_demo_clips
 from console.store import migrate
 from console.store.engine import sqlite_path
+from console.services.demo_data import build_demo_workspace
+from console.store.repos import cameras
 from console.store.seed import SeedCounts, seed_demo_database
+from console.store.store import Store
 
 DEMO_LIVE_CAMERAS = 12
 
@@ -31,8 +36,24 @@ def demo_clip_urls(clip_dir: Path | None = None) -> list[str]:
     return [p.resolve().as_uri() for p in clips]
 
 
-def prepare_demo(url: str, now: datetime | None = None) -> SeedCounts | None:
+def prepare_demo(url: str, now: datetime | None = None) -> SeedCounts:
     """Create and seed the demo workspace if needed; its live cameras play generated clips."""
     ensure_parent(url)
     urls = demo_clip_urls()
-    return seed_demo_database(url, now or datetime.now(UTC).replace(tzinfo=None), live_urls=urls)
+    streams = {slot: (u, u) for slot, u in enumerate(urls)}
+    counts = seed_demo_database(
+        url, now or datetime.now(UTC).replace(tzinfo=None), build_demo_workspace, live_urls=streams
+    )
+    # The clip cache may have moved since the workspace was seeded: point the cameras at it.
+    store = Store(url)
+    try:
+        for camera_id, (main, sub) in zip(counts.live_camera_ids, streams.values(), strict=False):
+            store.write_sync(partial(_set_urls, camera_id=camera_id, main=main, sub=sub))
+    finally:
+        store.close()
+    return counts
+
+
+def _set_urls(session: Any, camera_id: int, main: str, sub: str) -> tuple[None, None]:
+    cameras.set_stream_urls(session, camera_id, main, sub)
+    return None, None

@@ -16,7 +16,13 @@ import pytest
 from console.core.tile_health import OFFLINE_AFTER_ATTEMPTS, TileHealth
 from console.media.clips import read_frame_counter
 from console.media.connection_gate import ConnectionGate
-from console.media.decoder import CameraDecoder, describe_error, open_options, redact_url
+from console.media.decoder import (
+    CameraDecoder,
+    describe_error,
+    ffmpeg_source,
+    open_options,
+    redact_url,
+)
 from console.media.frame_slot import Frame
 from tests.media.conftest import decode_threads, wait_until
 from tests.media.peers import SilentServer, UnauthorizedRtspServer
@@ -267,3 +273,16 @@ def test_bad_target_sizes_are_refused(scene_clip: Path) -> None:
     with pytest.raises(ValueError):
         decoder.set_target_size(-1, -1)
     assert decoder.join(0.1)  # never started: nothing to wait for
+
+
+def test_file_uri_with_escaped_characters_plays(tmp_path: Path, scene_clip: Path) -> None:
+    # The workspace hands clips over as Path.as_uri(): percent-encoded, file:// scheme.
+    folder = tmp_path / "demo clips 100%"
+    folder.mkdir()
+    clip = folder / "cam 01.mp4"
+    clip.write_bytes(scene_clip.read_bytes())
+    with running("cam-uri", clip.resolve().as_uri(), target_size=TILE) as decoder:
+        assert not decoder.live
+        collect(decoder, 3)
+    assert ffmpeg_source(clip.as_uri()) == str(clip)
+    assert ffmpeg_source("rtsp://h/s") == "rtsp://h/s"

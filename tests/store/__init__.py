@@ -1,1 +1,1 @@
-"""Tests of the store against real SQLite files and a throwaway PostgreSQL."""
+"""Tests of the store package: seeding, repositories and the change feed."""

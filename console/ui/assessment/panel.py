@@ -16,6 +16,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from datetime import datetime
+
+from console.core.clock import to_local
 from console.core.codes import CaseState, DisputeCategory, FlowAction
 from console.core.events import ChangeSet, Entity
 from console.core.records import CaseFilter
@@ -74,10 +77,12 @@ class AssessmentPanel(QWidget):
         for w in (self.state_box, self.category_box, self.area_box, self.overdue_box):
             bar.addWidget(w, 1)
 
-        self.view = make_table(self, stretch_column=1)
-        self.view.setModel(self.model)
-        self.view.setColumnWidth(0, 150)
-        self.view.setColumnWidth(4, 170)
+        self.view = make_table(
+            self.model,
+            self,
+            stretch_column=1,
+            widths={0: 150, 2: 110, 3: 80, 4: 170, 5: 80, 6: 70, 7: 190, 8: 190},
+        )
 
         detail = QFrame()
         detail.setProperty("role", "card")
@@ -179,10 +184,10 @@ class AssessmentPanel(QWidget):
         lang = current_lang()
         self.detail_title.setText(f"{case.number}\n{case.title}")
 
-        def fill(steps: list[tuple[str, str, str, object, str]]) -> None:
+        def fill(steps: list[tuple[str, str, str, datetime, str]]) -> None:
             self.flow.clear()
             for action, _before, _after, at, opinion in steps:
-                line = f"{at:%Y-%m-%d %H:%M}  {FlowAction(action).label(lang)}"
+                line = f"{to_local(at):%Y-%m-%d %H:%M}  {FlowAction(action).label(lang)}"
                 if opinion:
                     line += f" — {opinion}"
                 self.flow.addItem(line)

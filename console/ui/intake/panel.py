@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSplitter, QVBoxLayout, QWidget
 
+from console.core.clock import to_local
 from console.core.codes import CallState, Urgency
 from console.core.events import ChangeSet, Entity
 from console.core.records import CallRow
@@ -47,7 +48,7 @@ class IntakePanel(QWidget):
             return {Urgency.VERY_URGENT: theme.ALERT, Urgency.URGENT: theme.WARN}.get(r.urgency)
 
         common = [
-            Column[CallRow](lambda: self.tr("Ticket"), lambda r: r.ticket[-6:].upper()),
+            Column[CallRow](lambda: self.tr("Ticket"), lambda r: r.ticket),
             Column[CallRow](lambda: self.tr("Caller"), lambda r: r.caller_name),
             Column[CallRow](lambda: self.tr("Matter"), lambda r: r.category.label(lang())),
             Column[CallRow](
@@ -75,7 +76,7 @@ class IntakePanel(QWidget):
             columns=[
                 *common[:5],
                 Column[CallRow](
-                    lambda: self.tr("Queued at"), lambda r: f"{r.queued_at:%m-%d %H:%M}"
+                    lambda: self.tr("Queued at"), lambda r: f"{to_local(r.queued_at):%m-%d %H:%M}"
                 ),
                 common[6],
             ],
@@ -94,10 +95,9 @@ class IntakePanel(QWidget):
         for card in (self.waiting, self.longest, self.answered, self.service_level, self.abandoned):
             cards.addWidget(card)
 
-        self.queue_view = make_table(self, stretch_column=2)
-        self.queue_view.setModel(self.queue_model)
-        self.history_view = make_table(self, stretch_column=2)
-        self.history_view.setModel(self.history_model)
+        widths = {0: 100, 1: 140, 3: 160, 4: 100, 5: 110, 6: 120}
+        self.queue_view = make_table(self.queue_model, self, stretch_column=2, widths=widths)
+        self.history_view = make_table(self.history_model, self, stretch_column=2, widths=widths)
 
         queue_box = QWidget()
         qv = QVBoxLayout(queue_box)

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from console.core.clock import to_local
 from console.core.codes import ParticipantRole, ParticipantState, RoomState
 from console.core.events import ChangeSet, Entity
 from console.core.records import RoomRow
@@ -52,7 +53,8 @@ class MediationPanel(QWidget):
                     lambda r: STATE_COLOURS[r.state],
                 ),
                 Column[RoomRow](
-                    lambda: self.tr("Scheduled"), lambda r: f"{r.scheduled_at:%Y-%m-%d %H:%M}"
+                    lambda: self.tr("Scheduled"),
+                    lambda r: f"{to_local(r.scheduled_at):%Y-%m-%d %H:%M}",
                 ),
                 Column[RoomRow](lambda: self.tr("People"), lambda r: str(r.participants)),
                 Column[RoomRow](
@@ -64,8 +66,9 @@ class MediationPanel(QWidget):
             load_ids=service.by_ids,
             parent=self,
         )
-        self.view = make_table(self, stretch_column=0)
-        self.view.setModel(self.model)
+        self.view = make_table(
+            self.model, self, stretch_column=0, widths={1: 150, 2: 110, 3: 90, 4: 150, 5: 60}
+        )
         self.view.selectionModel().currentRowChanged.connect(
             lambda cur, _prev: self._show(cur.row())
         )
@@ -119,7 +122,7 @@ class MediationPanel(QWidget):
         self.detail_name.setText(room.name)
         self.detail_case.setText(room.case_number)
         self.detail_state.setText(room.state.label(lang))
-        self.detail_time.setText(f"{room.scheduled_at:%Y-%m-%d %H:%M}")
+        self.detail_time.setText(f"{to_local(room.scheduled_at):%Y-%m-%d %H:%M}")
 
         def fill(people: list[tuple[str, str, str, bool]]) -> None:
             self.participants.clear()

@@ -8,6 +8,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QColor
 
+from console.core.clock import to_local
 from console.core.codes import DeadlineStatus
 from console.core.deadlines import deadline_status
 from console.core.events import ChangeAction, ChangeSet, Entity
@@ -91,7 +92,7 @@ class CaseLedgerModel(QAbstractTableModel):
                 if row.deadline is None:
                     return ""
                 status = self.deadline_status(row)
-                return f"{row.deadline:%Y-%m-%d}  {status.label(lang)}"
+                return f"{to_local(row.deadline):%Y-%m-%d}  {status.label(lang)}"
             if col == "risk":
                 return row.risk_level.label(lang)
             if col == "supervision":

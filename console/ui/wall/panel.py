@@ -58,6 +58,8 @@ class WallPanel(QWidget):
         self.tree.setModel(self.tree_model)
         self.tree.setUniformRowHeights(True)
         self.tree.doubleClicked.connect(self._on_tree_activated)
+        # Open the city and its districts as soon as they load: an operator starts there.
+        self.tree_model.children_loaded.connect(self._expand_top_levels)
         self.search = QLineEdit()
         self.search.setPlaceholderText(self.tr("Search name, code, address or pinyin initials"))
         self.search.setClearButtonEnabled(True)
@@ -118,6 +120,16 @@ class WallPanel(QWidget):
         self._search_timer.setInterval(SEARCH_PAUSE_MS)
         self._search_timer.timeout.connect(self._run_search)
         self.search.textChanged.connect(lambda _t: self._search_timer.start())
+
+    def _expand_top_levels(self, parent: QModelIndex) -> None:
+        depth = 0
+        walk = parent
+        while walk.isValid():
+            depth += 1
+            walk = walk.parent()
+        if depth == 0:
+            for row in range(self.tree_model.rowCount(parent)):
+                self.tree.expand(self.tree_model.index(row, 0, parent))
 
     # --- layout and tiles
 

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QAbstractItemModel
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 
-def make_table(parent: QWidget | None = None, *, stretch_column: int | None = None) -> QTableView:
+def make_table(
+    model: QAbstractItemModel,
+    parent: QWidget | None = None,
+    *,
+    stretch_column: int | None = None,
+    widths: dict[int, int] | None = None,
+) -> QTableView:
     view = QTableView(parent)
+    # Section modes and widths apply to existing columns, so the model comes first.
+    view.setModel(model)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -21,4 +30,6 @@ def make_table(parent: QWidget | None = None, *, stretch_column: int | None = No
         header.setStretchLastSection(True)
     else:
         header.setSectionResizeMode(stretch_column, QHeaderView.ResizeMode.Stretch)
+    for column, width in (widths or {}).items():
+        view.setColumnWidth(column, width)
     return view

@@ -104,6 +104,7 @@ class VideoTile(QWidget):
             else:
                 p.drawImage(rect, self._image)
         self._paint_overlay(p, rect)
+        p.setBrush(Qt.BrushStyle.NoBrush)
         p.setPen(QColor(theme.ACCENT if self.selected else theme.LINE))
         p.drawRect(rect.adjusted(0, 0, -1, -1))
         p.end()

@@ -1,0 +1,23 @@
+"""Benchmarks behind `console bench`: screen-to-screen sync, the ledger at scale, start-up time."""
+
+from __future__ import annotations
+
+import argparse
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the benchmark named by `args.name`; its last stdout line is one JSON object."""
+    # Imported lazily: each benchmark pulls in different parts (Qt, subprocesses, bulk data).
+    if args.name == "sync":
+        from console.bench import sync
+
+        return sync.run(args)
+    if args.name == "ledger":
+        from console.bench import ledger
+
+        return ledger.run(args)
+    if args.name == "startup":
+        from console.bench import startup
+
+        return startup.run(args)
+    raise ValueError(f"unknown benchmark {args.name!r}")
