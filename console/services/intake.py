@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from console.core.clock import local_midnight_utc
 from functools import partial
 
+from console.core.clock import local_midnight_utc
 from console.core.records import CallRow
 from console.store.repos import calls
 from console.store.store import Store

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from functools import partial
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 from console.core.paths import cache_dir
 from console.media.clips import ensure_demo_clips
+from console.services.demo_data import build_demo_workspace
 from console.store import migrate
 from console.store.engine import sqlite_path
-from console.services.demo_data import build_demo_workspace
 from console.store.repos import cameras
 from console.store.seed import SeedCounts, seed_demo_database
 from console.store.store import Store
