@@ -21,8 +21,14 @@ readonly -a RUNTIME_PACKAGES=(
     libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1
     libegl1 libgl1 libdbus-1-3 libfontconfig1
 )
-# The tests start a throwaway PostgreSQL cluster and take X screenshots with `import`.
-readonly -a TEST_PACKAGES=(postgresql imagemagick)
+# The tests start a throwaway PostgreSQL cluster, take X screenshots with `import`, and
+# serve camera streams from a real RTSP server (GStreamer, run by Debian's python3).
+readonly -a TEST_PACKAGES=(
+    postgresql imagemagick
+    gstreamer1.0-rtsp gir1.2-gst-rtsp-server-1.0 gstreamer1.0-plugins-base
+    gstreamer1.0-plugins-good gstreamer1.0-plugins-ugly gstreamer1.0-plugins-bad
+    python3-gi python3-gst-1.0
+)
 # PyInstaller reads shared-library dependencies with objdump.
 readonly -a BUILD_PACKAGES=(binutils)
 

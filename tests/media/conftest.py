@@ -126,9 +126,12 @@ def rtsp_available() -> bool:
 
 @pytest.fixture
 def start_rtsp(rtsp_available: bool) -> Iterator[Callable[..., RtspServer]]:
-    """Starts real RTSP servers (skips when GStreamer's RTSP server is not installed)."""
+    """Starts real RTSP servers; fails (never skips) when GStreamer's RTSP server is missing."""
     if not rtsp_available:
-        pytest.skip("needs gstreamer1.0-rtsp, gir1.2-gst-rtsp-server-1.0, python3-gst-1.0")
+        pytest.fail(
+            "GStreamer's RTSP server is missing: run `bash packaging/setup.sh test`, which installs "
+            "gstreamer1.0-rtsp gir1.2-gst-rtsp-server-1.0 python3-gst-1.0 and the plugins"
+        )
     servers: list[RtspServer] = []
 
     def start(mounts: dict[str, Path], port: int = 0) -> RtspServer:

@@ -6,13 +6,16 @@ import random
 import sqlite3
 import time
 from collections import Counter
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pypinyin import Style, lazy_pinyin
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
+from sqlalchemy.orm import Session
 
 from console.core import case_flow, deadlines, idcard
 from console.core.codes import (
@@ -32,6 +35,7 @@ from console.services.demo_data import (
     CAMERA_COUNT,
     CASE_COUNT,
     DemoWorkspace,
+    FlowStepRecord,
     build_demo_workspace,
 )
 from console.store.engine import sqlite_url
@@ -90,9 +94,9 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> Seeded:
 
 
 @pytest.fixture(scope="module")
-def store(seeded: Seeded) -> Store:
+def store(seeded: Seeded) -> Iterator[Store]:
     s = Store(seeded.url)
-    yield s  # type: ignore[misc]
+    yield s
     s.close()
 
 
@@ -102,10 +106,9 @@ def test_seeding_a_fresh_file_is_fast(seeded: Seeded) -> None:
 
 
 def test_counts_of_the_city(seeded: Seeded, store: Store) -> None:
-    def count(*where: object) -> int:
-        return store.read_sync(
-            lambda s: s.scalar(select(func.count()).select_from(Region).where(*where))  # type: ignore[arg-type]
-        )
+    def count(*where: ColumnElement[bool]) -> int:
+        query = select(func.count()).select_from(Region).where(*where)
+        return store.read_sync(lambda s: s.scalar(query)) or 0
 
     assert count(Region.level == RegionLevel.CITY.code) == 1
     assert count(Region.level == RegionLevel.COUNTY.code) == 9
@@ -221,7 +224,7 @@ def test_case_numbers_and_times(workspace: DemoWorkspace) -> None:
 
 def test_every_history_is_legal(workspace: DemoWorkspace) -> None:
     roles = {u.username: u.role for u in workspace.users}
-    steps_of: dict[int, list] = {}
+    steps_of: dict[int, list[FlowStepRecord]] = {}
     for step in workspace.flow_steps:
         steps_of.setdefault(step.case_index, []).append(step)
     for index, case in enumerate(workspace.cases):
@@ -243,7 +246,7 @@ def test_every_history_is_legal(workspace: DemoWorkspace) -> None:
 
 
 def test_sampled_histories_replay_from_the_database(store: Store) -> None:
-    def load(session):  # type: ignore[no-untyped-def]
+    def load(session: Session) -> tuple[dict[int, str], dict[int, str], Sequence[Any]]:
         case_ids = random.Random(3).sample(range(1, CASE_COUNT + 1), 150)
         cases = dict(
             session.execute(select(Case.id, Case.state).where(Case.id.in_(case_ids))).all()
@@ -273,7 +276,8 @@ def test_party_identity_numbers_are_valid(store: Store) -> None:
         )
     )
     assert len(numbers) > CASE_COUNT
-    assert [n for n in numbers if idcard.validation_error(n, NOW.date()) is not None] == []
+    invalid = [n for n in numbers if idcard.validation_error(n or "", NOW.date()) is not None]
+    assert invalid == []
     per_case = store.read_sync(
         lambda s: s.execute(select(Party.case_id, func.count()).group_by(Party.case_id)).all()
     )
@@ -312,7 +316,7 @@ def test_settings_users_and_logs(seeded: Seeded, store: Store) -> None:
     hashed = store.read_sync(
         lambda s: s.scalar(select(User.password_hash).where(User.username == "duty"))
     )
-    assert verify_password(DEMO_PASSWORD, hashed)
+    assert hashed is not None and verify_password(DEMO_PASSWORD, hashed)
     assert store.read_sync(lambda s: s.scalar(select(func.count()).select_from(AuditLog))) == 0
     payloads = store.read_sync(lambda s: list(s.scalars(select(ChangeLog.payload))))
     assert len(payloads) == 1 and Operation.WORKSPACE_SEEDED.value in payloads[0]
