@@ -129,7 +129,7 @@ def start_rtsp(rtsp_available: bool) -> Iterator[Callable[..., RtspServer]]:
     """Starts real RTSP servers; fails (never skips) when GStreamer's RTSP server is missing."""
     if not rtsp_available:
         pytest.fail(
-            "GStreamer's RTSP server is missing: run `bash packaging/setup.sh test`, which installs "
+            "GStreamer RTSP server missing: run `bash packaging/setup.sh test`, which installs "
             "gstreamer1.0-rtsp gir1.2-gst-rtsp-server-1.0 python3-gst-1.0 and the plugins"
         )
     servers: list[RtspServer] = []
