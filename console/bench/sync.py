@@ -60,7 +60,12 @@ def run(args: argparse.Namespace) -> int:
 async def _bench(folder: Path, rounds: int, xproc_n: int) -> int:
     result: dict[str, Any] = {"bench": "sync", "rounds": rounds, "warmup_rounds": WARMUP_ROUNDS}
     say(f"sync: in-process, {rounds} rounds (+{WARMUP_ROUNDS} warm-up) …")
-    inproc = await _inproc(sqlite_url(folder / "inproc.sqlite"), rounds)
+    try:
+        inproc = await _inproc(sqlite_url(folder / "inproc.sqlite"), rounds)
+    except TimeoutError:
+        return common.fail(
+            result, f"in-process: a change did not show in the ledger within {ROUND_TIMEOUT_S} s"
+        )
     result.update(common.latency_summary("inproc", inproc.all))
     result.update(common.latency_summary("inproc_register", inproc.register, (50, 99)))
     result.update(common.latency_summary("inproc_supervise", inproc.supervise, (50, 99)))
@@ -157,15 +162,13 @@ async def _inproc(url: str, rounds: int) -> _InprocResult:
             register = i % 2 == 0
             if register:
                 title = f"同步基准{i:04d}号 {secrets.token_hex(3)}"
-                shown = watcher.expect(lambda row, title=title: row.title == title)
+                shown = watcher.expect(_titled(title))
                 t0 = time.perf_counter()
                 await duty.register(_new_case(i, title))
             else:
                 row = model.row_record(rng.randrange(min(model.rowCount(), 150)))
                 level = rng.choice([lv for lv in LEVELS if lv is not row.supervision])
-                shown = watcher.expect(
-                    lambda r, cid=row.id, lv=level: r.id == cid and r.supervision is lv
-                )
+                shown = watcher.expect(_supervised(row.id, level))
                 t0 = time.perf_counter()
                 await supervisor.advance(
                     row.id, FlowAction.SUPERVISE, opinion="请加快化解进度", supervision=level
@@ -282,6 +285,14 @@ def _sign_in(store: Store, username: str, role: Role) -> Any:
         store, username=username, display_name=f"基准{role.zh}", role=role, password=password
     )
     return auth.sign_in_sync(store, username, password)
+
+
+def _titled(title: str) -> Callable[[CaseRow], bool]:
+    return lambda row: row.title == title
+
+
+def _supervised(case_id: int, level: SupervisionLevel) -> Callable[[CaseRow], bool]:
+    return lambda row: row.id == case_id and row.supervision is level
 
 
 def _new_case(i: int, title: str) -> NewCase:

@@ -42,6 +42,7 @@ from console.core.codes import (
     Urgency,
 )
 from console.core.idcard import make_id
+from console.core.queue_priority import call_priority
 
 DEMO_DATA_VERSION = 1
 """Bump when the generator changes what a seed produces, so old demo files can be told apart."""
@@ -1144,7 +1145,6 @@ class _Builder:
         self.seed = seed
         self.rng = random.Random(seed)
         self.regions: list[RegionRecord] = []
-        self.towns: list[_Town] = []
         self.villages: list[_Village] = []
         self.grids: list[_Grid] = []
         self.county_towns: list[list[_Town]] = [[] for _ in COUNTIES]
@@ -1217,7 +1217,6 @@ class _Builder:
                         f"S2{rng.randrange(10, 99)}省道",
                         f"X{rng.randrange(101, 399)}县道",
                     ]
-                self.towns.append(town)
                 self.county_towns[ci].append(town)
                 self.regions.append(
                     RegionRecord(
@@ -1476,6 +1475,7 @@ class _Builder:
         ):
             add(centre, landmark, landmark[0], "square", "00", False, slot)
             slot += 1
+        assert slot == LIVE_SLOTS
 
         weights = [
             2.0 if g.kind is GridKind.DEDICATED else 1.5 if g.kind is GridKind.URBAN else 0.45
@@ -2123,13 +2123,6 @@ def _masked(name: str, other: str | None = None) -> str:
 # --- the intake queue and the mediation rooms
 
 
-def _call_priority(urgency: Urgency, vulnerable: bool) -> int:
-    # Higher first: urgency dominates, and the elderly or disabled are moved up within it.
-    return {Urgency.NORMAL: 0, Urgency.URGENT: 10, Urgency.VERY_URGENT: 20}[urgency] + (
-        5 if vulnerable else 0
-    )
-
-
 def _build_calls(
     b: _Builder,
     cases: Sequence[CaseRecord],
@@ -2146,7 +2139,8 @@ def _build_calls(
     for index in today:
         case, caller = cases[index], applicants[index]
         talk_from = case.created_at - rng.randint(2, 8) * minute
-        queued = talk_from - rng.randint(1, 10) * minute
+        # A staffed centre answers most video calls within a minute; a few wait longer.
+        queued = talk_from - timedelta(seconds=rng.choice((15, 25, 35, 45, 50, 70, 150)))
         talk_to = min(reported.get(index, case.created_at) + rng.randint(1, 5) * minute, now)
         vulnerable = rng.random() < 0.2
         calls.append(
@@ -2158,7 +2152,7 @@ def _build_calls(
                 category=case.category,
                 urgency=case.urgency,
                 vulnerable=vulnerable,
-                priority=_call_priority(case.urgency, vulnerable),
+                priority=call_priority(case.urgency, vulnerable),
                 state=CallState.COMPLETED,
                 queued_at=queued,
                 answered_at=talk_from,
@@ -2209,7 +2203,7 @@ def _build_calls(
                 category=_pick_map(rng, _CATEGORY_WEIGHTS),
                 urgency=urgency,
                 vulnerable=vulnerable,
-                priority=_call_priority(urgency, vulnerable),
+                priority=call_priority(urgency, vulnerable),
                 state=state,
                 queued_at=queued,
                 answered_at=answered,
@@ -2275,7 +2269,8 @@ def _build_rooms(
         if c.state is S.IN_PROGRESS
         and c.responsible_username
         and len(by_case.get(i, ())) >= 2
-        and started[i] < now - timedelta(hours=4)
+        # Handled long enough for a past sitting to fit between 办理 and now.
+        and started[i] < now - timedelta(hours=8)
     ]
     chosen = rng.sample(candidates, 12)
     # One open room per mediator: nobody runs two sessions at once.

@@ -23,6 +23,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from console.core.codes import SupervisionLevel
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -142,7 +144,7 @@ class Case(Base):
     risk_type: Mapped[str | None] = mapped_column(String(60))
     risk_level: Mapped[str] = mapped_column(CODE)
     state: Mapped[str] = mapped_column(CODE)
-    supervision: Mapped[str] = mapped_column(CODE, default="none")
+    supervision: Mapped[str] = mapped_column(CODE, default=SupervisionLevel.NONE.code)
     void_reason: Mapped[str | None] = mapped_column(Text)
     repeat_of_id: Mapped[int | None] = mapped_column(ForeignKey("dispute_case.id"))
     created_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))

@@ -94,7 +94,7 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> Seeded:
 
 
 @pytest.fixture(scope="module")
-def store(seeded: Seeded) -> Iterator[Store]:
+def seeded_store(seeded: Seeded) -> Iterator[Store]:
     s = Store(seeded.url)
     yield s
     s.close()
@@ -105,17 +105,17 @@ def test_seeding_a_fresh_file_is_fast(seeded: Seeded) -> None:
     assert seeded.seconds < SEED_BUDGET_S
 
 
-def test_counts_of_the_city(seeded: Seeded, store: Store) -> None:
+def test_counts_of_the_city(seeded: Seeded, seeded_store: Store) -> None:
     def count(*where: ColumnElement[bool]) -> int:
         query = select(func.count()).select_from(Region).where(*where)
-        return store.read_sync(lambda s: s.scalar(query)) or 0
+        return seeded_store.read_sync(lambda s: s.scalar(query)) or 0
 
     assert count(Region.level == RegionLevel.CITY.code) == 1
     assert count(Region.level == RegionLevel.COUNTY.code) == 9
     grids = count(Region.level == RegionLevel.GRID.code)
     assert 280 <= grids <= 320
     assert seeded.counts.grids == grids
-    towns_per_county = store.read_sync(
+    towns_per_county = seeded_store.read_sync(
         lambda s: s.execute(
             select(Region.parent_id, func.count())
             .where(Region.level == RegionLevel.TOWN.code)
@@ -124,8 +124,11 @@ def test_counts_of_the_city(seeded: Seeded, store: Store) -> None:
     )
     assert len(towns_per_county) == 9
     assert all(4 <= n <= 8 for _, n in towns_per_county)
-    assert store.read_sync(lambda s: s.scalar(select(func.count()).select_from(MemberUnit))) == 26
-    roles = store.read_sync(lambda s: set(s.scalars(select(User.role))))
+    assert (
+        seeded_store.read_sync(lambda s: s.scalar(select(func.count()).select_from(MemberUnit)))
+        == 26
+    )
+    roles = seeded_store.read_sync(lambda s: set(s.scalars(select(User.role))))
     assert roles == {r.code for r in Role}
 
 
@@ -156,8 +159,8 @@ def test_grid_codes_extend_their_parents(workspace: DemoWorkspace) -> None:
     assert any("村民小组" in g.name for g in workspace.grids)
 
 
-def test_camera_catalogue(seeded: Seeded, store: Store, workspace: DemoWorkspace) -> None:
-    total, distinct, shortest, longest = store.read_sync(
+def test_camera_catalogue(seeded: Seeded, seeded_store: Store, workspace: DemoWorkspace) -> None:
+    total, distinct, shortest, longest = seeded_store.read_sync(
         lambda s: s.execute(
             select(
                 func.count(),
@@ -180,7 +183,7 @@ def test_camera_catalogue(seeded: Seeded, store: Store, workspace: DemoWorkspace
     assert [c.live_slot for c in live] == list(range(12))
     assert all(c.status is CameraStatus.ONLINE and not c.sensitive for c in live)
     assert seeded.counts.live_camera_ids == tuple(range(1, 13))
-    urls = store.read_sync(
+    urls = seeded_store.read_sync(
         lambda s: s.scalar(select(func.count()).where(Camera.main_url.is_not(None)))
     )
     assert urls == 0
@@ -192,8 +195,8 @@ def test_camera_initials_match_pypinyin(workspace: DemoWorkspace) -> None:
         assert cam.name_initials == expected[:60], cam.name
 
 
-def test_cases_cover_every_state_category_and_deadline_status(store: Store) -> None:
-    rows = store.read_sync(
+def test_cases_cover_every_state_category_and_deadline_status(seeded_store: Store) -> None:
+    rows = seeded_store.read_sync(
         lambda s: s.execute(select(Case.state, Case.category, Case.deadline)).all()
     )
     assert len(rows) == CASE_COUNT
@@ -245,7 +248,7 @@ def test_every_history_is_legal(workspace: DemoWorkspace) -> None:
         assert state is case.state, case.number
 
 
-def test_sampled_histories_replay_from_the_database(store: Store) -> None:
+def test_sampled_histories_replay_from_the_database(seeded_store: Store) -> None:
     def load(session: Session) -> tuple[dict[int, str], dict[int, str], Sequence[Any]]:
         case_ids = random.Random(3).sample(range(1, CASE_COUNT + 1), 150)
         cases = dict(
@@ -259,7 +262,7 @@ def test_sampled_histories_replay_from_the_database(store: Store) -> None:
         ).all()
         return cases, roles, steps
 
-    cases, roles, steps = store.read_sync(load)
+    cases, roles, steps = seeded_store.read_sync(load)
     states = {case_id: CaseState.DRAFT for case_id in cases}
     for case_id, action, actor_id, opinion in steps:
         step = case_flow.next_state(
@@ -269,8 +272,8 @@ def test_sampled_histories_replay_from_the_database(store: Store) -> None:
     assert {i: s.code for i, s in states.items()} == cases
 
 
-def test_party_identity_numbers_are_valid(store: Store) -> None:
-    numbers = store.read_sync(
+def test_party_identity_numbers_are_valid(seeded_store: Store) -> None:
+    numbers = seeded_store.read_sync(
         lambda s: list(
             s.scalars(select(Party.id_number).where(Party.id_type == IdType.RESIDENT_ID.code))
         )
@@ -278,7 +281,7 @@ def test_party_identity_numbers_are_valid(store: Store) -> None:
     assert len(numbers) > CASE_COUNT
     invalid = [n for n in numbers if idcard.validation_error(n or "", NOW.date()) is not None]
     assert invalid == []
-    per_case = store.read_sync(
+    per_case = seeded_store.read_sync(
         lambda s: s.execute(select(Party.case_id, func.count()).group_by(Party.case_id)).all()
     )
     assert len(per_case) == CASE_COUNT
@@ -305,31 +308,33 @@ def test_rooms_and_calls_are_populated(workspace: DemoWorkspace) -> None:
     assert states["queued"] >= 3 and states["completed"] >= 3
 
 
-def test_settings_users_and_logs(seeded: Seeded, store: Store) -> None:
-    settings = store.read_sync(
+def test_settings_users_and_logs(seeded: Seeded, seeded_store: Store) -> None:
+    settings = seeded_store.read_sync(
         lambda s: {w.key: w.value for w in s.scalars(select(WorkspaceSetting))}
     )
     assert settings["city_name"] == "临江市"
     assert settings["seed_version"]
     assert datetime.fromisoformat(settings["seeded_at"]) == NOW
     assert len(settings[LIVE_DEVICES_KEY].split(",")) == 12
-    hashed = store.read_sync(
+    hashed = seeded_store.read_sync(
         lambda s: s.scalar(select(User.password_hash).where(User.username == "duty"))
     )
     assert hashed is not None and verify_password(DEMO_PASSWORD, hashed)
-    assert store.read_sync(lambda s: s.scalar(select(func.count()).select_from(AuditLog))) == 0
-    payloads = store.read_sync(lambda s: list(s.scalars(select(ChangeLog.payload))))
+    assert (
+        seeded_store.read_sync(lambda s: s.scalar(select(func.count()).select_from(AuditLog))) == 0
+    )
+    payloads = seeded_store.read_sync(lambda s: list(s.scalars(select(ChangeLog.payload))))
     assert len(payloads) == 1 and Operation.WORKSPACE_SEEDED.value in payloads[0]
 
 
-def test_seeding_again_changes_nothing(seeded: Seeded, store: Store) -> None:
+def test_seeding_again_changes_nothing(seeded: Seeded, seeded_store: Store) -> None:
     again = seed_demo_database(seeded.url, NOW + timedelta(days=3), build_demo_workspace)
     assert not again.fresh
     assert again.cameras == CAMERA_COUNT and again.cases == CASE_COUNT
     assert again.live_camera_ids == seeded.counts.live_camera_ids
-    assert store.read_sync(is_seeded)
+    assert seeded_store.read_sync(is_seeded)
     with pytest.raises(DatabaseNotEmpty):
-        store.read_sync(lambda s: seed_demo(s, build_demo_workspace(NOW)))
+        seeded_store.read_sync(lambda s: seed_demo(s, build_demo_workspace(NOW)))
 
 
 def test_same_seed_same_city_other_seed_other_city(workspace: DemoWorkspace) -> None:
@@ -345,3 +350,25 @@ def test_aware_now_is_read_as_utc() -> None:
     ws = build_demo_workspace(aware, seed=11)
     assert ws.now == NOW
     assert ws.cases[-1].created_at <= NOW
+
+
+def test_seeding_postgresql_moves_sequences_past_the_seeded_ids(pg_fresh_db: str) -> None:
+    counts = seed_demo_database(pg_fresh_db, NOW, build_demo_workspace)
+    assert counts.fresh and counts.cameras == CAMERA_COUNT and counts.cases == CASE_COUNT
+    assert not seed_demo_database(pg_fresh_db, NOW, build_demo_workspace).fresh
+    pg = Store(pg_fresh_db)
+    try:
+
+        def add_region(session: Session) -> tuple[int, None]:
+            region = Region(
+                code="339999", name="新设区", level=RegionLevel.COUNTY.code, parent_id=1
+            )
+            session.add(region)
+            session.flush()
+            return region.id, None
+
+        new_id, _ = pg.write_sync(add_region)
+    finally:
+        pg.close()
+    # Seeding wrote explicit ids; the serial sequence must continue after them.
+    assert new_id == counts.regions + 1
