@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 from typing import Any
 
@@ -155,17 +156,21 @@ class CaseLedgerModel(QAbstractTableModel):
         self._fetching = True
 
         async def query() -> tuple[int, list[CaseRow]]:
-            total = await self._service.ledger_count(self._filter)
-            rows = await self._service.ledger_page(self._filter, 0, PAGE)
-            return total, rows
+            # Count and first page on the two reader threads at once.
+            return await asyncio.gather(
+                self._service.ledger_count(self._filter),
+                self._service.ledger_page(self._filter, 0, PAGE),
+            )
 
         self._tasks.start(query(), lambda result: self._replace(generation, *result))
 
     async def reload_async(self) -> None:
         """Query and apply in one awaitable step (benchmarks and tests)."""
         self._generation += 1
-        total = await self._service.ledger_count(self._filter)
-        rows = await self._service.ledger_page(self._filter, 0, PAGE)
+        total, rows = await asyncio.gather(
+            self._service.ledger_count(self._filter),
+            self._service.ledger_page(self._filter, 0, PAGE),
+        )
         self._replace(self._generation, total, rows)
 
     def _replace(self, generation: int, total: int, rows: list[CaseRow]) -> None:

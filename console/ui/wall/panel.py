@@ -145,13 +145,16 @@ class WallPanel(QWidget):
             tile.activated.connect(lambda t=tile: self._select_tile(t.index))
             self.tiles.append(tile)
         for i, tile in enumerate(self.tiles):
+            camera = self._cameras.get(i)
             if i < self._layout_n:
                 self.grid.addWidget(tile, i // side, i % side)
                 tile.show()
+                if camera is not None:
+                    # Back on the page: decode again (a resize event follows if the size changed).
+                    self._live.resize(camera, max(1, tile.width()), max(1, tile.height()))
             else:
                 tile.hide()
                 # Off-page tiles are not decoded.
-                camera = self._cameras.get(i)
                 if camera is not None:
                     self._live.resize(camera, 0, 0)
 

@@ -1,0 +1,116 @@
+"""The wall with real decoding: a generated clip plays in a tile, views are audited, hidden tiles pause."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from console.core.codes import AuditAction, CameraStatus
+from console.core.records import CameraRecord
+from console.core.tile_health import TileHealth
+from console.media.clips import make_test_clip
+from console.services.live_wall import LiveWallService
+from console.services.surveillance import SurveillanceService
+from console.store.models import Camera
+from console.store.repos import audit, cameras
+from console.ui.wall.panel import WallPanel
+from tests.ui.conftest import Workspace, run_until
+
+
+@pytest.fixture
+def wall_cameras(workspace: Workspace, tmp_path: Path) -> dict[str, CameraRecord]:
+    clip = make_test_clip(tmp_path / "street.mp4", 320, 180, 25, 2.0, pattern="scene")
+
+    def add(session):  # type: ignore[no-untyped-def]
+        rows = [
+            ("34010000001320000001", "建国路与解放街交叉口", clip.as_uri(), False, "jglyjfjjck"),
+            ("34010000001320000002", "市第一中学门口", clip.as_uri(), True, "sdyzxmk"),
+            ("34010000001320000003", "滨江公园北门", None, False, "bjgybm"),
+        ]
+        for device, name, url, sensitive, initials in rows:
+            session.add(
+                Camera(
+                    device_id=device,
+                    name=name,
+                    name_initials=initials,
+                    status=CameraStatus.ONLINE.code,
+                    main_url=url,
+                    sub_url=url,
+                    sensitive=sensitive,
+                )
+            )
+        session.flush()
+        return None, None
+
+    workspace.store.write_sync(add)
+    found = workspace.store.read_sync(lambda s: cameras.search(s, "3401"))
+    return {c.device_id[-1]: c for c in found}
+
+
+def test_live_tile_plays_and_view_is_audited(
+    qtbot, qloop, workspace: Workspace, wall_cameras
+) -> None:  # type: ignore[no-untyped-def]
+    live = LiveWallService()
+    panel = WallPanel(SurveillanceService(workspace.store, workspace.duty), live)
+    qtbot.addWidget(panel)
+    panel.resize(1280, 720)
+    panel.show()
+    panel.load()
+    panel.set_layout(4)
+    panel.show_camera(wall_cameras["1"], 0)
+    tile = panel.tiles[0]
+    run_until(qloop, lambda: tile.painted_frames > 10 and tile.health is TileHealth.LIVE)
+    assert "fps" in tile.status_text
+
+    def views(session):  # type: ignore[no-untyped-def]
+        return [e for e in audit.recent(session, 50) if e.action == AuditAction.VIEW_LIVE.code]
+
+    run_until(qloop, lambda: len(workspace.store.read_sync(views)) == 1)
+    assert workspace.store.read_sync(views)[0].target_id == wall_cameras["1"].device_id
+
+    # A camera without a stream says so on its tile.
+    panel.show_camera(wall_cameras["3"], 1)
+    assert "未配置" in panel.tiles[1].status_text or "no video stream" in panel.tiles[1].status_text
+
+    panel.close_panel()
+    assert live.close().clean
+
+
+def test_sensitive_camera_needs_a_reason(qloop, workspace: Workspace, wall_cameras) -> None:  # type: ignore[no-untyped-def]
+    service = SurveillanceService(workspace.store, workspace.duty)
+    with pytest.raises(PermissionError, match="事由"):
+        qloop.run_until_complete(service.record_live_view(wall_cameras["2"]))
+    qloop.run_until_complete(service.record_live_view(wall_cameras["2"], "协查走失老人"))
+    last = workspace.store.read_sync(lambda s: audit.recent(s, 1))[0]
+    assert last.detail == "协查走失老人" and last.target_id == wall_cameras["2"].device_id
+
+
+def test_hidden_tile_is_paused(qtbot, qloop, workspace: Workspace, wall_cameras) -> None:  # type: ignore[no-untyped-def]
+    live = LiveWallService()
+    panel = WallPanel(SurveillanceService(workspace.store, workspace.duty), live)
+    qtbot.addWidget(panel)
+    panel.resize(1280, 720)
+    panel.show()
+    panel.load()
+    panel.set_layout(4)
+    panel.show_camera(wall_cameras["1"], 3)
+    run_until(qloop, lambda: panel.tiles[3].painted_frames > 3)
+    panel.set_layout(1)
+    cam = wall_cameras["1"]
+    run_until(qloop, lambda: (s := live.stats(cam)) is not None and s.paused)
+    panel.set_layout(4)
+    run_until(qloop, lambda: (s := live.stats(cam)) is not None and not s.paused)
+    panel.close_panel()
+    assert live.close().clean
+
+
+def test_search_by_pinyin_initials(qtbot, qloop, workspace: Workspace, wall_cameras) -> None:  # type: ignore[no-untyped-def]
+    live = LiveWallService()
+    panel = WallPanel(SurveillanceService(workspace.store, workspace.duty), live)
+    qtbot.addWidget(panel)
+    panel.search.setText("bjgy")
+    run_until(qloop, lambda: panel.results.count() == 1)
+    assert "滨江公园" in panel.results.item(0).text()
+    panel.close_panel()
+    live.close()
