@@ -1,4 +1,4 @@
-"""The wall with real decoding: a generated clip plays in a tile, views are audited, hidden tiles pause."""
+"""The wall with real decoding: a clip plays in a tile, views are audited, hidden tiles pause."""
 
 from __future__ import annotations
 
