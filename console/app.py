@@ -16,7 +16,6 @@ from console.store.engine import make_url_label
 
 log = logging.getLogger("console")
 
-BIG_SCREEN_SCALE = 1.6
 SCREENSHOT_SETTLE_S = 2.5
 
 
@@ -67,7 +66,11 @@ def run_gui(args: argparse.Namespace, *, db_url: str) -> int:
     )
     lang = args.lang or str(settings.value("ui/lang", "zh_CN"))
     i18n.install(app, lang)
-    theme.apply(app, scale=BIG_SCREEN_SCALE if args.fullscreen else 1.0)
+    monitors = app.screens()
+    in_range = args.screen is not None and 0 <= args.screen < len(monitors)
+    target = monitors[args.screen] if in_range else None
+    height = (target or app.primaryScreen()).geometry().height()
+    theme.apply(app, scale=theme.big_screen_scale(height) if args.fullscreen else 1.0)
 
     store = Store(db_url)
     tailer = ChangeTailer(store)

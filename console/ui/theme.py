@@ -37,11 +37,29 @@ def pick_font_family() -> str:
     return QApplication.font().family()
 
 
+BASE_POINT_SIZE = 10.5
+BIG_SCREEN_SCALE = 1.25
+"""Big-screen mode: type this much larger than on a desk monitor, read from across a room."""
+_scale = 1.0
+
+
+def big_screen_scale(screen_height_px: int) -> float:
+    """Grow with the wall's resolution: a 4K wall gets 2.5x the desk size."""
+    return max(1.6, BIG_SCREEN_SCALE * screen_height_px / 1080)
+
+
+def scaled(px: int) -> int:
+    """A size in pixels designed for the desk scale, at the current scale."""
+    return int(px * _scale)
+
+
 def apply(app: QApplication, *, scale: float = 1.0) -> None:
+    global _scale
+    _scale = scale
     app.setStyle("Fusion")
     family = pick_font_family()
     font = QFont(family)
-    font.setPointSizeF(10.5 * scale)
+    font.setPointSizeF(BASE_POINT_SIZE * scale)
     font.setFamilies([family, *CJK_FAMILIES])
     app.setFont(font)
     pal = QPalette()

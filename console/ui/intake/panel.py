@@ -95,7 +95,7 @@ class IntakePanel(QWidget):
         for card in (self.waiting, self.longest, self.answered, self.service_level, self.abandoned):
             cards.addWidget(card)
 
-        widths = {0: 100, 1: 140, 3: 160, 4: 100, 5: 110, 6: 120}
+        widths = {0: 190, 1: 140, 3: 160, 4: 100, 5: 110, 6: 120}
         self.queue_view = make_table(self.queue_model, self, stretch_column=2, widths=widths)
         self.history_view = make_table(self.history_model, self, stretch_column=2, widths=widths)
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import QAbstractItemModel
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
+from console.ui import theme
+
 
 def make_table(
     model: QAbstractItemModel,
@@ -31,5 +33,5 @@ def make_table(
     else:
         header.setSectionResizeMode(stretch_column, QHeaderView.ResizeMode.Stretch)
     for column, width in (widths or {}).items():
-        view.setColumnWidth(column, width)
+        view.setColumnWidth(column, theme.scaled(width))
     return view
