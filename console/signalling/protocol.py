@@ -1,0 +1,391 @@
+"""The signalling protocol, version 1: every message as a validated pydantic model.
+
+One JSON object per WebSocket text frame: `{"v": 1, "type": "...", "id": "...", ...}`.
+`id` is the sender's message id (unique per connection); replies and errors name it in
+`ref`. This module is the one source of truth: the JSON Schema under
+`resources/signalling/` is generated from it (`python -m console.signalling.schema`).
+
+Who may send what:
+- staff (duty officers, mediators, supervisors, with a signed staff token) and citizens
+  (with a token bound to one queue ticket or one room invitation) both start with `hello`;
+- `call.request` only from a citizen holding a ticket token; `call.accept`, `call.decline`,
+  `call.hold`, `call.transfer`, `call.callback`, `presence.set` only from staff;
+- `room.admit`, `room.remove`, `room.mute`, `room.caucus` only from the room's mediator;
+- `sdp.offer`, `sdp.answer`, `ice.candidate` only between the two ends of one call or
+  room seat pair; the server relays them and never reads the SDP.
+"""
+
+from __future__ import annotations
+
+import enum
+from typing import Annotated, Literal, get_args
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+
+VERSION = 1
+MAX_MESSAGE_BYTES = 64 * 1024
+"""A full SDP offer with many candidates is ~10 KB; anything far larger is abuse."""
+
+Id = Annotated[str, Field(min_length=1, max_length=64)]
+Text = Annotated[str, Field(max_length=500)]
+Name = Annotated[str, Field(min_length=1, max_length=100)]
+
+
+class ErrorCode(enum.Enum):
+    """Stable codes: clients switch on these, never on the message text."""
+
+    BAD_JSON = "bad_json"
+    TOO_LARGE = "too_large"
+    BAD_MESSAGE = "bad_message"
+    UNKNOWN_TYPE = "unknown_type"
+    UNSUPPORTED_VERSION = "unsupported_version"
+    NOT_AUTHENTICATED = "not_authenticated"
+    BAD_TOKEN = "bad_token"
+    TOKEN_EXPIRED = "token_expired"
+    FORBIDDEN = "forbidden"
+    OUT_OF_ORDER = "out_of_order"
+    RATE_LIMITED = "rate_limited"
+    TOO_MANY_CONNECTIONS = "too_many_connections"
+    NOT_FOUND = "not_found"
+    CONFLICT = "conflict"
+    INTERNAL = "internal"
+
+
+class _Msg(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    v: Literal[1] = 1
+    id: Id
+
+
+class StaffState(enum.Enum):
+    AVAILABLE = "available"
+    ON_CALL = "on_call"
+    WRAP_UP = "wrap_up"
+    AWAY = "away"
+
+
+# --- connection ---------------------------------------------------------------------------
+
+
+class Hello(_Msg):
+    type: Literal["hello"] = "hello"
+    token: Annotated[str, Field(min_length=10, max_length=2048)]
+    resume: Id | None = None
+    """The session id of an earlier connection, to resume its queue place or room seat."""
+    client: Annotated[str, Field(max_length=100)] = ""
+
+
+class Welcome(_Msg):
+    type: Literal["welcome"] = "welcome"
+    ref: Id
+    session: Id
+    role: str
+    resumed: bool
+    heartbeat_s: float
+    server_time: float
+
+
+class Ping(_Msg):
+    type: Literal["ping"] = "ping"
+
+
+class Pong(_Msg):
+    type: Literal["pong"] = "pong"
+    ref: Id
+
+
+class Bye(_Msg):
+    type: Literal["bye"] = "bye"
+
+
+class Error(_Msg):
+    type: Literal["error"] = "error"
+    ref: Id | None = None
+    code: ErrorCode
+    message: Text
+
+
+class PresenceSet(_Msg):
+    type: Literal["presence.set"] = "presence.set"
+    state: StaffState
+
+
+class Presence(_Msg):
+    type: Literal["presence"] = "presence"
+    user: Id
+    name: Name
+    state: StaffState
+
+
+# --- intake queue -------------------------------------------------------------------------
+
+
+class CallRequest(_Msg):
+    """A citizen joins the queue (their token names the ticket)."""
+
+    type: Literal["call.request"] = "call.request"
+    category: Annotated[str, Field(max_length=32)]
+    name: Name
+    phone: Annotated[str, Field(max_length=32)] = ""
+    vulnerable: bool = False
+    recording_consent: bool
+
+
+class QueuePosition(_Msg):
+    type: Literal["queue.position"] = "queue.position"
+    ticket: Id
+    position: Annotated[int, Field(ge=1)]
+    estimated_wait_s: Annotated[float, Field(ge=0)]
+
+
+class QueueEntry(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    ticket: Id
+    name: Name
+    category: str
+    priority: int
+    waited_s: float
+    state: str
+
+
+class QueueSnapshot(_Msg):
+    """The whole queue, as staff see it (sent on connect and on every change)."""
+
+    type: Literal["queue.snapshot"] = "queue.snapshot"
+    entries: list[QueueEntry]
+
+
+class CallRing(_Msg):
+    type: Literal["call.ring"] = "call.ring"
+    ticket: Id
+    name: Name
+    category: str
+
+
+class CallAccept(_Msg):
+    type: Literal["call.accept"] = "call.accept"
+    ticket: Id
+
+
+class CallAccepted(_Msg):
+    type: Literal["call.accepted"] = "call.accepted"
+    ticket: Id
+    officer: Name
+    peer: Id
+    """The other end's session id: address SDP and candidates to it."""
+
+
+class CallDecline(_Msg):
+    type: Literal["call.decline"] = "call.decline"
+    ticket: Id
+    reason: Text = ""
+
+
+class CallHold(_Msg):
+    type: Literal["call.hold"] = "call.hold"
+    ticket: Id
+    on: bool
+
+
+class CallHeld(_Msg):
+    type: Literal["call.held"] = "call.held"
+    ticket: Id
+    on: bool
+
+
+class CallTransfer(_Msg):
+    type: Literal["call.transfer"] = "call.transfer"
+    ticket: Id
+    to_user: Id | None = None
+    to_room: Id | None = None
+
+
+class CallHangup(_Msg):
+    type: Literal["call.hangup"] = "call.hangup"
+    ticket: Id
+    reason: Text = ""
+
+
+class CallEnded(_Msg):
+    type: Literal["call.ended"] = "call.ended"
+    ticket: Id
+    reason: Text
+
+
+class CallCallback(_Msg):
+    type: Literal["call.callback"] = "call.callback"
+    ticket: Id
+
+
+# --- rooms --------------------------------------------------------------------------------
+
+
+class RoomJoin(_Msg):
+    """A participant asks to join (their invitation token names the room and seat)."""
+
+    type: Literal["room.join"] = "room.join"
+    name: Name
+
+
+class RoomLobby(_Msg):
+    """To the mediator: someone waits in the lobby."""
+
+    type: Literal["room.lobby"] = "room.lobby"
+    room: Id
+    participant: Id
+    name: Name
+
+
+class RoomAdmit(_Msg):
+    type: Literal["room.admit"] = "room.admit"
+    room: Id
+    participant: Id
+
+
+class RoomAdmitted(_Msg):
+    type: Literal["room.admitted"] = "room.admitted"
+    room: Id
+    participant: Id
+    peers: list[Id]
+
+
+class RoomLeave(_Msg):
+    type: Literal["room.leave"] = "room.leave"
+    room: Id
+
+
+class RoomRemove(_Msg):
+    type: Literal["room.remove"] = "room.remove"
+    room: Id
+    participant: Id
+
+
+class RoomMute(_Msg):
+    type: Literal["room.mute"] = "room.mute"
+    room: Id
+    participant: Id
+    audio: bool
+    video: bool
+
+
+class RoomCaucus(_Msg):
+    """Take these participants into a private caucus; an empty list returns everyone."""
+
+    type: Literal["room.caucus"] = "room.caucus"
+    room: Id
+    participants: Annotated[list[Id], Field(max_length=32)]
+
+
+class RoomState(_Msg):
+    type: Literal["room.state"] = "room.state"
+    room: Id
+    admitted: list[Id]
+    lobby: list[Id]
+    caucus: list[Id]
+
+
+# --- media negotiation (relayed, never parsed) --------------------------------------------
+
+SDP = Annotated[str, Field(min_length=1, max_length=MAX_MESSAGE_BYTES - 1024)]
+
+
+class SdpOffer(_Msg):
+    type: Literal["sdp.offer"] = "sdp.offer"
+    to: Id
+    sdp: SDP
+
+
+class SdpAnswer(_Msg):
+    type: Literal["sdp.answer"] = "sdp.answer"
+    to: Id
+    sdp: SDP
+
+
+class IceCandidate(_Msg):
+    """A browser's trickled candidate; aiortc sends complete SDP and none of these."""
+
+    type: Literal["ice.candidate"] = "ice.candidate"
+    to: Id
+    candidate: Annotated[str, Field(max_length=1024)]
+    sdp_mid: Annotated[str, Field(max_length=64)] | None = None
+    sdp_mline_index: Annotated[int, Field(ge=0, le=64)] | None = None
+
+
+class Relayed(_Msg):
+    """A relayed offer/answer/candidate as delivered: `from_` names the sender's session."""
+
+    type: Literal["relayed"] = "relayed"
+    from_: Annotated[Id, Field(alias="from")]
+    kind: Literal["sdp.offer", "sdp.answer", "ice.candidate"]
+    sdp: str | None = None
+    candidate: str | None = None
+    sdp_mid: str | None = None
+    sdp_mline_index: int | None = None
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+# --- store changes between consoles -------------------------------------------------------
+
+
+class StoreChanged(_Msg):
+    """A console's committed change set, relayed to the other consoles (staff only)."""
+
+    type: Literal["store.changed"] = "store.changed"
+    change_set: Annotated[str, Field(max_length=16 * 1024)]
+
+
+ClientMessage = Annotated[
+    Hello
+    | Ping
+    | Bye
+    | PresenceSet
+    | CallRequest
+    | CallAccept
+    | CallDecline
+    | CallHold
+    | CallTransfer
+    | CallHangup
+    | CallCallback
+    | RoomJoin
+    | RoomAdmit
+    | RoomLeave
+    | RoomRemove
+    | RoomMute
+    | RoomCaucus
+    | SdpOffer
+    | SdpAnswer
+    | IceCandidate
+    | StoreChanged,
+    Field(discriminator="type"),
+]
+
+ServerMessage = Annotated[
+    Welcome
+    | Pong
+    | Error
+    | Presence
+    | QueuePosition
+    | QueueSnapshot
+    | CallRing
+    | CallAccepted
+    | CallHeld
+    | CallEnded
+    | RoomLobby
+    | RoomAdmitted
+    | RoomState
+    | Relayed
+    | StoreChanged,
+    Field(discriminator="type"),
+]
+
+client_message: TypeAdapter[ClientMessage] = TypeAdapter(ClientMessage)
+server_message: TypeAdapter[ServerMessage] = TypeAdapter(ServerMessage)
+
+
+def _types(union: object) -> frozenset[str]:
+    members = get_args(get_args(union)[0])
+    return frozenset(str(m.model_fields["type"].default) for m in members)
+
+
+CLIENT_TYPES = _types(ClientMessage)
+SERVER_TYPES = _types(ServerMessage)
