@@ -1,0 +1,1 @@
+"""Tests of the signalling protocol models and their published schema."""
