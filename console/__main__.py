@@ -13,7 +13,7 @@ from console.core.codes import Role
 
 LANGS = ("zh_CN", "en")
 ROLE_CHOICES = [r.code for r in Role]
-BENCHES = ("sync", "ledger", "startup")
+BENCHES = ("sync", "ledger", "startup", "signalling", "call")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -65,6 +65,15 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--cases", type=int, default=1_000_000)
     bench.add_argument("--rounds", type=int, default=None)
     bench.add_argument("--db", dest="db_url", metavar="URL")
+    bench.add_argument("--clients", type=int, default=500, help="signalling: waiting citizens")
+    bench.add_argument("--calls", type=int, default=None, help="call: number of calls")
+    bench.add_argument("--seconds", type=float, default=10.0, help="call: seconds per call")
+    bench.add_argument(
+        "--ice-interface", action="append", default=None, help="call: ICE interface (repeatable)"
+    )
+
+    caller = sub.add_parser("demo-caller", help="a simulated citizen who joins the queue")
+    caller.add_argument("caller_args", nargs=argparse.REMAINDER)
     return p
 
 
@@ -174,6 +183,12 @@ def cmd_demo_seed(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_demo_caller(args: argparse.Namespace) -> int:
+    from console.services.demo_caller import main_demo_caller
+
+    return main_demo_caller(args.caller_args)
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
     from console.bench import run
 
@@ -197,6 +212,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "audit": cmd_audit,
         "demo-seed": cmd_demo_seed,
         "bench": cmd_bench,
+        "demo-caller": cmd_demo_caller,
     }
     if args.command in handlers:
         return handlers[args.command](args)

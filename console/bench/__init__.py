@@ -1,4 +1,4 @@
-"""Benchmarks behind `console bench`: screen-to-screen sync, the ledger at scale, start-up time."""
+"""Benchmarks behind `console bench`: sync, ledger at scale, start-up time, signalling fan-out."""
 
 from __future__ import annotations
 
@@ -20,4 +20,12 @@ def run(args: argparse.Namespace) -> int:
         from console.bench import startup
 
         return startup.run(args)
+    if args.name == "call":
+        from console.bench import call
+
+        return call.run(args)
+    if args.name == "signalling":
+        from console.bench import signalling
+
+        return signalling.run(args)
     raise ValueError(f"unknown benchmark {args.name!r}")

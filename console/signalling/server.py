@@ -1,0 +1,989 @@
+"""The signalling server (aiohttp): authenticated WebSocket sessions, the intake queue, relay."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import secrets
+import ssl
+import time
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from aiohttp import WSMsgType, web
+from pydantic import BaseModel, ValidationError
+
+from console.core import tokens
+from console.core.codes import CallState, DisputeCategory, Role
+from console.core.queue_records import QueuedCall
+from console.signalling import protocol as p
+from console.signalling.limits import AddressBuckets, ConnectionCounter, TokenBucket
+from console.signalling.ports import QueueStore
+
+log = logging.getLogger("console.signalling")
+
+WEB_ROOT = Path(__file__).resolve().parents[2] / "resources" / "web"
+STAFF_ROLES = frozenset(Role.codes())
+STAFF_ONLY = frozenset(
+    {
+        "presence.set",
+        "call.accept",
+        "call.decline",
+        "call.hold",
+        "call.transfer",
+        "call.callback",
+        "store.changed",
+        "room.admit",
+        "room.remove",
+        "room.mute",
+        "room.caucus",
+    }
+)
+RELAY_TYPES = frozenset({"sdp.offer", "sdp.answer", "ice.candidate"})
+ROOM_TYPES = frozenset(
+    {"room.join", "room.admit", "room.leave", "room.remove", "room.mute", "room.caucus"}
+)
+SEEN_IDS = 1024
+"""Message ids remembered per connection to refuse replays; older ids fall out."""
+FRAME_LIMIT = 4 * 1024 * 1024
+"""aiohttp closes on frames above this; below it we answer `too_large` and carry on."""
+
+
+@dataclass
+class Limits:
+    max_message_bytes: int = p.MAX_MESSAGE_BYTES
+    rate_per_s: float = 50.0
+    burst: float = 100.0
+    max_strikes: int = 200
+    """Frames refused for rate in a row before the connection is closed."""
+    max_connections_per_address: int = 20
+    ticket_rate_per_s: float = 0.5
+    ticket_burst: float = 20.0
+
+
+@dataclass
+class ServerConfig:
+    secret: bytes
+    host: str = "127.0.0.1"
+    port: int = 0
+    cert_path: Path | None = None
+    key_path: Path | None = None
+    limits: Limits = field(default_factory=Limits)
+    heartbeat_s: float = 15.0
+    grace_s: float = 30.0
+    hello_timeout_s: float = 10.0
+    avg_handle_s: float = 300.0
+    """Average handle time of a call, for the citizen's estimated wait."""
+    ticket_ttl_s: float = tokens.TICKET_TTL_S
+    web_root: Path | None = WEB_ROOT
+
+    def ssl_context(self) -> ssl.SSLContext | None:
+        if self.cert_path is None:
+            return None
+        ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        ctx.load_cert_chain(str(self.cert_path), str(self.key_path) if self.key_path else None)
+        return ctx
+
+
+def _event(event: str, level: int = logging.INFO, **fields: Any) -> None:
+    """One JSON line per event. Callers never pass tokens or SDP."""
+    if log.isEnabledFor(level):
+        log.log(level, json.dumps({"event": event, "t": time.time(), **fields}, default=str))
+
+
+class BadInput(Exception):
+    def __init__(self, code: p.ErrorCode, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+class Conn:
+    """One WebSocket connection; a session outlives it for the grace period."""
+
+    __slots__ = ("address", "bucket", "last_seen", "seen", "session", "strikes", "ws")
+
+    def __init__(self, ws: web.WebSocketResponse, address: str, limits: Limits) -> None:
+        self.ws = ws
+        self.address = address
+        self.bucket = TokenBucket(limits.rate_per_s, limits.burst)
+        self.strikes = 0
+        self.seen: OrderedDict[str, None] = OrderedDict()
+        self.session: Session | None = None
+        self.last_seen = time.monotonic()
+
+    def remember(self, msg_id: str) -> bool:
+        """False if this id was already used on this connection."""
+        if msg_id in self.seen:
+            self.seen.move_to_end(msg_id)  # a replayed id stays remembered while it is replayed
+            return False
+        self.seen[msg_id] = None
+        if len(self.seen) > SEEN_IDS:
+            self.seen.popitem(last=False)
+        return True
+
+
+@dataclass(eq=False)
+class Session:
+    id: str
+    claims: tokens.Claims
+    conn: Conn | None
+    staff: bool
+    state: p.StaffState = p.StaffState.AVAILABLE
+    idle_since: float = field(default_factory=time.monotonic)
+    call: str | None = None
+    """Staff: the ticket they are talking to."""
+    ringing: str | None = None
+    declined: set[str] = field(default_factory=set)
+    last_position: int | None = None
+    detached_at: float | None = None
+
+    @property
+    def ticket(self) -> str | None:
+        return self.claims.ticket if self.claims.kind == "ticket" else None
+
+    @property
+    def name(self) -> str:
+        c = self.claims
+        return (c.name or f"{c.role}:{c.subject}")[:100]
+
+    @property
+    def officer_id(self) -> int | None:
+        s = self.claims.subject
+        return int(s) if self.staff and s.isdigit() and len(s) < 10 else None
+
+
+class Hub:
+    """All live state of one server: connections, sessions, the cached queue, live calls."""
+
+    def __init__(self, config: ServerConfig, queue: QueueStore) -> None:
+        self.config = config
+        self.queue = queue
+        self.conns: set[Conn] = set()
+        self.per_address = ConnectionCounter(config.limits.max_connections_per_address)
+        self.ticket_buckets = AddressBuckets(
+            config.limits.ticket_rate_per_s, config.limits.ticket_burst
+        )
+        self.sessions: dict[str, Session] = {}
+        self.by_ticket: dict[str, Session] = {}
+        self.calls: dict[str, QueuedCall] = {}
+        """Active calls by ticket: a cache of the store's rows, loaded at start."""
+        self.talks: dict[str, tuple[str, str]] = {}
+        """Answered calls: ticket -> (citizen session, staff session)."""
+        self.lock = asyncio.Lock()
+        self._seq = 0
+        self._reaper: asyncio.Task[None] | None = None
+        self._started = time.monotonic()
+        self._orphans_swept = False
+        self._closing: set[asyncio.Task[Any]] = set()
+
+    def close_later(self, conn: Conn, code: int, message: bytes) -> None:
+        """Close without waiting here for the peer's reply (it may never come)."""
+        task = asyncio.create_task(conn.ws.close(code=code, message=message))
+        self._closing.add(task)
+        task.add_done_callback(self._closing.discard)
+
+    # --- lifecycle
+
+    async def startup(self, _app: web.Application) -> None:
+        self.calls = {c.ticket: c for c in await self.queue.active()}
+        self._started = time.monotonic()
+        self._reaper = asyncio.create_task(self._reap(), name="signalling-reaper")
+        _event("server.started", waiting=len(self.calls))
+
+    async def shutdown(self, _app: web.Application) -> None:
+        if self._reaper is not None:
+            self._reaper.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._reaper
+            self._reaper = None
+        # Going away is not leaving: sessions keep their tickets in the store for a restart.
+        for conn in list(self.conns):
+            conn.session = None
+            with contextlib.suppress(Exception):
+                await conn.ws.close(code=1001, message=b"server stopping")
+        if self._closing:
+            await asyncio.gather(*self._closing, return_exceptions=True)
+        _event("server.stopped")
+
+    # --- sending
+
+    def _next_id(self) -> str:
+        self._seq += 1
+        return f"s{self._seq}"
+
+    async def _send(self, conn: Conn | None, msg: BaseModel) -> None:
+        if conn is None or conn.ws.closed:
+            return
+        # A failed send means the peer went away: the receive loop sees the close and detaches.
+        with contextlib.suppress(ConnectionError, RuntimeError):
+            await conn.ws.send_str(msg.model_dump_json(by_alias=True))
+
+    async def _to(self, session: Session | None, msg: BaseModel) -> None:
+        if session is not None:
+            await self._send(session.conn, msg)
+
+    async def _error(
+        self, conn: Conn, code: p.ErrorCode, message: str, ref: str | None = None
+    ) -> None:
+        await self._send(
+            conn, p.Error(id=self._next_id(), ref=ref, code=code, message=message[:500])
+        )
+
+    # --- the receive path
+
+    async def on_text(self, conn: Conn, data: str) -> None:
+        conn.last_seen = time.monotonic()
+        if not conn.bucket.take():
+            conn.strikes += 1
+            await self._error(conn, p.ErrorCode.RATE_LIMITED, "too many messages")
+            if conn.strikes >= self.config.limits.max_strikes:
+                _event("conn.closed_for_rate", logging.WARNING, address=conn.address)
+                self.close_later(conn, 1008, b"rate limit")
+            return
+        conn.strikes = 0
+        ref: str | None = None
+        try:
+            raw = self._parse(data)
+            rid = raw.get("id")
+            if isinstance(rid, str) and 1 <= len(rid) <= 64:
+                ref = rid
+            msg = self._validate(conn, raw, ref)
+            await self._dispatch(conn, msg)
+        except BadInput as exc:
+            _event("frame.refused", logging.DEBUG, code=exc.code.value, address=conn.address)
+            await self._error(conn, exc.code, exc.message, ref)
+        except Exception:
+            log.exception("internal error handling a frame")
+            await self._error(conn, p.ErrorCode.INTERNAL, "internal error", ref)
+
+    def _parse(self, data: str) -> dict[str, Any]:
+        limit = self.config.limits.max_message_bytes
+        if len(data) > limit or (len(data) * 4 > limit and len(data.encode("utf-8")) > limit):
+            raise BadInput(p.ErrorCode.TOO_LARGE, f"messages are limited to {limit} bytes")
+        try:
+            raw = json.loads(data)
+        except (ValueError, RecursionError):
+            raise BadInput(p.ErrorCode.BAD_JSON, "not valid JSON") from None
+        if not isinstance(raw, dict):
+            raise BadInput(p.ErrorCode.BAD_MESSAGE, "a message is a JSON object")
+        return raw
+
+    def _validate(self, conn: Conn, raw: dict[str, Any], ref: str | None) -> Any:
+        v = raw.get("v", p.VERSION)
+        if type(v) is not int or v != p.VERSION:
+            raise BadInput(p.ErrorCode.UNSUPPORTED_VERSION, f"protocol version {p.VERSION} only")
+        kind = raw.get("type")
+        if not isinstance(kind, str):
+            raise BadInput(p.ErrorCode.BAD_MESSAGE, "missing message type")
+        if kind not in p.CLIENT_TYPES:
+            raise BadInput(p.ErrorCode.UNKNOWN_TYPE, f"unknown message type {kind[:40]!r}")
+        if ref is not None and not conn.remember(ref):
+            raise BadInput(p.ErrorCode.CONFLICT, "message id already used on this connection")
+        try:
+            return p.client_message.validate_python(raw)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(x) for x in first.get("loc", ())[1:]) or kind
+            raise BadInput(p.ErrorCode.BAD_MESSAGE, f"{where}: {first.get('msg', '')}") from None
+
+    async def _dispatch(self, conn: Conn, msg: Any) -> None:
+        session = conn.session
+        if session is None:
+            if not isinstance(msg, p.Hello):
+                raise BadInput(p.ErrorCode.NOT_AUTHENTICATED, "send hello with a token first")
+            async with self.lock:
+                await self._hello(conn, msg)
+            return
+        if isinstance(msg, p.Hello):
+            raise BadInput(p.ErrorCode.OUT_OF_ORDER, "already authenticated")
+        if isinstance(msg, p.Ping):
+            await self._send(conn, p.Pong(id=self._next_id(), ref=msg.id))
+            return
+        kind = msg.type
+        if kind in STAFF_ONLY and not session.staff:
+            raise BadInput(p.ErrorCode.FORBIDDEN, f"{kind} is for staff only")
+        if kind == "call.request" and session.ticket is None:
+            raise BadInput(p.ErrorCode.FORBIDDEN, "call.request needs a queue ticket token")
+        if kind in RELAY_TYPES:
+            await self._relay(session, msg)
+            return
+        if kind == "store.changed":
+            await self._store_changed(session, msg)
+            return
+        if kind in ROOM_TYPES:
+            raise BadInput(p.ErrorCode.NOT_FOUND, "rooms are not served by this server yet")
+        async with self.lock:
+            handler = getattr(self, "_on_" + kind.replace(".", "_"))
+            await handler(session, msg)
+
+    # --- hello, resume, leave
+
+    async def _hello(self, conn: Conn, msg: p.Hello) -> None:
+        try:
+            claims = tokens.verify(self.config.secret, msg.token)
+        except tokens.TokenError as exc:
+            code = p.ErrorCode.TOKEN_EXPIRED if exc.code == "expired" else p.ErrorCode.BAD_TOKEN
+            _event("hello.refused", logging.INFO, reason=exc.code, address=conn.address)
+            raise BadInput(code, exc.message) from None
+        staff = claims.kind == "staff"
+        if staff and claims.role not in STAFF_ROLES:
+            raise BadInput(p.ErrorCode.BAD_TOKEN, "unknown staff role")
+        if claims.kind == "ticket" and not claims.ticket:
+            raise BadInput(p.ErrorCode.BAD_TOKEN, "ticket token without a ticket")
+        if claims.kind == "invite" and not claims.room:
+            raise BadInput(p.ErrorCode.BAD_TOKEN, "invitation token without a room")
+        old: Session | None = None
+        if msg.resume is not None:
+            cand = self.sessions.get(msg.resume)
+            if (
+                cand is not None
+                and cand.claims.kind == claims.kind
+                and cand.claims.subject == claims.subject
+            ):
+                old = cand
+        if old is None and claims.kind == "ticket":
+            # A citizen reconnecting without its session id still owns its ticket.
+            old = self.by_ticket.get(claims.ticket or "")
+        if old is not None:
+            if old.conn is not None and old.conn is not conn:
+                stale = old.conn
+                stale.session = None
+                self.close_later(stale, 1000, b"resumed elsewhere")
+            old.conn, old.detached_at, old.claims = conn, None, claims
+            session, resumed = old, True
+        else:
+            session = Session(id=secrets.token_urlsafe(16), claims=claims, conn=conn, staff=staff)
+            self.sessions[session.id] = session
+            resumed = False
+            if session.ticket is not None:
+                self.by_ticket[session.ticket] = session
+        conn.session = session
+        _event(
+            "session.hello",
+            session=session.id,
+            kind=claims.kind,
+            role=claims.role,
+            resumed=resumed,
+            address=conn.address,
+        )
+        await self._send(
+            conn,
+            p.Welcome(
+                id=self._next_id(),
+                ref=msg.id,
+                session=session.id,
+                role=claims.role,
+                resumed=resumed,
+                heartbeat_s=self.config.heartbeat_s,
+                server_time=time.time(),
+            ),
+        )
+        await self._restore(session)
+
+    async def _restore(self, session: Session) -> None:
+        """Tell a (re)connected session where it stands."""
+        if session.staff:
+            await self._to(session, self._snapshot())
+            for other in self._staff():
+                if other is not session:
+                    await self._to(session, self._presence(other))
+                    await self._to(other, self._presence(session))
+            if session.call is not None and session.call in self.talks:
+                await self._to(session, self._accepted(session.call, for_staff=True))
+            await self._ring()
+            return
+        ticket = session.ticket
+        if ticket is None:
+            return
+        if ticket in self.talks:
+            await self._to(session, self._accepted(ticket, for_staff=False))
+            return
+        call = self.calls.get(ticket)
+        if call is None:
+            return
+        if not call.waiting:
+            # Answered before a server restart: the officer's end is gone, so back to the
+            # queue with the original queued_at, which puts the citizen near the front.
+            await self._set(ticket, CallState.QUEUED, outcome="requeued after server restart")
+            session.last_position = None
+            await self._publish()
+            await self._ring()
+            return
+        session.last_position = None
+        await self._publish(snapshot=False)
+
+    async def _on_bye(self, session: Session, msg: p.Bye) -> None:
+        await self._leave(session, "left")
+        conn = session.conn
+        session.conn = None
+        if conn is not None:
+            conn.session = None
+            self.close_later(conn, 1000, b"bye")
+
+    async def detach(self, conn: Conn) -> None:
+        """The connection closed without bye: keep the session for the grace period."""
+        session = conn.session
+        conn.session = None
+        if session is None or session.conn is not conn:
+            return
+        async with self.lock:
+            session.conn = None
+            session.detached_at = time.monotonic()
+            _event("session.detached", session=session.id)
+            if session.staff and session.ringing is not None:
+                session.ringing = None
+                await self._ring()
+
+    async def _leave(self, session: Session, reason: str) -> None:
+        """The session is gone for good: end or abandon what it held, forget it."""
+        self.sessions.pop(session.id, None)
+        ticket = session.ticket
+        if ticket is not None and self.by_ticket.get(ticket) is session:
+            del self.by_ticket[ticket]
+        _event("session.left", session=session.id, reason=reason)
+        if session.staff:
+            if session.call is not None:
+                await self._end(session.call, f"officer {reason}")
+            elif session.ringing is not None:
+                session.ringing = None
+                await self._ring()
+            for other in self._staff():
+                await self._to(
+                    other,
+                    p.Presence(
+                        id=self._next_id(),
+                        user=session.claims.subject[:64],
+                        name=session.name,
+                        state=p.StaffState.AWAY,
+                    ),
+                )
+        elif ticket is not None and ticket in self.calls:
+            await self._end(ticket, f"caller {reason}")
+
+    # --- the intake queue
+
+    def _staff(self) -> list[Session]:
+        return [s for s in self.sessions.values() if s.staff and s.conn is not None]
+
+    def _presence(self, s: Session) -> p.Presence:
+        return p.Presence(
+            id=self._next_id(), user=s.claims.subject[:64], name=s.name, state=s.state
+        )
+
+    def _ordered(self) -> list[QueuedCall]:
+        return sorted(self.calls.values(), key=lambda c: c.sort_key)
+
+    def _snapshot(self) -> p.QueueSnapshot:
+        now = datetime.now(UTC).replace(tzinfo=None)
+        return p.QueueSnapshot(
+            id=self._next_id(),
+            entries=[
+                p.QueueEntry(
+                    ticket=c.ticket,
+                    name=c.name,
+                    category=c.category,
+                    priority=c.priority,
+                    waited_s=max(0.0, (now - c.queued_at).total_seconds()),
+                    state=c.state.code,
+                )
+                for c in self._ordered()
+            ],
+        )
+
+    async def _publish(self, *, snapshot: bool = True) -> None:
+        """Send each waiting citizen its position if it changed, and staff the new queue."""
+        staff = self._staff()
+        per_officer = self.config.avg_handle_s / max(1, len(staff))
+        position = 0
+        for call in self._ordered():
+            if not call.waiting:
+                continue
+            position += 1
+            s = self.by_ticket.get(call.ticket)
+            if s is None or s.conn is None or s.last_position == position:
+                continue
+            s.last_position = position
+            await self._send(
+                s.conn,
+                p.QueuePosition(
+                    id=self._next_id(),
+                    ticket=call.ticket,
+                    position=position,
+                    estimated_wait_s=position * per_officer,
+                ),
+            )
+        if snapshot:
+            for officer in staff:
+                await self._to(officer, self._snapshot())
+
+    async def _ring(self) -> None:
+        """Offer each unrung waiting call to the longest-idle available officer."""
+        free = sorted(
+            (
+                s
+                for s in self._staff()
+                if s.state is p.StaffState.AVAILABLE and s.call is None and s.ringing is None
+            ),
+            key=lambda s: s.idle_since,
+        )
+        if not free:
+            return
+        rung = {s.ringing for s in self._staff() if s.ringing is not None}
+        for call in self._ordered():
+            if not free:
+                break
+            if not call.waiting or call.ticket in rung:
+                continue
+            officer = next((s for s in free if call.ticket not in s.declined), None)
+            if officer is None:
+                continue
+            free.remove(officer)
+            officer.ringing = call.ticket
+            await self._to(
+                officer,
+                p.CallRing(
+                    id=self._next_id(), ticket=call.ticket, name=call.name, category=call.category
+                ),
+            )
+
+    def _accepted(self, ticket: str, *, for_staff: bool) -> p.CallAccepted:
+        citizen_sid, staff_sid = self.talks[ticket]
+        officer = self.sessions.get(staff_sid)
+        return p.CallAccepted(
+            id=self._next_id(),
+            ticket=ticket,
+            officer=officer.name if officer else "officer",
+            peer=citizen_sid if for_staff else staff_sid,
+        )
+
+    async def _set(
+        self,
+        ticket: str,
+        state: CallState,
+        *,
+        officer: int | None = None,
+        outcome: str | None = None,
+    ) -> QueuedCall:
+        row = await self.queue.set_state(ticket, state, officer_id=officer, outcome=outcome)
+        if row is None:
+            self.calls.pop(ticket, None)
+            raise BadInput(p.ErrorCode.NOT_FOUND, "no such ticket")
+        if row.state in (CallState.IN_CALL, CallState.ON_HOLD) or row.waiting:
+            self.calls[ticket] = row
+        else:
+            self.calls.pop(ticket, None)
+        _event("call.state", ticket=ticket, state=state.code)
+        return row
+
+    async def _on_call_request(self, session: Session, msg: p.CallRequest) -> None:
+        ticket = session.ticket or ""
+        if msg.category not in DisputeCategory.codes():
+            raise BadInput(p.ErrorCode.BAD_MESSAGE, "category: unknown dispute category")
+        current = self.calls.get(ticket)
+        if current is not None:
+            if not current.waiting:
+                raise BadInput(p.ErrorCode.CONFLICT, "this ticket's call is already answered")
+            session.last_position = None  # already queued: just say where
+            await self._publish(snapshot=False)
+            return
+        row, created = await self.queue.enqueue(
+            ticket,
+            name=msg.name,
+            phone=msg.phone,
+            category=msg.category,
+            vulnerable=msg.vulnerable,
+            consent=msg.recording_consent,
+        )
+        if not created:
+            raise BadInput(p.ErrorCode.CONFLICT, "this ticket has already been used")
+        self.calls[ticket] = row
+        _event("call.queued", ticket=ticket, session=session.id)
+        await self._publish()
+        await self._ring()
+
+    def _waiting_call(self, ticket: str) -> QueuedCall:
+        call = self.calls.get(ticket)
+        if call is None:
+            raise BadInput(p.ErrorCode.NOT_FOUND, "no such call in the queue")
+        if not call.waiting:
+            raise BadInput(p.ErrorCode.CONFLICT, "this call is already answered")
+        return call
+
+    def _own_call(self, session: Session, ticket: str) -> tuple[Session | None, Session | None]:
+        """The two ends of `session`'s answered call `ticket`; FORBIDDEN for anyone else."""
+        if ticket not in self.talks:
+            if ticket not in self.calls:
+                raise BadInput(p.ErrorCode.NOT_FOUND, "no such call")
+            raise BadInput(p.ErrorCode.FORBIDDEN, "not your call")
+        citizen_sid, staff_sid = self.talks[ticket]
+        if session.id not in (citizen_sid, staff_sid):
+            raise BadInput(p.ErrorCode.FORBIDDEN, "not your call")
+        return self.sessions.get(citizen_sid), self.sessions.get(staff_sid)
+
+    async def _on_call_accept(self, session: Session, msg: p.CallAccept) -> None:
+        self._waiting_call(msg.ticket)
+        if session.call is not None:
+            raise BadInput(p.ErrorCode.CONFLICT, "finish your current call first")
+        citizen = self.by_ticket.get(msg.ticket)
+        if citizen is None:
+            raise BadInput(p.ErrorCode.CONFLICT, "the caller is not connected")
+        await self._set(msg.ticket, CallState.IN_CALL, officer=session.officer_id)
+        self.talks[msg.ticket] = (citizen.id, session.id)
+        citizen.last_position = None
+        for officer in self._staff():
+            if officer.ringing == msg.ticket:
+                officer.ringing = None
+        session.call, session.ringing, session.state = msg.ticket, None, p.StaffState.ON_CALL
+        _event("call.accepted", ticket=msg.ticket, staff=session.id, citizen=citizen.id)
+        await self._to(citizen, self._accepted(msg.ticket, for_staff=False))
+        await self._to(session, self._accepted(msg.ticket, for_staff=True))
+        await self._publish()
+        await self._ring()
+
+    async def _on_call_decline(self, session: Session, msg: p.CallDecline) -> None:
+        self._waiting_call(msg.ticket)
+        session.declined.add(msg.ticket)
+        if session.ringing == msg.ticket:
+            session.ringing = None
+        await self._ring()
+
+    async def _on_call_hold(self, session: Session, msg: p.CallHold) -> None:
+        citizen, _ = self._own_call(session, msg.ticket)
+        await self._set(msg.ticket, CallState.ON_HOLD if msg.on else CallState.IN_CALL)
+        held = p.CallHeld(id=self._next_id(), ticket=msg.ticket, on=msg.on)
+        await self._to(citizen, held)
+        await self._to(session, held)
+        await self._publish()
+
+    async def _on_call_transfer(self, session: Session, msg: p.CallTransfer) -> None:
+        citizen, _ = self._own_call(session, msg.ticket)
+        if (msg.to_user is None) == (msg.to_room is None):
+            raise BadInput(p.ErrorCode.BAD_MESSAGE, "name exactly one of to_user and to_room")
+        if msg.to_room is not None:
+            await self._end(
+                msg.ticket,
+                "transferred to a mediation room",
+                state=CallState.TRANSFERRED,
+                outcome=f"room:{msg.to_room}",
+            )
+            return
+        target = next(
+            (s for s in self._staff() if s.claims.subject == msg.to_user and s is not session),
+            None,
+        )
+        if target is None:
+            raise BadInput(p.ErrorCode.NOT_FOUND, "that officer is not connected")
+        # Back to waiting (keeping queued_at), offered to the named officer first.
+        await self._set(msg.ticket, CallState.RINGING, outcome=f"transfer:user:{msg.to_user}")
+        del self.talks[msg.ticket]
+        self._release(session)
+        await self._to(
+            session, p.CallEnded(id=self._next_id(), ticket=msg.ticket, reason="transferred")
+        )
+        await self._to(citizen, p.CallHeld(id=self._next_id(), ticket=msg.ticket, on=True))
+        call = self.calls[msg.ticket]
+        target.ringing = msg.ticket
+        await self._to(
+            target,
+            p.CallRing(
+                id=self._next_id(), ticket=msg.ticket, name=call.name, category=call.category
+            ),
+        )
+        await self._publish()
+        await self._ring()
+
+    async def _on_call_hangup(self, session: Session, msg: p.CallHangup) -> None:
+        if not session.staff:
+            if msg.ticket != session.ticket:
+                raise BadInput(p.ErrorCode.FORBIDDEN, "not your ticket")
+            if msg.ticket not in self.calls:
+                raise BadInput(p.ErrorCode.NOT_FOUND, "this ticket has no active call")
+        else:
+            self._own_call(session, msg.ticket)
+        await self._end(msg.ticket, msg.reason or "hung up")
+
+    async def _on_call_callback(self, session: Session, msg: p.CallCallback) -> None:
+        row = await self.queue.get(msg.ticket)
+        if row is None:
+            raise BadInput(p.ErrorCode.NOT_FOUND, "no such ticket")
+        if msg.ticket in self.calls:
+            raise BadInput(p.ErrorCode.CONFLICT, "this call is still active")
+        await self._set(msg.ticket, CallState.CALLED_BACK, officer=session.officer_id)
+        await self._to(session, self._snapshot())
+
+    async def _on_presence_set(self, session: Session, msg: p.PresenceSet) -> None:
+        if msg.state is p.StaffState.AVAILABLE and session.state is not p.StaffState.AVAILABLE:
+            session.idle_since = time.monotonic()
+        session.state = msg.state
+        if msg.state is not p.StaffState.AVAILABLE and session.ringing is not None:
+            session.ringing = None
+        for other in self._staff():
+            if other is not session:
+                await self._to(other, self._presence(session))
+        await self._ring()
+
+    def _release(self, officer: Session | None) -> None:
+        if officer is not None:
+            officer.call = None
+            officer.state = p.StaffState.AVAILABLE
+            officer.idle_since = time.monotonic()
+
+    async def _end(
+        self,
+        ticket: str,
+        reason: str,
+        *,
+        state: CallState | None = None,
+        outcome: str | None = None,
+    ) -> None:
+        """End `ticket`'s call: completed if it was answered, abandoned if it never was."""
+        call = self.calls.get(ticket)
+        if call is None:
+            return
+        if state is None:
+            state = CallState.COMPLETED if call.answered_at is not None else CallState.ABANDONED
+        await self._set(ticket, state, outcome=outcome or reason)
+        ends = self.talks.pop(ticket, None)
+        citizen = self.by_ticket.get(ticket)
+        officer = self.sessions.get(ends[1]) if ends else None
+        self._release(officer)
+        for s in self._staff():
+            if s.ringing == ticket:
+                s.ringing = None
+        ended = p.CallEnded(id=self._next_id(), ticket=ticket, reason=reason[:500])
+        await self._to(citizen, ended)
+        await self._to(officer, ended)
+        _event("call.ended", ticket=ticket, state=state.code)
+        await self._publish()
+        await self._ring()
+
+    # --- relay
+
+    async def _relay(
+        self, session: Session, msg: p.SdpOffer | p.SdpAnswer | p.IceCandidate
+    ) -> None:
+        pair = (
+            self.talks.get(session.call)
+            if session.staff and session.call
+            else self.talks.get(session.ticket or "")
+        )
+        if pair is None or msg.to not in pair or msg.to == session.id:
+            raise BadInput(p.ErrorCode.FORBIDDEN, "relay only to the other end of your call")
+        target = self.sessions.get(msg.to)
+        if target is None or target.conn is None:
+            raise BadInput(p.ErrorCode.NOT_FOUND, "the other end is not connected")
+        if isinstance(msg, p.IceCandidate):
+            out = p.Relayed(
+                id=self._next_id(),
+                from_=session.id,
+                kind="ice.candidate",
+                candidate=msg.candidate,
+                sdp_mid=msg.sdp_mid,
+                sdp_mline_index=msg.sdp_mline_index,
+            )
+        else:
+            out = p.Relayed(id=self._next_id(), from_=session.id, kind=msg.type, sdp=msg.sdp)
+        await self._to(target, out)
+
+    async def _store_changed(self, session: Session, msg: p.StoreChanged) -> None:
+        for other in self._staff():
+            if other is not session:
+                await self._to(other, p.StoreChanged(id=self._next_id(), change_set=msg.change_set))
+
+    # --- housekeeping: silent connections, expired sessions, orphaned tickets
+
+    async def _reap(self) -> None:
+        cfg = self.config
+        interval = max(0.05, min(1.0, cfg.heartbeat_s / 2, cfg.grace_s / 4))
+        while True:
+            await asyncio.sleep(interval)
+            try:
+                await self._reap_once()
+            except Exception:
+                log.exception("reaper pass failed")
+
+    async def _reap_once(self) -> None:
+        now = time.monotonic()
+        cfg = self.config
+        for conn in list(self.conns):
+            if conn.session is not None and now - conn.last_seen > 2 * cfg.heartbeat_s:
+                _event("conn.silent", session=conn.session.id)
+                conn.session.conn = None
+                conn.session.detached_at = now
+                conn.session = None
+                self.close_later(conn, 1001, b"heartbeat missed")
+        async with self.lock:
+            for s in list(self.sessions.values()):
+                if (
+                    s.conn is None
+                    and s.detached_at is not None
+                    and now - s.detached_at > cfg.grace_s
+                ):
+                    await self._leave(s, "gone")
+            if not self._orphans_swept and now - self._started > cfg.grace_s:
+                # Tickets nobody reclaimed after a restart: their citizens are not coming back.
+                self._orphans_swept = True
+                for ticket in [t for t in self.calls if t not in self.by_ticket]:
+                    if ticket not in self.talks:
+                        await self._end(ticket, "caller did not reconnect")
+
+
+HUB = web.AppKey("signalling_hub", Hub)
+
+
+async def _ws(request: web.Request) -> web.StreamResponse:
+    hub = request.app[HUB]
+    address = request.remote or "?"
+    ws = web.WebSocketResponse(max_msg_size=FRAME_LIMIT, autoping=True, timeout=2.0)
+    await ws.prepare(request)
+    if not hub.per_address.acquire(address):
+        _event("conn.refused", logging.WARNING, address=address)
+        await ws.send_str(
+            p.Error(
+                id="s0", code=p.ErrorCode.TOO_MANY_CONNECTIONS, message="too many connections"
+            ).model_dump_json()
+        )
+        await ws.close(code=1008, message=b"too many connections")
+        return ws
+    conn = Conn(ws, address, hub.config.limits)
+    hub.conns.add(conn)
+    deadline = time.monotonic() + hub.config.hello_timeout_s
+    try:
+        while True:
+            timeout = None if conn.session is not None else deadline - time.monotonic()
+            if timeout is not None and timeout <= 0:
+                await hub._error(conn, p.ErrorCode.NOT_AUTHENTICATED, "no hello in time")
+                await ws.close(code=1008, message=b"no hello")
+                break
+            try:
+                msg = await ws.receive(timeout=timeout)
+            except TimeoutError:
+                continue
+            if msg.type is WSMsgType.TEXT:
+                await hub.on_text(conn, msg.data)
+            elif msg.type is WSMsgType.BINARY:
+                conn.last_seen = time.monotonic()
+                await hub._error(conn, p.ErrorCode.BAD_MESSAGE, "binary frames are not accepted")
+            else:
+                break
+    finally:
+        hub.conns.discard(conn)
+        hub.per_address.release(address)
+        await hub.detach(conn)
+    return ws
+
+
+async def _ticket(request: web.Request) -> web.Response:
+    hub = request.app[HUB]
+    if not hub.ticket_buckets.take(request.remote or "?"):
+        return web.json_response({"error": p.ErrorCode.RATE_LIMITED.value}, status=429)
+    stamp = datetime.now(UTC).strftime("%Y%m%d")
+    ticket = f"T{stamp}-{secrets.token_hex(5).upper()}"
+    token = tokens.issue(
+        hub.config.secret,
+        kind="ticket",
+        subject=ticket,
+        role=tokens.CITIZEN_ROLE,
+        ttl_s=hub.config.ticket_ttl_s,
+        ticket=ticket,
+    )
+    _event("ticket.issued", ticket=ticket, address=request.remote)
+    return web.json_response(
+        {"ticket": ticket, "token": token, "expires_in_s": hub.config.ticket_ttl_s, "ws": "/ws"}
+    )
+
+
+async def _healthz(request: web.Request) -> web.Response:
+    hub = request.app[HUB]
+    waiting = sum(1 for c in hub.calls.values() if c.waiting)
+    return web.json_response(
+        {
+            "ok": True,
+            "connections": len(hub.conns),
+            "sessions": len(hub.sessions),
+            "waiting": waiting,
+        }
+    )
+
+
+def make_app(config: ServerConfig, queue_store: QueueStore) -> web.Application:
+    """The aiohttp application: /ws, /api/ticket, /healthz and the citizen page at /."""
+    app = web.Application(client_max_size=64 * 1024)
+    hub = Hub(config, queue_store)
+    app[HUB] = hub
+    app.on_startup.append(hub.startup)
+    app.on_shutdown.append(hub.shutdown)
+    app.router.add_get("/ws", _ws)
+    app.router.add_post("/api/ticket", _ticket)
+    app.router.add_get("/healthz", _healthz)
+    root = config.web_root
+    if root is not None and root.is_dir():
+        index = root / "index.html"
+
+        async def _index(_request: web.Request) -> web.StreamResponse:
+            if not index.is_file():
+                raise web.HTTPNotFound()
+            return web.FileResponse(index)
+
+        app.router.add_get("/", _index)
+        app.router.add_static("/", root, follow_symlinks=False)
+    return app
+
+
+class SignallingServer:
+    """The server as an object: start on the running loop (the GUI's, or its own), stop."""
+
+    def __init__(self, config: ServerConfig, queue_store: QueueStore) -> None:
+        self.config = config
+        self.app = make_app(config, queue_store)
+        self._runner: web.AppRunner | None = None
+        self.port: int | None = None
+
+    @property
+    def hub(self) -> Hub:
+        return self.app[HUB]
+
+    async def start(self, host: str | None = None, port: int | None = None) -> int:
+        """Bind and serve; returns the bound port (useful with port 0)."""
+        host = self.config.host if host is None else host
+        port = self.config.port if port is None else port
+        self._runner = web.AppRunner(
+            self.app, handle_signals=False, access_log=None, shutdown_timeout=2.0
+        )
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, host, port, ssl_context=self.config.ssl_context())
+        await site.start()
+        self.port = int(self._runner.addresses[0][1])
+        _event("server.listening", host=host, port=self.port, tls=self.config.cert_path is not None)
+        return self.port
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            runner, self._runner = self._runner, None
+            await runner.cleanup()
+
+    def staff_token(self, user_id: int | str, role: Role, name: str = "") -> str:
+        return tokens.issue(
+            self.config.secret,
+            kind="staff",
+            subject=str(user_id),
+            role=role.code,
+            ttl_s=tokens.STAFF_TTL_S,
+            name=name,
+        )
+
+
+async def run_server(config: ServerConfig, queue_store: QueueStore) -> None:
+    """Serve until cancelled (the standalone `console-signal`)."""
+    server = SignallingServer(config, queue_store)
+    await server.start()
+    try:
+        await asyncio.Event().wait()
+    finally:
+        await server.stop()

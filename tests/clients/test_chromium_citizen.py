@@ -1,0 +1,57 @@
+"""Headless Chromium is the citizen, aiortc the officer; both decode ≥ 60 frames of the other."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+SCRIPT = Path(__file__).with_name("netns_citizen.py")
+CHROMIUM = "/usr/bin/chromium"
+
+pytestmark = [
+    pytest.mark.timeout(90),
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian chromium"),
+    pytest.mark.skipif(
+        os.geteuid() != 0 or shutil.which("unshare") is None or shutil.which("ip") is None,
+        reason="needs root, unshare and ip for a private network namespace",
+    ),
+]
+
+
+def test_browser_citizen_and_console_officer_exchange_video() -> None:
+    # The browser and server run in a fresh network namespace with only `lo`: ICE can use
+    # nothing but loopback, whatever the host's interfaces are.
+    proc = subprocess.run(
+        ["unshare", "-n", "--", sys.executable, str(SCRIPT)],
+        capture_output=True,
+        text=True,
+        timeout=80,
+        cwd=SCRIPT.parents[2],
+    )
+    lines = proc.stdout.strip().splitlines()
+    assert proc.returncode == 0 and lines, proc.stderr[-3000:]
+    result = json.loads(lines[-1])
+    assert result["ok"], result
+    assert result["category_options"] > 10  # the generated categories.json was loaded
+    assert result["position"] == 1
+    page = result["page"]
+    assert page["framesDecoded"] >= 60, page
+    assert page["errors"] == [], page
+    assert page["holds"] == 1, page  # held once, and the holding screen is gone again
+    assert page["iceState"] in ("connected", "completed"), page
+    officer = result["officer"]
+    assert officer["frames_received"] >= 60, officer
+    assert officer["ended_reason"] == "citizen hung up", officer
+    assert officer["local_addresses"] == ["127.0.0.1"], officer
+    assert result["page_view_after_hangup"] == "ended"
+    # Invitation link: the page says hello with the invite and waits in the lobby view.
+    # While the server does not serve rooms, the page shows its error instead of failing.
+    room = result["room"]
+    assert room["state"] == "wait" and room["lobby"], room
+    assert all(e.startswith("not_found") for e in room["errors"]), room
