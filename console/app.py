@@ -60,6 +60,8 @@ def run_gui(args: argparse.Namespace, *, db_url: str) -> int:
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("four-in-one-console")
+    # Closing the window ends `lifetime`, which then shuts services down on a running loop.
+    app.setQuitOnLastWindowClosed(False)
     app.setOrganizationName("four-in-one-console")
     settings = QSettings(
         QSettings.Format.IniFormat, QSettings.Scope.UserScope, "four-in-one-console", "console"
@@ -147,6 +149,23 @@ def run_gui(args: argparse.Namespace, *, db_url: str) -> int:
         log.info("main window shown after %.2f s", time.perf_counter() - started)
         print(f"console: window shown {time.perf_counter() - started:.3f}", flush=True)
 
+        signalling = None
+        if args.demo:
+            from console.services.embedded_signalling import EmbeddedSignalling
+
+            signalling = EmbeddedSignalling(store)
+
+            async def start_signalling() -> None:
+                try:
+                    port = await signalling.start()
+                except OSError as exc:
+                    window.report_error(str(exc))
+                    return
+                print(f"console: signalling on http://127.0.0.1:{port}", flush=True)
+                signalling.start_demo_caller()
+
+            loop.create_task(start_signalling())
+
         closed = asyncio.Event()
         window.destroyed.connect(lambda *_: closed.set())
         app.lastWindowClosed.connect(closed.set)
@@ -162,8 +181,15 @@ def run_gui(args: argparse.Namespace, *, db_url: str) -> int:
                 return
             await closed.wait()
 
+        async def lifetime_then_stop() -> None:
+            try:
+                await lifetime()
+            finally:
+                if signalling is not None:
+                    await signalling.stop()
+
         with loop:
-            loop.run_until_complete(lifetime())
+            loop.run_until_complete(lifetime_then_stop())
         bridge.close()
         return 0
     finally:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 import time
@@ -64,4 +65,14 @@ def test_demo_screens_render_under_xvfb(xvfb_display: str, tmp_path: Path) -> No
         assert image.width() >= 1280 and image.height() >= 720, key
         # A blank or placeholder screen has a handful of colours; a populated one has many.
         assert _distinct_colours(image) > 60, f"{key} looks blank"
+    # The embedded signalling server ran and its simulated caller reached the shared queue.
+    assert "console: signalling on http://127.0.0.1:" in out.stdout
+    conn = sqlite3.connect(tmp_path / "demo.sqlite")
+    try:
+        demo_calls = conn.execute(
+            "SELECT count(*) FROM petition_call WHERE caller_name = '演示来电人'"
+        ).fetchone()[0]
+    finally:
+        conn.close()
+    assert demo_calls >= 1
     assert time.monotonic() - started < 240
