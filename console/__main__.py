@@ -183,12 +183,6 @@ def cmd_demo_seed(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_demo_caller(args: argparse.Namespace) -> int:
-    from console.services.demo_caller import main_demo_caller
-
-    return main_demo_caller(args.caller_args)
-
-
 def cmd_bench(args: argparse.Namespace) -> int:
     from console.bench import run
 
@@ -204,7 +198,13 @@ def _ensure_parent(url: str) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    words = list(sys.argv[1:] if argv is None else argv)
+    if words[:1] == ["demo-caller"]:
+        # The caller has its own options; hand them over untouched.
+        from console.services.demo_caller import main_demo_caller
+
+        return main_demo_caller(words[1:])
+    args = build_parser().parse_args(words)
     os.environ.setdefault("QT_API", "pyside6")
     handlers = {
         "db": cmd_db,
@@ -212,7 +212,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         "audit": cmd_audit,
         "demo-seed": cmd_demo_seed,
         "bench": cmd_bench,
-        "demo-caller": cmd_demo_caller,
     }
     if args.command in handlers:
         return handlers[args.command](args)

@@ -102,3 +102,15 @@ def test_gui_refuses_a_file_that_is_not_a_database(tmp_path: Path) -> None:
     assert "不是数据库文件" in out.stderr
     assert f.read_bytes() == before
     assert "Traceback" not in out.stderr
+
+
+def test_demo_caller_takes_its_own_options() -> None:
+    out = console("demo-caller", "--help")
+    assert out.returncode == 0 and "--seconds" in out.stdout
+
+
+def test_demo_caller_without_a_server_says_so() -> None:
+    out = console("demo-caller", "--url", "http://127.0.0.1:9", "--timeout", "5")
+    assert out.returncode == 2
+    assert "cannot reach the signalling server" in out.stderr
+    assert "Traceback" not in out.stderr

@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import json
 import logging
+import sys
 from collections.abc import Sequence
 from typing import Any
 
@@ -68,14 +69,19 @@ def main_demo_caller(argv: Sequence[str] | None = None) -> int:
     """CLI entry: prints the call's stats as JSON; 0 when video flowed both ways."""
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO)
-    stats = asyncio.run(
-        run_demo_caller(
-            args.url,
-            name=args.name,
-            category=args.category,
-            seconds=args.seconds,
-            timeout=args.timeout,
+    try:
+        stats = asyncio.run(
+            run_demo_caller(
+                args.url,
+                name=args.name,
+                category=args.category,
+                seconds=args.seconds,
+                timeout=args.timeout,
+            )
         )
-    )
+    except (OSError, TimeoutError) as exc:
+        # aiohttp's connection errors are OSErrors: say what failed, not a traceback.
+        print(f"error: cannot reach the signalling server at {args.url}: {exc}", file=sys.stderr)
+        return 2
     print(json.dumps(stats.as_dict(), ensure_ascii=False))
     return 0 if stats.frames_received > 0 else 1
