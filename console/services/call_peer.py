@@ -250,13 +250,18 @@ async def run_caller(
     finally:
         await events.aclose()  # type: ignore[attr-defined]
         if leg is not None:
-            stats.frames_received = leg.frames_received
-            stats.frames_sent = leg.video.frames_sent
-            stats.local_addresses = sorted(local_candidate_addresses(leg.pc))
-            if stats.first_frame_at is None and leg.sink is not None:
-                stats.first_frame_at = leg.sink.first_frame_at
-            await leg.close()
+            await _finish_leg(leg, stats)
     return stats
+
+
+async def _finish_leg(leg: MediaLeg, stats: CallStats) -> None:
+    """Record what the media leg saw, then close it (both ends of a call end the same way)."""
+    stats.frames_received = leg.frames_received
+    stats.frames_sent = leg.video.frames_sent
+    stats.local_addresses = sorted(local_candidate_addresses(leg.pc))
+    if stats.first_frame_at is None and leg.sink is not None:
+        stats.first_frame_at = leg.sink.first_frame_at
+    await leg.close()
 
 
 async def run_officer(
@@ -346,12 +351,7 @@ async def run_officer(
     finally:
         await events.aclose()  # type: ignore[attr-defined]
         if leg is not None:
-            stats.frames_received = leg.frames_received
-            stats.frames_sent = leg.video.frames_sent
-            stats.local_addresses = sorted(local_candidate_addresses(leg.pc))
-            if stats.first_frame_at is None and leg.sink is not None:
-                stats.first_frame_at = leg.sink.first_frame_at
-            await leg.close()
+            await _finish_leg(leg, stats)
     return stats
 
 
