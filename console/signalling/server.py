@@ -75,6 +75,8 @@ class ServerConfig:
     key_path: Path | None = None
     limits: Limits = field(default_factory=Limits)
     heartbeat_s: float = 15.0
+    ring_timeout_s: float = 20.0
+    """An officer who lets a call ring this long is skipped: it rings the next (RONA)."""
     grace_s: float = 30.0
     hello_timeout_s: float = 10.0
     avg_handle_s: float = 300.0
@@ -139,6 +141,7 @@ class Session:
     call: str | None = None
     """Staff: the ticket they are talking to."""
     ringing: str | None = None
+    ringing_since: float = 0.0
     declined: set[str] = field(default_factory=set)
     last_position: int | None = None
     detached_at: float | None = None
@@ -545,6 +548,7 @@ class Hub:
                 continue
             free.remove(officer)
             officer.ringing = call.ticket
+            officer.ringing_since = time.monotonic()
             await self._to(
                 officer,
                 p.CallRing(
@@ -819,6 +823,17 @@ class Hub:
                 conn.session = None
                 self.close_later(conn, 1001, b"heartbeat missed")
         async with self.lock:
+            for s in list(self.sessions.values()):
+                if s.staff and s.ringing is not None and now - s.ringing_since > cfg.ring_timeout_s:
+                    # Redirect on no answer: treat it as declined by this officer only.
+                    ticket, s.ringing = s.ringing, None
+                    s.declined.add(ticket)
+                    _event("call.ring_timeout", session=s.id, ticket=ticket)
+                    await self._to(
+                        s,
+                        p.CallEnded(id=self._next_id(), ticket=ticket, reason="ring timeout"),
+                    )
+                    await self._ring()
             for s in list(self.sessions.values()):
                 if (
                     s.conn is None

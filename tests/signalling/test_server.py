@@ -384,3 +384,23 @@ def test_console_signal_standalone(tmp_path: Path) -> None:
     finally:
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=20) == 0
+
+
+def test_unanswered_ring_moves_to_the_next_officer(sqlite_url: str) -> None:
+    """Redirect on no answer: an officer who lets it ring is skipped, the call is not stuck."""
+
+    async def main() -> None:
+        async with Harness(sqlite_url, ring_timeout_s=0.5) as h:
+            a = await h.officer("1", "甲")
+            b = await h.officer("2", "乙")
+            citizen, _ = await h.citizen()
+            ring = await a.expect("call.ring")
+            # 乙 also became free; whoever was rung first stops ringing after the timeout.
+            ended = await a.expect("call.ended", lambda m: m["ticket"] == ring["ticket"])
+            assert ended["reason"] == "ring timeout"
+            await b.expect("call.ring", lambda m: m["ticket"] == ring["ticket"])
+            await b.send("call.accept", ticket=ring["ticket"])
+            acc = await citizen.expect("call.accepted")
+            assert acc["officer"] == "乙"
+
+    asyncio.run(main())
