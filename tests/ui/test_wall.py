@@ -48,16 +48,22 @@ def wall_cameras(workspace: Workspace, tmp_path: Path) -> dict[str, CameraRecord
     return {c.device_id[-1]: c for c in found}
 
 
-def test_live_tile_plays_and_view_is_audited(
-    qtbot, qloop, workspace: Workspace, wall_cameras
-) -> None:  # type: ignore[no-untyped-def]
-    live = LiveWallService()
+def _shown_wall(qtbot, workspace: Workspace, live: LiveWallService) -> WallPanel:  # type: ignore[no-untyped-def]
+    """A wall panel on screen with a 2×2 layout, as an operator would open it."""
     panel = WallPanel(SurveillanceService(workspace.store, workspace.duty), live)
     qtbot.addWidget(panel)
     panel.resize(1280, 720)
     panel.show()
     panel.load()
     panel.set_layout(4)
+    return panel
+
+
+def test_live_tile_plays_and_view_is_audited(
+    qtbot, qloop, workspace: Workspace, wall_cameras
+) -> None:  # type: ignore[no-untyped-def]
+    live = LiveWallService()
+    panel = _shown_wall(qtbot, workspace, live)
     panel.show_camera(wall_cameras["1"], 0)
     tile = panel.tiles[0]
     run_until(qloop, lambda: tile.painted_frames > 10 and tile.health is TileHealth.LIVE)
@@ -88,12 +94,7 @@ def test_sensitive_camera_needs_a_reason(qloop, workspace: Workspace, wall_camer
 
 def test_hidden_tile_is_paused(qtbot, qloop, workspace: Workspace, wall_cameras) -> None:  # type: ignore[no-untyped-def]
     live = LiveWallService()
-    panel = WallPanel(SurveillanceService(workspace.store, workspace.duty), live)
-    qtbot.addWidget(panel)
-    panel.resize(1280, 720)
-    panel.show()
-    panel.load()
-    panel.set_layout(4)
+    panel = _shown_wall(qtbot, workspace, live)
     panel.show_camera(wall_cameras["1"], 3)
     run_until(qloop, lambda: panel.tiles[3].painted_frames > 3)
     panel.set_layout(1)
