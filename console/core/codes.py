@@ -279,6 +279,18 @@ class PtzType(CodeTable):
     REMOTE = ("4", "遥控枪机", "PTZ bullet")
 
 
+class ZoneKind(CodeTable):
+    """A polygon drawn on a camera's picture."""
+
+    PRIVACY_MASK = ("privacy_mask", "隐私遮挡", "Privacy mask")
+    MOTION_ZONE = ("motion_zone", "移动侦测区域", "Motion zone")
+
+
+class AlertKind(CodeTable):
+    MOTION = ("motion", "移动侦测", "Motion detected")
+    VIDEO_LOSS = ("video_loss", "视频丢失", "Video lost")
+
+
 class AnnotationShape(CodeTable):
     BOX = ("box", "框选", "Box")
     ARROW = ("arrow", "箭头", "Arrow")
@@ -297,4 +309,7 @@ class AuditAction(CodeTable):
     SNAPSHOT = ("snapshot", "截图", "Took snapshot")
     CASE_CHANGED = ("case_changed", "案件变更", "Changed a case")
     MASK_LIFTED = ("mask_lifted", "解除隐私遮挡", "Lifted privacy mask")
+    MASK_CHANGED = ("mask_changed", "修改隐私遮挡", "Changed a privacy mask")
+    CAMERAS_IMPORTED = ("cameras_imported", "导入监控点位", "Imported cameras")
+    ALERT_ACKNOWLEDGED = ("alert_acknowledged", "确认告警", "Acknowledged an alert")
     DB_UPGRADED = ("db_upgraded", "数据库升级", "Database upgraded")

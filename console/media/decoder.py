@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import collections
 import contextlib
+import logging
 import random
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
 from urllib.request import url2pathname
@@ -27,6 +29,8 @@ from console.media.connection_gate import ConnectionGate, shared_gate
 from console.media.convert import AUTO, FrameConverter, use_single_threaded_opencv
 from console.media.frame_slot import Frame, LatestFrameSlot
 
+log = logging.getLogger(__name__)
+
 # Rolling window for the fps and bitrate shown on a tile.
 RATE_WINDOW_S = 2.0
 # A live source that delivers packets but no picture for this long is reopened.
@@ -44,6 +48,14 @@ PAUSE_POLL_S = 0.05
 # frames, the demo street by 30 or more.
 FREEZE_THUMB_SIZE = (32, 18)
 FREEZE_TOLERANCE = 3
+
+
+# Called on the decode thread with every video packet read, paused or not (the replay
+# buffer keeps them). Must be quick and must not keep the thread: copy what it needs.
+PacketListener = Callable[[av.Packet, av.video.stream.VideoStream], None]
+# Called on the decode thread with each tile-size BGRA image before the tile gets it
+# (privacy masks are painted here); returns the image to hand on (may be the same array).
+FrameFilter = Callable[[np.ndarray], np.ndarray]
 
 
 class StreamProblem(Exception):
@@ -240,6 +252,8 @@ class CameraDecoder:
         self._last_error: str | None = None
         self._frame_times: collections.deque[float] = collections.deque()
         self._packet_bytes: collections.deque[tuple[float, int]] = collections.deque()
+        self._packet_listeners: tuple[PacketListener, ...] = ()
+        self._frame_filter: FrameFilter | None = None
 
     # --- control (any thread) -------------------------------------------------------------
 
@@ -269,6 +283,18 @@ class CameraDecoder:
     @property
     def thread_name(self) -> str:
         return self._thread.name
+
+    def add_packet_listener(self, listener: PacketListener) -> None:
+        with self._lock:
+            self._packet_listeners = (*self._packet_listeners, listener)
+
+    def remove_packet_listener(self, listener: PacketListener) -> None:
+        with self._lock:
+            self._packet_listeners = tuple(x for x in self._packet_listeners if x is not listener)
+
+    def set_frame_filter(self, frame_filter: FrameFilter | None) -> None:
+        with self._lock:
+            self._frame_filter = frame_filter
 
     def set_target_size(self, width: int, height: int) -> None:
         """Tile size in device pixels; 0x0 pauses (hidden tiles are not decoded)."""
@@ -462,6 +488,12 @@ class CameraDecoder:
                 if packet.size:
                     with self._lock:
                         self._packet_bytes.append((now, packet.size))
+                        listeners = self._packet_listeners
+                    for listener in listeners:
+                        try:
+                            listener(packet, stream)
+                        except Exception:  # a broken listener must not cost the picture
+                            log.exception("packet listener failed on %s", self.camera_code)
                 if paused:
                     # Keep the live connection drained; decoding resumes at a keyframe
                     # because the skipped packets were references for the ones after.
@@ -523,6 +555,10 @@ class CameraDecoder:
         if width == 0:
             return
         image = self._converter.convert(frame, width, height)
+        with self._lock:
+            frame_filter = self._frame_filter
+        if frame_filter is not None:
+            image = frame_filter(image)
         same = self._looks_unchanged(image)
         now = time.monotonic()
         with self._lock:

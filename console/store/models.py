@@ -100,12 +100,92 @@ class Camera(Base):
     main_url: Mapped[str | None] = mapped_column(String(500))
     sub_url: Mapped[str | None] = mapped_column(String(500))
     sensitive: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Stream credentials live apart from the URLs, so that a URL can be shown or logged
+    # as it is; the decoder puts them into the URL only when it connects.
+    stream_username: Mapped[str | None] = mapped_column(String(64))
+    stream_password: Mapped[str | None] = mapped_column(String(128))
 
 
 class CameraFavourite(Base):
     __tablename__ = "camera_favourite"
     user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), primary_key=True)
     camera_id: Mapped[int] = mapped_column(ForeignKey("camera.id"), primary_key=True)
+
+
+class CameraGroup(Base):
+    """A named set of cameras (a route, a venue, an event); owner None = shared by all."""
+
+    __tablename__ = "camera_group"
+    __table_args__ = (UniqueConstraint("owner_id", "name"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80))
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class CameraGroupMember(Base):
+    __tablename__ = "camera_group_member"
+    group_id: Mapped[int] = mapped_column(ForeignKey("camera_group.id"), primary_key=True)
+    camera_id: Mapped[int] = mapped_column(ForeignKey("camera.id"), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class CameraZone(Base):
+    """A polygon on a camera's picture: a privacy mask or a motion-detection zone.
+
+    Points are JSON [[x, y], ...] in 0..1 of the picture, so they hold for every stream
+    size (main and sub stream differ).
+    """
+
+    __tablename__ = "camera_zone"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    camera_id: Mapped[int] = mapped_column(ForeignKey("camera.id"), index=True)
+    kind: Mapped[str] = mapped_column(CODE)
+    name: Mapped[str] = mapped_column(String(80), default="")
+    points: Mapped[str] = mapped_column(Text)
+    sensitivity: Mapped[int] = mapped_column(Integer, default=50)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class CameraAlert(Base):
+    """An alert raised by analytics on a camera (motion in a zone, video loss)."""
+
+    __tablename__ = "camera_alert"
+    __table_args__ = (Index("ix_camera_alert_raised", "raised_at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    camera_id: Mapped[int] = mapped_column(ForeignKey("camera.id"), index=True)
+    kind: Mapped[str] = mapped_column(CODE)
+    zone_id: Mapped[int | None] = mapped_column(ForeignKey("camera_zone.id"))
+    raised_at: Mapped[datetime] = mapped_column(DateTime)
+    score: Mapped[float] = mapped_column(Float, default=0.0)
+    snapshot_id: Mapped[int | None] = mapped_column(ForeignKey("media_asset.id"))
+    acknowledged_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    acknowledged_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class WallView(Base):
+    """A saved wall: a layout and the cameras in its cells, with an optional tour interval.
+
+    More cameras than cells make pages; a tour (轮巡) steps through the pages.
+    """
+
+    __tablename__ = "wall_view"
+    __table_args__ = (UniqueConstraint("owner_id", "name"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80))
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    layout: Mapped[str] = mapped_column(String(8))
+    tour_interval_s: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class WallViewCell(Base):
+    __tablename__ = "wall_view_cell"
+    view_id: Mapped[int] = mapped_column(ForeignKey("wall_view.id"), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    camera_id: Mapped[int] = mapped_column(ForeignKey("camera.id"))
 
 
 class Case(Base):
