@@ -7,9 +7,11 @@ import random
 
 # A wall tile at 25 fps that has shown nothing new for two seconds looks broken to an operator.
 STALE_AFTER_S = 2.0
-# After this long without a picture while disconnected, stop saying "reconnecting": the
-# camera is down as far as the duty officer is concerned (retries still continue).
-OFFLINE_AFTER_S = 10.0
+# After this long without a picture while disconnected after a failure, stop saying
+# "reconnecting": the camera is down as far as the duty officer is concerned (retries still
+# continue). The wall promises "offline within 3 s of the server dying"; a camera that is
+# back within this long never shows offline at all.
+OFFLINE_AFTER_S = 2.5
 # Same threshold counted in failed attempts, for cameras that never produced a frame.
 OFFLINE_AFTER_ATTEMPTS = 5
 # Unchanged frames in a row (2 s at 25 fps) before we call a picture frozen: a hung
@@ -50,7 +52,9 @@ def classify(
         # Retrying with the same credentials only risks locking the account on the camera.
         return TileHealth.DENIED
     if not connected:
-        if attempts >= OFFLINE_AFTER_ATTEMPTS or seconds_without_frame >= OFFLINE_AFTER_S:
+        # A first attempt still under way is not a failure yet, however slow the camera.
+        failing = attempts >= 1 and seconds_without_frame >= OFFLINE_AFTER_S
+        if attempts >= OFFLINE_AFTER_ATTEMPTS or failing:
             return TileHealth.OFFLINE
         return TileHealth.CONNECTING if attempts == 0 else TileHealth.RECONNECTING
     if seconds_without_frame >= STALE_AFTER_S:

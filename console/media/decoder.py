@@ -85,6 +85,13 @@ class DecoderStats:
     codec: str | None
     conversion: str | None
     last_error: str | None
+    max_fps: float | None = None  # the cap on frames handed to the tile; None: no cap
+    keyframes_only: bool = False
+    frames_skipped_rate: int = 0  # decoded but not shown because of the cap or key frames
+    # CPU time of the decode thread itself (time.thread_time), all of it and the part spent
+    # converting and handing off; the rest is reading and decoding.
+    cpu_s: float = 0.0
+    deliver_cpu_s: float = 0.0
 
 
 def is_live_url(url: str) -> bool:
@@ -207,6 +214,8 @@ class CameraDecoder:
         backoff_base_s: float = BACKOFF_BASE_S,
         backoff_cap_s: float = BACKOFF_CAP_S,
         rng: random.Random | None = None,
+        max_fps: float | None = None,
+        keyframes_only: bool = False,
     ) -> None:
         self.camera_code = camera_code
         self.url = url
@@ -254,6 +263,11 @@ class CameraDecoder:
         self._packet_bytes: collections.deque[tuple[float, int]] = collections.deque()
         self._packet_listeners: tuple[PacketListener, ...] = ()
         self._frame_filter: FrameFilter | None = None
+        self._max_fps = self._checked_fps(max_fps)
+        self._keyframes_only = bool(keyframes_only)
+        self._frames_skipped_rate = 0
+        self._cpu_s = 0.0
+        self._deliver_cpu_s = 0.0
 
     # --- control (any thread) -------------------------------------------------------------
 
@@ -308,6 +322,30 @@ class CameraDecoder:
         with self._lock:
             return self._target
 
+    def set_max_fps(self, fps: float | None) -> None:
+        """Hand the tile at most `fps` frames a second (None: all). Frames beyond the cap are
+        still decoded, since later frames refer to them, but never converted or handed off."""
+        checked = self._checked_fps(fps)
+        with self._lock:
+            self._max_fps = checked
+
+    @property
+    def max_fps(self) -> float | None:
+        with self._lock:
+            return self._max_fps
+
+    def set_keyframes_only(self, on: bool) -> None:
+        """Decode key frames only (the codec skips the rest, so decoding really costs less).
+        Turning it off resumes at the next key frame: the frames in between would refer to
+        pictures that were never decoded."""
+        with self._lock:
+            self._keyframes_only = bool(on)
+
+    @property
+    def keyframes_only(self) -> bool:
+        with self._lock:
+            return self._keyframes_only
+
     def stats(self) -> DecoderStats:
         now = time.monotonic()
         with self._lock:
@@ -344,7 +382,21 @@ class CameraDecoder:
                 codec=self._codec,
                 conversion=self._converter.last_path,
                 last_error=self._last_error,
+                max_fps=self._max_fps,
+                keyframes_only=self._keyframes_only,
+                frames_skipped_rate=self._frames_skipped_rate,
+                cpu_s=self._cpu_s,
+                deliver_cpu_s=self._deliver_cpu_s,
             )
+
+    @staticmethod
+    def _checked_fps(fps: float | None) -> float | None:
+        if fps is None:
+            return None
+        value = float(fps)
+        if not value > 0:  # also refuses NaN
+            raise ValueError(f"a frame-rate cap must be positive or None, got {fps!r}")
+        return value
 
     @staticmethod
     def _checked_size(size: tuple[int, int]) -> tuple[int, int]:
@@ -447,6 +499,8 @@ class CameraDecoder:
         last_pts = 0.0
         frame_step = 1.0 / float(stream.average_rate or 25)
         need_keyframe = False
+        skipping_nonkey = False  # what the codec is set to, as opposed to what was asked
+        next_shown_pts: float | None = None  # the frame-rate cap's next slot
         try:
             while not self._stop.is_set():
                 paused = self.target_size == (0, 0)
@@ -499,12 +553,24 @@ class CameraDecoder:
                     # because the skipped packets were references for the ones after.
                     self._mark_alive()
                     need_keyframe = True
+                    self._note_cpu()
                     continue
+                with self._lock:
+                    keyframes_only, max_fps = self._keyframes_only, self._max_fps
+                if keyframes_only != skipping_nonkey:
+                    skipping_nonkey = keyframes_only
+                    codec.skip_frame = "NONKEY" if keyframes_only else "DEFAULT"
+                    if not keyframes_only:
+                        need_keyframe = True
                 if need_keyframe:
                     if not packet.is_keyframe:
+                        self._note_cpu()
                         continue
                     codec.flush_buffers()
                     need_keyframe = False
+                if skipping_nonkey:
+                    # Seconds between key frames are expected here, not a stall.
+                    self._mark_alive()
                 self._check_stall(now)
                 for frame in codec.decode(packet):
                     # RTSP streams can start with a frame without a timestamp: continue
@@ -519,19 +585,56 @@ class CameraDecoder:
                     last_pts = pts
                     with self._lock:
                         self._frames_decoded += 1
+                    if skipping_nonkey and not frame.key_frame:
+                        shown = False  # a decoder that ignores skip_frame
+                    elif max_fps is None or skipping_nonkey:
+                        shown = True
+                    else:
+                        shown, next_shown_pts = self._rate_slot(
+                            pts, next_shown_pts, 1.0 / max_fps, frame_step
+                        )
+                    if not shown:
+                        with self._lock:
+                            self._frames_skipped_rate += 1
+                        continue
+                    captured = now
                     if self._realtime:
                         clock, late = self._pace(clock, pts)
+                        captured = clock[0] + (pts - clock[1])
                         if late:
                             with self._lock:
                                 self._frames_skipped_late += 1
                             continue
-                    self._deliver(frame, pts)
+                    self._deliver(frame, pts, captured)
+                self._note_cpu()
         finally:
             # Closing the demux generator runs its cleanup, which disarms PyAV's read
             # timeout before the container is closed (PyAV types it as a plain Iterator).
             close = getattr(packets, "close", None)
             if close is not None:
                 close()
+
+    @staticmethod
+    def _rate_slot(
+        pts: float, next_pts: float | None, interval: float, frame_step: float
+    ) -> tuple[bool, float | None]:
+        """Whether a frame fits the frame-rate cap, and the cap's next slot.
+
+        Slots advance by the interval from the first shown frame, so 25 fps capped at
+        6.25 shows every fourth frame evenly; half a frame of slack absorbs pts jitter. A
+        jump (a pause, a reconnect) starts the slots afresh.
+        """
+        if next_pts is None or pts >= next_pts + interval or pts < next_pts - 2 * interval:
+            return True, pts + interval
+        if pts < next_pts - frame_step / 2:
+            return False, next_pts
+        return True, next_pts + interval
+
+    def _note_cpu(self) -> None:
+        """Record the decode thread's CPU time so far (decode thread only)."""
+        spent = time.thread_time()
+        with self._lock:
+            self._cpu_s = spent
 
     def _pace(
         self, clock: tuple[float, float] | None, pts: float
@@ -550,10 +653,11 @@ class CameraDecoder:
             return (now, pts), False
         return clock, now - due > SKIP_LATE_AFTER_S
 
-    def _deliver(self, frame: av.VideoFrame, pts: float) -> None:
+    def _deliver(self, frame: av.VideoFrame, pts: float, captured_at: float) -> None:
         width, height = self.target_size
         if width == 0:
             return
+        cpu_began = time.thread_time()
         image = self._converter.convert(frame, width, height)
         with self._lock:
             frame_filter = self._frame_filter
@@ -571,7 +675,10 @@ class CameraDecoder:
             self._source_size = (frame.width, frame.height)
             self._frame_times.append(now)
             self._trim_windows(now)
-        self.slot.put(Frame(image, width, height, pts, now, seq))
+        self.slot.put(Frame(image, width, height, pts, now, seq, captured_at))
+        spent = time.thread_time() - cpu_began
+        with self._lock:
+            self._deliver_cpu_s += spent
 
     def _looks_unchanged(self, image: np.ndarray) -> bool:
         """Whether this frame looks like the previous one (decode thread only)."""

@@ -22,6 +22,9 @@ class Frame:
     pts_s: float
     decoded_at: float  # time.monotonic() when conversion finished
     seq: int
+    # time.monotonic() when the picture was due: a paced file frame's slot on the clock,
+    # or when a live frame's packet arrived. Paint time minus this is the frame's age.
+    captured_at: float | None = None
 
 
 class LatestFrameSlot:
