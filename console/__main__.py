@@ -1,4 +1,4 @@
-"""Command line: the GUI by default; `db`, `user`, `audit`, `demo-seed` and `bench` commands."""
+"""Command line: the GUI by default; db, user, audit, camera, demo-seed and bench commands."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from console.core.codes import Role
 
 LANGS = ("zh_CN", "en")
 ROLE_CHOICES = [r.code for r in Role]
-BENCHES = ("sync", "ledger", "startup", "signalling", "call")
+BENCHES = ("sync", "ledger", "startup", "signalling", "call", "catalogue")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -57,12 +57,21 @@ def build_parser() -> argparse.ArgumentParser:
     audit.add_argument("action", choices=("verify",))
     audit.add_argument("--db", dest="db_url", metavar="URL")
 
+    camera = sub.add_parser("camera", help="camera catalogue")
+    camera_sub = camera.add_subparsers(dest="camera_action", required=True, metavar="ACTION")
+    cam_import = camera_sub.add_parser(
+        "import", help="import cameras from a CSV file or a GB/T 28181 Catalog response (XML)"
+    )
+    cam_import.add_argument("file", metavar="FILE")
+    cam_import.add_argument("--db", dest="db_url", metavar="URL")
+
     seed = sub.add_parser("demo-seed", help="create and seed the demo workspace database")
     seed.add_argument("--db", dest="db_url", metavar="URL")
 
     bench = sub.add_parser("bench", help="benchmarks; the last line printed is a JSON object")
     bench.add_argument("name", choices=BENCHES)
     bench.add_argument("--cases", type=int, default=1_000_000)
+    bench.add_argument("--cameras", type=int, default=30_000, help="catalogue: cameras")
     bench.add_argument("--rounds", type=int, default=None)
     bench.add_argument("--db", dest="db_url", metavar="URL")
     bench.add_argument("--clients", type=int, default=500, help="signalling: waiting citizens")
@@ -174,6 +183,33 @@ def cmd_audit(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_camera(args: argparse.Namespace) -> int:
+    """Exit 0 when any camera was imported (or already up to date), 2 when none could be."""
+    from pathlib import Path
+
+    from console.core.camera_catalog import CatalogFormatError
+    from console.services.catalogue import CatalogueService
+    from console.store import migrate
+    from console.store.store import Store
+
+    url = _db_url(args)
+    try:
+        _ensure_parent(url)
+        migrate.upgrade(url)
+        store = Store(url)
+        try:
+            report = CatalogueService(store, None).import_file_sync(Path(args.file))
+        finally:
+            store.close()
+    except (migrate.DatabaseRefused, CatalogFormatError) as exc:
+        print(f"error: {args.file}: {exc}", file=sys.stderr)
+        return 2
+    print(report.summary())
+    for problem in report.problems:
+        print(f"  {problem.text()}")
+    return 0 if report.imported else 2
+
+
 def cmd_demo_seed(args: argparse.Namespace) -> int:
     from console.services.workspace import prepare_demo
 
@@ -210,6 +246,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "db": cmd_db,
         "user": cmd_user,
         "audit": cmd_audit,
+        "camera": cmd_camera,
         "demo-seed": cmd_demo_seed,
         "bench": cmd_bench,
     }

@@ -28,4 +28,8 @@ def run(args: argparse.Namespace) -> int:
         from console.bench import signalling
 
         return signalling.run(args)
+    if args.name == "catalogue":
+        from console.bench import catalogue
+
+        return catalogue.run(args)
     raise ValueError(f"unknown benchmark {args.name!r}")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from console.core.codes import (
@@ -52,6 +52,19 @@ class CameraRecord:
     sensitive: bool
     longitude: float | None
     latitude: float | None
+    # Kept apart from the URLs so that URLs can be shown and logged; never in a repr.
+    stream_username: str | None = None
+    stream_password: str | None = field(default=None, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class CameraGroupRecord:
+    """A named set of cameras; owner None means shared with every operator."""
+
+    id: int
+    name: str
+    owner_id: int | None
+    camera_count: int
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,9 +13,8 @@ from datetime import UTC, date, datetime, timedelta
 from functools import cache
 from typing import Generic, TypeVar
 
-from pypinyin import Style, lazy_pinyin
-
 from console.core import case_flow, deadlines
+from console.core.camera_catalog import pinyin_initials
 from console.core.codes import (
     CallState,
     CameraStatus,
@@ -1042,16 +1041,10 @@ def _shortest_path(state: CaseState) -> tuple[FlowAction, ...]:
     return case_flow.path_to(state)
 
 
-@cache
-def _part_initials(part: str) -> str:
-    # Cached per name part: pypinyin takes ~100 µs per name, far too slow for 30 000 names,
-    # while the parts (roads, estates, villages, spots) repeat endlessly.
-    return "".join(lazy_pinyin(part, style=Style.FIRST_LETTER)).lower()
-
-
 def name_initials(parts: Sequence[str]) -> str:
     """Pinyin initials of a name given as its parts ("解放路", "南门" → "jflnm")."""
-    return "".join(_part_initials(p) for p in parts)[:60]
+    # Per part: pinyin_initials caches, and the parts (roads, estates, spots) repeat endlessly.
+    return "".join(pinyin_initials(p) for p in parts)[:60]
 
 
 def _uscc(rng: random.Random, region6: str, kind: str) -> str:
