@@ -1,7 +1,9 @@
-"""`console camera import` as an administrator runs it: the report, exit codes, refusals."""
+"""`console camera import` as an administrator runs it; `console bench catalogue` at small size."""
 
 from __future__ import annotations
 
+import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -9,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from console.__main__ import main
+from console.bench.common import STRICT_ENV
 from console.store.repos import audit, cameras
 from console.store.store import Store
 
@@ -75,3 +78,32 @@ def test_nothing_importable_exits_2_and_writes_nothing(
         assert store.read_sync(audit.count) == 1
     finally:
         store.close()
+
+
+def test_bench_catalogue_small() -> None:
+    env = dict(os.environ)
+    env.pop(STRICT_ENV, None)  # performance targets are the benchmark's business, not a test's
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "console",
+            "bench",
+            "catalogue",
+            "--cameras",
+            "600",
+            "--rounds",
+            "2",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.strip().splitlines()
+    result = json.loads(lines[-1])
+    assert result["bench"] == "catalogue" and result["cameras"] == 600
+    assert result["import_s"] > 0 and 0 < result["search_p50_ms"] <= result["search_p95_ms"]
+    assert result["hits"]["zzzzz"] == 0 and result["hits"]["金寨路"] > 0
+    assert "Bench0" not in out.stdout  # the generated stream passwords stay in the store

@@ -326,3 +326,48 @@ def test_bulk_import_of_many_cameras(
         == 0
     )
     assert report.created == len(store.read_sync(lambda s: cameras.search(s, "csl", limit=5000)))
+
+
+def test_import_and_groups_on_postgresql(pg_fresh_db: str) -> None:
+    from console.store import migrate
+
+    migrate.upgrade(pg_fresh_db)
+    pg = Store(pg_fresh_db)
+    try:
+        regions = _regions(pg)
+        service = CatalogueService(pg, _operator(pg, "wangmin"))
+        report = service.import_file_sync(DATA / "cameras.csv")
+        assert (report.created, len(report.problems)) == (4, 3)
+        assert service.import_file_sync(DATA / "cameras.csv").unchanged == 4
+        assert service.import_file_sync(DATA / "catalog_gb2312.xml").created == 2
+        first = pg.read_sync(lambda s: cameras.by_device_id(s, "34010200001320000101"))
+        assert first is not None and first.region_id == regions["340102001"]
+        assert first.stream_password == "S3cret@pw"
+        assert [c.name for c in pg.read_sync(lambda s: cameras.search(s, "cjzl"))] == [
+            "长江中路与金寨路交口"
+        ]
+
+        async def groups() -> None:
+            group = await service.create_group("夜间巡查")
+            assert await service.add_to_group(group, [first.id]) == [first.id]
+            assert [g.camera_count for g in await service.groups()] == [1]
+            await service.add_favourite(first.id)
+            assert await service.favourite_ids() == {first.id}
+
+        asyncio.run(groups())
+        assert pg.read_sync(audit.verify) == []
+    finally:
+        pg.close()
+
+
+def test_search_takes_wildcards_literally(store: Store, service: CatalogueService) -> None:
+    service.import_file_sync(DATA / "cameras.csv")
+
+    def names(text: str) -> list[str]:
+        return [c.name for c in store.read_sync(lambda s: cameras.search(s, text))]
+
+    assert names("%") == [] and names("_") == [] and names("\\") == []
+    assert names("LOCAL") == ["值班室本地摄像头"]  # code prefix
+    assert names("fylcsc") == ["阜阳路菜市场"]  # pinyin initials
+    assert names("FYL") == ["阜阳路菜市场"]
+    assert names("建国路") == ["建国路与胜利路口"]

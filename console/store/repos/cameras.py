@@ -46,15 +46,17 @@ def search(session: Session, text: str, limit: int = SEARCH_LIMIT) -> list[Camer
     q = text.strip()
     if not q:
         return []
+    # An operator's "%" or "_" is a character to find, not a wildcard.
+    q = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     like = f"%{q}%"
     stmt = (
         select(Camera)
         .where(
             or_(
-                Camera.name.like(like),
-                Camera.device_id.like(f"{q}%"),
-                Camera.address.like(like),
-                Camera.name_initials.like(f"%{q.lower()}%"),
+                Camera.name.like(like, escape="\\"),
+                Camera.device_id.like(f"{q}%", escape="\\"),
+                Camera.address.like(like, escape="\\"),
+                Camera.name_initials.like(f"%{q.lower()}%", escape="\\"),
             )
         )
         .order_by(Camera.name)
