@@ -21,12 +21,12 @@ from typing import Any
 import numpy as np
 
 from console.core import paths
+from console.core.camera_catalog import redact_url, with_credentials
 from console.core.codes import AlertKind, AuditAction, MediaKind, ZoneKind
 from console.core.events import ChangeAction, ChangeSet, Entity, Operation, change
 from console.core.evidence import AlertRecord
 from console.core.records import CameraRecord
 from console.core.zones import Polygon
-from console.media.decoder import redact_url
 from console.media.masking import mask_image
 from console.media.motion import MotionWatcher, MotionZone
 from console.media.stills import write_jpeg
@@ -57,6 +57,22 @@ def _zones_and_masks(session: Any, camera_id: int) -> tuple[list[MotionZone], tu
     return zones, masks
 
 
+def _camera_zones_and_masks(
+    session: Any, camera_id: int
+) -> tuple[CameraRecord | None, list[MotionZone], tuple[Polygon, ...]]:
+    found = cameras.by_ids(session, [camera_id])
+    zones, masks = _zones_and_masks(session, camera_id)
+    return (found[0] if found else None), zones, masks
+
+
+def _connect_url(camera: CameraRecord) -> str | None:
+    """The analysis stream: the sub stream (small is all motion needs), with its login."""
+    url = camera.sub_url or camera.main_url
+    if not url:
+        return None
+    return with_credentials(url, camera.stream_username, camera.stream_password)
+
+
 class AlertService:
     """Starts and stops motion watchers; `close()` stops and joins every one."""
 
@@ -76,45 +92,55 @@ class AlertService:
         self._options = watcher_options
         self._lock = threading.Lock()
         self._watchers: dict[int, MotionWatcher] = {}
-        self._cameras: dict[int, CameraRecord] = {}
         self._masks: dict[int, tuple[Polygon, ...]] = {}
         self._retiring: list[MotionWatcher] = []
         self._writes: list[Future[Any]] = []
         self._closed = False
+        self._follow_all = False
         self._unsubscribe: Callable[[], None] | None = store.feed.subscribe(self._on_change)
 
     # --- watchers ---------------------------------------------------------------------------
 
     async def start(self, camera: CameraRecord) -> bool:
         """Watch the camera's active motion zones; False when it has none or no stream."""
-        url = camera.sub_url or camera.main_url
-        if not url:
-            return False
         zones, masks = await self.store.read(partial(_zones_and_masks, camera_id=camera.id))
-        with self._lock:
-            if self._closed:
-                raise RuntimeError("the alert service is closed")
-            self._masks[camera.id] = masks
-            self._cameras[camera.id] = camera
-            running = self._watchers.get(camera.id)
-        if running is not None:
-            running.set_zones(zones)
-            return bool(zones)
-        if not zones:
-            return False
-        watcher = self._factory(
-            camera.device_id, url, zones, partial(self._raise, camera), **self._options
-        )
-        with self._lock:
-            self._watchers[camera.id] = watcher
-        watcher.start()
-        return True
+        return self._follow(camera, zones, masks)
 
     async def start_all(self) -> list[int]:
-        """Watch every camera that has active motion zones; the ids of those now watched."""
+        """Watch every camera with active motion zones, and from now on follow zone edits:
+        a camera given its first motion zone is watched, one losing its last is not."""
+        self._follow_all = True
         ids = await self.store.read(camera_zones.cameras_with_motion_zones)
         records = await self.store.read(partial(cameras.by_ids, ids=ids))
         return [c.id for c in records if await self.start(c)]
+
+    def _follow(
+        self, camera: CameraRecord, zones: list[MotionZone], masks: tuple[Polygon, ...]
+    ) -> bool:
+        """Any thread: start, re-zone or stop the camera's watcher to match its zones."""
+        url = _connect_url(camera)
+        with self._lock:
+            if self._closed:
+                return False
+            self._masks[camera.id] = masks
+            running = self._watchers.get(camera.id)
+            if running is not None and zones:
+                running.set_zones(zones)
+                return True
+            if running is not None:
+                del self._watchers[camera.id]
+                self._retiring.append(running)
+                running.stop()
+                return False
+            if not zones or not url:
+                return False
+            watcher = self._factory(
+                camera.device_id, url, zones, partial(self._raise, camera), **self._options
+            )
+            self._watchers[camera.id] = watcher
+            # Started under the lock: close() must never miss a watcher it could not join.
+            watcher.start()
+            return True
 
     def stop(self, camera: CameraRecord) -> None:
         """Signal the camera's watcher to end; returns at once (close() joins)."""
@@ -152,7 +178,7 @@ class AlertService:
         wait_futures(writes, timeout=JOIN_TIMEOUT_S)
 
     def _on_change(self, changes: ChangeSet) -> None:
-        """Store writer thread: a watched camera's zones changed, so give it the new ones."""
+        """Store writer thread: a camera's zones changed; follow them off this thread."""
         if changes.operation is not Operation.ZONES_CHANGED:
             return
         for key, value in changes.extra:
@@ -160,20 +186,20 @@ class AlertService:
                 continue
             camera_id = int(value)
             with self._lock:
-                watcher = self._watchers.get(camera_id)
-            if watcher is None:
-                continue
-            future = self.store.submit_read(partial(_zones_and_masks, camera_id=camera_id))
-            future.add_done_callback(partial(self._zones_loaded, camera_id, watcher))
+                relevant = self._follow_all or camera_id in self._watchers
+            if relevant:
+                future = self.store.submit_read(
+                    partial(_camera_zones_and_masks, camera_id=camera_id)
+                )
+                future.add_done_callback(self._zones_loaded)
 
-    def _zones_loaded(self, camera_id: int, watcher: MotionWatcher, future: Future[Any]) -> None:
+    def _zones_loaded(self, future: Future[Any]) -> None:
         if future.exception() is not None:
-            log.error("zones of camera %s not reloaded: %s", camera_id, future.exception())
+            log.error("camera zones not reloaded: %s", future.exception())
             return
-        zones, masks = future.result()
-        with self._lock:
-            self._masks[camera_id] = masks
-        watcher.set_zones(zones)
+        camera, zones, masks = future.result()
+        if camera is not None:
+            self._follow(camera, zones, masks)
 
     # --- alerts (watcher thread) ------------------------------------------------------------
 

@@ -24,12 +24,13 @@ from functools import partial
 from pathlib import Path
 
 from console.core import paths
+from console.core.camera_catalog import redact_url
 from console.core.codes import AuditAction, MediaKind
 from console.core.events import ChangeAction, ChangeSet, Entity, Operation, change
 from console.core.evidence import MediaAssetRecord, reason_missing
 from console.core.records import CameraRecord
 from console.core.zones import Polygon
-from console.media.decoder import CameraDecoder, redact_url
+from console.media.decoder import CameraDecoder
 from console.media.masking import MaskPainter, export_masked_mp4, mask_image
 from console.media.replay_buffer import DEFAULT_MAX_BYTES, DEFAULT_SECONDS, ClipInfo, ReplayBuffer
 from console.media.stills import write_jpeg
@@ -104,6 +105,7 @@ class EvidenceService:
         self._lock = threading.Lock()
         self._buffers: dict[str, ReplayBuffer] = {}
         self._decoders: dict[int, CameraDecoder] = {}
+        self._sources: dict[int, str] = {}  # camera id -> URL its buffer is fed from
         self._masks: dict[int, tuple[Polygon, ...]] = {}
         self._lifted: set[int] = set()
         self._replays: list[Path] = []
@@ -122,6 +124,7 @@ class EvidenceService:
                 self._buffers[camera.device_id] = buffer
             previous = self._decoders.get(camera.id)
             self._decoders[camera.id] = decoder
+            self._sources[camera.id] = decoder.url
             known = camera.id in self._masks
         if previous is not None and previous is not decoder:
             # The retired decoder may still read a packet while it stops.
@@ -291,6 +294,11 @@ class EvidenceService:
         found = await self.store.read(partial(camera_zones.active_masks, camera_ids=[camera.id]))
         return found.get(camera.id, ())
 
+    def _source_of(self, camera: CameraRecord) -> str:
+        with self._lock:
+            url = self._sources.get(camera.id)
+        return redact_url(url or camera.sub_url or camera.main_url or camera.device_id)
+
     def _new_path(self, kind: str, camera: CameraRecord, suffix: str) -> Path:
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
         return self.media_dir / kind / camera.device_id / f"{stamp}{suffix}"
@@ -337,7 +345,7 @@ class EvidenceService:
             path=written.path,
             sha256=written.sha256,
             size_bytes=written.size_bytes,
-            source=redact_url(camera.sub_url or camera.main_url or camera.device_id),
+            source=self._source_of(camera),
             created_by=self.operator.id,
             created_at=datetime.now(UTC).replace(tzinfo=None),
             camera_id=camera.id,

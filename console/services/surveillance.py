@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import partial
 
 from console.core.codes import AuditAction
+from console.core.evidence import reason_missing
 from console.core.records import CameraRecord, RegionNode
 from console.services.operator import Operator
 from console.store.repos import audit, cameras, regions
@@ -30,7 +31,7 @@ class SurveillanceService:
 
     async def record_live_view(self, camera: CameraRecord, reason: str = "") -> None:
         """Who watched which camera, when — with the stated reason for sensitive cameras."""
-        if camera.sensitive and not reason.strip():
+        if reason_missing(camera.sensitive, reason):
             raise PermissionError(f"“{camera.name}”为敏感点位，查看须填写事由")
 
         def op(session):  # type: ignore[no-untyped-def]

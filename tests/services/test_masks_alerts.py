@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import json
 import threading
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -23,6 +25,14 @@ from tests.services.conftest import People, add_camera
 
 WINDOW: Polygon = ((0.1, 0.1), (0.3, 0.1), (0.3, 0.3), (0.1, 0.3))
 LANE: Polygon = ((0.3, 0.6), (0.7, 0.6), (0.7, 0.9), (0.3, 0.9))
+
+
+async def until(predicate: Callable[[], object], timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"condition not reached within {timeout} s")
+        await asyncio.sleep(0.02)
 
 
 def last_audit(store: Store, n: int = 1) -> list[tuple[str, int | None, str, str]]:
@@ -153,6 +163,12 @@ def test_motion_in_a_zone_raises_a_stored_alert_with_a_masked_snapshot(
         assert await alerts.recent(10, unacknowledged_only=True) == [
             a for a in await alerts.recent(10) if a.acknowledged_at is None
         ]
+
+        # After start_all the service follows zone edits by itself.
+        extra = await masks.add_zone(quiet, ZoneKind.MOTION_ZONE, LANE)
+        await until(lambda: alerts.watching() == [quiet.id])
+        await masks.delete_zone(extra.id)
+        await until(lambda: alerts.watching() == [])
 
     try:
         asyncio.run(scenario())
