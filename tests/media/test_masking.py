@@ -30,7 +30,9 @@ def inside(polygons: list[Polygon], width: int, height: int, erode: int = 0) -> 
     mask = np.zeros((height, width), np.uint8)
     cv2.fillPoly(mask, pixel_polygons(polygons, width, height), 255)
     if erode:
-        mask = cv2.erode(mask, np.ones((2 * erode + 1, 2 * erode + 1), np.uint8))
+        mask = np.asarray(
+            cv2.erode(mask, np.ones((2 * erode + 1, 2 * erode + 1), np.uint8)), np.uint8
+        )
     return mask > 0
 
 

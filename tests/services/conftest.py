@@ -17,6 +17,9 @@ from console.store.repos import cameras
 from console.store.repos.cases import NewCase
 from console.store.store import Store
 
+# The real RTSP server fixtures of the media tests, for the evidence tests.
+from tests.media.conftest import rtsp_available, start_rtsp  # noqa: F401
+
 
 @dataclass
 class People:
@@ -58,7 +61,3 @@ def add_camera(store: Store, device_id: str, url: str, *, sensitive: bool = Fals
 def case_id(store: Store, people: People) -> int:
     new = NewCase("监控取证测试", DisputeCategory.NEIGHBOUR, "邻里纠纷", None)
     return CaseService(store, people.duty).register_sync(new)[0]
-
-
-# The real RTSP server fixtures of the media tests.
-from tests.media.conftest import rtsp_available, start_rtsp  # noqa: E402,F401

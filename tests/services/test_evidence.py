@@ -42,7 +42,9 @@ def covered(width: int, height: int, erode: int = 0) -> np.ndarray:
     mask = np.zeros((height, width), np.uint8)
     cv2.fillPoly(mask, pixel_polygons([WINDOW], width, height), 255)
     if erode:
-        mask = cv2.erode(mask, np.ones((2 * erode + 1, 2 * erode + 1), np.uint8))
+        mask = np.asarray(
+            cv2.erode(mask, np.ones((2 * erode + 1, 2 * erode + 1), np.uint8)), np.uint8
+        )
     return mask > 0
 
 
@@ -128,7 +130,8 @@ def test_masked_export_snapshot_and_replay_of_a_sensitive_rtsp_camera(
             assert image[inside].mean() < 3 and image[inside].max() <= 40
             assert image[outside].mean() > 60
         numbers = [read_frame_counter(f) for f in frames]
-        assert numbers == list(range(numbers[0], numbers[0] + len(numbers)))  # type: ignore[operator]
+        first = numbers[0]
+        assert first is not None and numbers == list(range(first, first + len(numbers)))
 
         snap = await evidence.snapshot(camera, case_id, reason="固定证据")
         assert snap.kind is MediaKind.SNAPSHOT and file_sha256(snap.path) == snap.sha256
