@@ -13,7 +13,7 @@ from console.core.codes import Role
 
 LANGS = ("zh_CN", "en")
 ROLE_CHOICES = [r.code for r in Role]
-BENCHES = ("sync", "ledger", "startup", "signalling", "call", "catalogue")
+BENCHES = ("sync", "ledger", "startup", "signalling", "call", "catalogue", "wall")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -76,7 +76,10 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--db", dest="db_url", metavar="URL")
     bench.add_argument("--clients", type=int, default=500, help="signalling: waiting citizens")
     bench.add_argument("--calls", type=int, default=None, help="call: number of calls")
-    bench.add_argument("--seconds", type=float, default=10.0, help="call: seconds per call")
+    bench.add_argument(
+        "--seconds", type=float, default=10.0, help="call: seconds per call; wall: per phase"
+    )
+    bench.add_argument("--tiles", type=int, default=36, help="wall: live tiles (16, 36, 64)")
     bench.add_argument(
         "--ice-interface", action="append", default=None, help="call: ICE interface (repeatable)"
     )

@@ -108,3 +108,21 @@ def test_bench_startup() -> None:
     result = _bench("startup", "--rounds", "1")
     assert result["bench"] == "startup"
     _assert_positive(result, "startup_s", "startup_max_s", "first_run_s")
+
+
+def test_bench_wall_smoke() -> None:
+    # Four tiles for three seconds a phase: the keys and sane values, no performance claims.
+    result = _bench("wall", "--tiles", "4", "--seconds", "3")
+    assert result["bench"] == "wall" and result["tiles"] == 4 and result["source"] == "file"
+    _assert_positive(
+        result, "fps_min", "fps_median", "age_p50_ms", "age_p95_ms", "cpu_cores", "floor_cores"
+    )
+    assert result["fps_min"] <= result["fps_median"] <= 30.0
+    assert result["age_p50_ms"] <= result["age_p95_ms"]
+    assert math.isfinite(result["rss_growth_pct"])
+    if result["ffmpeg_cores"] is None:
+        assert result["ffmpeg_note"]
+    else:
+        assert result["ffmpeg_cores"] > 0
+    assert sum(result["plan_counts"].values()) == 4
+    assert isinstance(result["targets_met"], bool)

@@ -32,4 +32,8 @@ def run(args: argparse.Namespace) -> int:
         from console.bench import catalogue
 
         return catalogue.run(args)
+    if args.name == "wall":
+        from console.bench import wall
+
+        return wall.run(args)
     raise ValueError(f"unknown benchmark {args.name!r}")

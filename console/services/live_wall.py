@@ -37,13 +37,14 @@ class LiveFeed:
 
 
 @dataclass(frozen=True, slots=True)
-class WallTile:
+class ScreenTile:
     """One tile on screen as the budget sees it: size in device pixels and its role."""
 
     camera: CameraRecord
     width: int
     height: int
     role: TileRole
+    paint_s: float | None = None  # GUI-thread seconds per painted frame, if measured
 
 
 # Called whenever a decoder starts for a camera (first open, or a switch between main and
@@ -242,7 +243,7 @@ class LiveWallService:
         plan = self._plan
         return plan.for_camera(camera.device_id) if plan is not None else None
 
-    def apply_budget(self, tiles: Sequence[WallTile]) -> BudgetPlan:
+    def apply_budget(self, tiles: Sequence[ScreenTile]) -> BudgetPlan:
         """Plan stream and frame rate for the tiles on screen and apply it.
 
         Opens cameras not yet open, switches stream where the plan says so (keeping each
@@ -263,7 +264,7 @@ class LiveWallService:
         self._plan = plan
         return plan
 
-    def _demand(self, tile: WallTile) -> TileDemand:
+    def _demand(self, tile: ScreenTile) -> TileDemand:
         code = tile.camera.device_id
         meter = self._meter
         return TileDemand(
@@ -277,9 +278,10 @@ class LiveWallService:
             main_size=meter.size(code, Stream.MAIN) or MAIN_SIZE,
             sub_cost=meter.cost(code, Stream.SUB),
             main_cost=meter.cost(code, Stream.MAIN),
+            paint_s=tile.paint_s,
         )
 
-    def _apply(self, tile: WallTile, plan: TilePlan) -> None:
+    def _apply(self, tile: ScreenTile, plan: TilePlan) -> None:
         camera = tile.camera
         code = camera.device_id
         decoder = self._pool.get(code)

@@ -154,7 +154,7 @@ def test_deterministic_labels_and_counts() -> None:
 
 
 def test_budget_defaults_and_refusals() -> None:
-    assert default_budget_cores(2) == pytest.approx(1.2)
+    assert default_budget_cores(2) == pytest.approx(1.0)
     assert default_budget_cores(16) > default_budget_cores(2)
     with pytest.raises(ValueError):
         plan_budget([], 0.0)

@@ -123,7 +123,7 @@ def test_target_size_changes_at_runtime(scene_clip: Path) -> None:
                 return frame is not None and frame.image.shape == (size[1], size[0], 4)
 
             assert wait_until(arrived, 3.0), size
-        assert decoder.stats().conversion == "swscale"  # 480x270 from 640x360
+        assert decoder.stats().conversion == "decimate"  # 480x270 from 640x360 too
 
 
 def test_zero_size_pauses_a_file_source_and_resumes(scene_clip: Path) -> None:

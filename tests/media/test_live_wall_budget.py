@@ -13,7 +13,7 @@ from console.media.clips import make_test_clip
 from console.media.connection_gate import ConnectionGate
 from console.media.decoder import CameraDecoder
 from console.media.wall_decoders import DecoderPool
-from console.services.live_wall import LiveWallService, WallTile
+from console.services.live_wall import LiveWallService, ScreenTile
 from tests.media.conftest import wait_until
 
 
@@ -54,7 +54,7 @@ def test_focus_switches_to_main_and_back_keeping_slot_and_attachers(
         assert attached == [("cam-ms", sub_decoder)]
 
         # Enlarged and focused: bigger than the 640x360 sub picture, so the main stream.
-        plan = live.apply_budget([WallTile(cam, 960, 540, TileRole.FOCUSED)])
+        plan = live.apply_budget([ScreenTile(cam, 960, 540, TileRole.FOCUSED)])
         assert plan.tiles[0].stream is Stream.MAIN and plan.tiles[0].label == "主码流 全帧率"
         main_decoder = live.decoder_for(cam)
         assert main_decoder is not sub_decoder and main_decoder is not None
@@ -71,7 +71,7 @@ def test_focus_switches_to_main_and_back_keeping_slot_and_attachers(
         assert sub_decoder is not None and sub_decoder.join(3.0), "the sub decoder stopped"
 
         # Back to a small tile: the sub stream again, same slot, attachers told again.
-        plan = live.apply_budget([WallTile(cam, 320, 180, TileRole.FOCUSED)])
+        plan = live.apply_budget([ScreenTile(cam, 320, 180, TileRole.FOCUSED)])
         assert plan.tiles[0].stream is Stream.SUB
         again = live.decoder_for(cam)
         assert again is not main_decoder and again is not None and again.slot is feed.slot
@@ -86,8 +86,8 @@ def test_overload_caps_background_and_hidden_or_unlisted_tiles_pause(scene_clip:
     live = LiveWallService(DecoderPool(ConnectionGate(4)), budget_cores=4.0)
     cams = [camera(f"cam-b{i}", scene_clip, None) for i in range(4)]
     try:
-        tiles = [WallTile(c, 320, 180, TileRole.BACKGROUND) for c in cams[:3]]
-        tiles.append(WallTile(cams[3], 320, 180, TileRole.HIDDEN))
+        tiles = [ScreenTile(c, 320, 180, TileRole.BACKGROUND) for c in cams[:3]]
+        tiles.append(ScreenTile(cams[3], 320, 180, TileRole.HIDDEN))
         plan = live.apply_budget(tiles)
         assert [t.paused for t in plan.tiles] == [False, False, False, True]
         assert live.decoder_for(cams[3]) is None, "a hidden tile is not even opened"
@@ -121,11 +121,11 @@ def test_a_camera_with_only_a_main_stream_plays_it(scene_clip: Path) -> None:
     live = LiveWallService(DecoderPool(ConnectionGate(4)), budget_cores=4.0)
     cam = camera("cam-only-main", None, scene_clip)
     try:
-        plan = live.apply_budget([WallTile(cam, 320, 180, TileRole.VISIBLE)])
+        plan = live.apply_budget([ScreenTile(cam, 320, 180, TileRole.VISIBLE)])
         assert plan.tiles[0].stream is Stream.MAIN
         decoder = live.decoder_for(cam)
         assert decoder is not None and decoder.url == str(scene_clip)
-        live.apply_budget([WallTile(cam, 320, 180, TileRole.VISIBLE)])
+        live.apply_budget([ScreenTile(cam, 320, 180, TileRole.VISIBLE)])
         assert live.decoder_for(cam) is decoder, "no reopen when nothing changed"
         assert live.open(camera("none", None, None), 320, 180) is None
     finally:
