@@ -70,6 +70,7 @@ class _Measure:
     on: bool = False
     ages: list[float] = field(default_factory=list)
     rss: list[int] = field(default_factory=list)
+    plan_changes: int = 0  # tiles whose plan changed from one budget tick to the next
 
 
 @dataclass
@@ -213,8 +214,15 @@ def run_wall(clips: list[Path], seconds: float, warmup_s: float) -> dict[str, An
                 label = plan.label if plan is not None else ""
                 tile.set_status(stats.health, f"{label} {stats.fps:.0f}fps")
 
+    labels: dict[str, str] = {}
+
     def budget_tick() -> None:
-        live.apply_budget(wall_tiles())
+        plan = live.apply_budget(wall_tiles())
+        for tile_plan in plan.tiles:
+            before = labels.get(tile_plan.camera_code)
+            if measure.on and before is not None and before != tile_plan.label:
+                measure.plan_changes += 1
+            labels[tile_plan.camera_code] = tile_plan.label
 
     def rss_tick() -> None:
         if measure.on:
@@ -280,6 +288,7 @@ def run_wall(clips: list[Path], seconds: float, warmup_s: float) -> dict[str, An
         "rss": measure.rss,
         "dropped": int(marks["dropped1"] - marks["dropped0"]),
         "plan_counts": plan.counts() if plan is not None else {},
+        "plan_changes": measure.plan_changes,
         "planned_cores": plan.planned_cores if plan is not None else None,
         "paint_us": None if paint_cost.per_frame is None else paint_cost.per_frame * 1e6,
         "budget_cores": live.budget_cores,
@@ -449,6 +458,7 @@ def run(args: argparse.Namespace) -> int:
             "frames_skipped_rate": wall["skipped_rate"],
             "frames_skipped_late": wall["skipped_late"],
             "plan_counts": wall["plan_counts"],
+            "plan_changes": wall["plan_changes"],
             "planned_cores": round(wall["planned_cores"] or 0.0, 3),
             "gui_us_per_paint": None if wall["paint_us"] is None else round(wall["paint_us"]),
             "budget_cores": round(wall["budget_cores"], 3),

@@ -25,6 +25,9 @@ KEYFRAME_DECODE_SHARE = 0.3
 # dropping frames, because 64 threads on 2 cores cost more per frame than one alone.
 DEFAULT_BUDGET_SHARE = 0.5
 
+# A degraded tile steps back up only if the better plan fits a budget this much smaller.
+UPGRADE_HEADROOM = 0.1
+
 SUB_SIZE = (640, 360)
 MAIN_SIZE = (1920, 1080)
 
@@ -204,23 +207,32 @@ class _Step:
         return True
 
 
-def plan_budget(tiles: Sequence[TileDemand], budget_cores: float) -> BudgetPlan:
-    """Stream and frame rate per tile so that the estimated total stays within the budget.
+def _ladder_has_main(demand: TileDemand) -> bool:
+    return wants_main(demand) and demand.has_sub
 
-    Everyone starts at full rate (the focused tile on its main stream where that shows
-    more). While the total exceeds the budget, background tiles step down first, one tile
-    one step at a time from the end of the page (half rate, quarter rate, key frames
-    only), then visible tiles, then the focused tile (main to sub stream, then rates).
-    """
-    if budget_cores <= 0 or not math.isfinite(budget_cores):
-        raise ValueError(f"the budget must be a positive number of cores, got {budget_cores}")
+
+def _rank(demand: TileDemand, stream: Stream, rate: Rate) -> int:
+    """A tile's place on its ladder: 0 is the best it can get, higher is cheaper."""
+    if _ladder_has_main(demand):
+        return 0 if stream is Stream.MAIN else 1 + int(rate)
+    return int(rate)
+
+
+def _at_rank(demand: TileDemand, rank: int) -> _Step:
+    if _ladder_has_main(demand):
+        if rank == 0:
+            return _Step(demand, Stream.MAIN, Rate.FULL)
+        return _Step(demand, Stream.SUB, Rate(rank - 1))
+    return _Step(demand, Stream.MAIN if wants_main(demand) else Stream.SUB, Rate(rank))
+
+
+def _fit(tiles: Sequence[TileDemand], budget_cores: float) -> list[_Step | None]:
     steps: list[_Step | None] = []
     for demand in tiles:
         if demand.role is TileRole.HIDDEN:
             steps.append(None)
             continue
-        stream = Stream.MAIN if wants_main(demand) else Stream.SUB
-        steps.append(_Step(demand, stream, Rate.FULL))
+        steps.append(_at_rank(demand, 0))
     live = [s for s in steps if s is not None]
     total = sum(s.cores() for s in live)
     for role in DEGRADE_ORDER:
@@ -242,6 +254,41 @@ def plan_budget(tiles: Sequence[TileDemand], budget_cores: float) -> BudgetPlan:
                 break
         if total <= budget_cores:
             break
+    return steps
+
+
+def plan_budget(
+    tiles: Sequence[TileDemand],
+    budget_cores: float,
+    previous: BudgetPlan | None = None,
+    headroom: float = UPGRADE_HEADROOM,
+) -> BudgetPlan:
+    """Stream and frame rate per tile so that the estimated total stays within the budget.
+
+    Everyone starts at full rate (the focused tile on its main stream where that shows
+    more). While the total exceeds the budget, background tiles step down first, one tile
+    one step at a time from the end of the page (half rate, quarter rate, key frames
+    only), then visible tiles, then the focused tile (main to sub stream, then rates).
+
+    With the `previous` plan, a tile steps down as soon as the budget says so but steps
+    up only when the plan would still fit a budget `headroom` smaller: measured costs
+    wobble, and a plan that flips every second switches streams and rates for nothing.
+    """
+    if budget_cores <= 0 or not math.isfinite(budget_cores):
+        raise ValueError(f"the budget must be a positive number of cores, got {budget_cores}")
+    steps = _fit(tiles, budget_cores)
+    if previous is not None:
+        cautious = _fit(tiles, budget_cores * (1.0 - headroom))
+        for i, (demand, strict, slow) in enumerate(zip(tiles, steps, cautious, strict=True)):
+            before = previous.for_camera(demand.camera_code)
+            if strict is None or slow is None or before is None or before.paused:
+                continue
+            was = _rank(demand, before.stream, before.rate)
+            best, worst = (
+                _rank(demand, strict.stream, strict.rate),
+                _rank(demand, slow.stream, slow.rate),
+            )
+            steps[i] = _at_rank(demand, min(max(was, best), worst))
     plans: list[TilePlan] = []
     for demand, chosen in zip(tiles, steps, strict=True):
         if chosen is None:

@@ -252,7 +252,7 @@ class LiveWallService:
         """
         self._observe_costs()
         demands = [self._demand(t) for t in tiles]
-        plan = plan_budget(demands, self._budget_cores)
+        plan = plan_budget(demands, self._budget_cores, previous=self._plan)
         listed: set[str] = set()
         for tile, tile_plan in zip(tiles, plan.tiles, strict=True):
             listed.add(tile.camera.device_id)

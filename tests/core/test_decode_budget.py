@@ -158,3 +158,22 @@ def test_budget_defaults_and_refusals() -> None:
     assert default_budget_cores(16) > default_budget_cores(2)
     with pytest.raises(ValueError):
         plan_budget([], 0.0)
+
+
+def test_previous_plan_steps_down_at_once_but_up_only_with_headroom() -> None:
+    tiles = [tile("f", F, (960, 540), main=True), tile("v", V), tile("b", B)]
+    tight = plan_budget(tiles, 1.2)
+    assert summary(tight) == ["main full", "sub key", "sub key"]
+    # The full plan costs 1.5 cores: a budget of 1.55 fits it, but not with 10 % to
+    # spare (1.395), so only the visible tile comes back up.
+    held = plan_budget(tiles, 1.55, previous=tight)
+    assert summary(held) == ["main full", "sub full", "sub key"]
+    assert summary(plan_budget(tiles, 1.55)) == ["main full", "sub full", "sub full"]
+    # Enough headroom: back up.
+    freed = plan_budget(tiles, 1.7, previous=held)
+    assert summary(freed) == ["main full", "sub full", "sub full"]
+    # Down is immediate, whatever came before.
+    assert summary(plan_budget(tiles, 1.0, previous=freed)) == ["sub full", "sub key", "sub key"]
+    # A tile that was not in the previous plan starts from the budget's own answer.
+    more = [*tiles, tile("new", B)]
+    assert summary(plan_budget(more, 10.0, previous=tight))[3] == "sub full"
