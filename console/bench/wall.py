@@ -82,10 +82,10 @@ class _PaintCost:
     per_frame: float | None = None
 
     def update(self, cpu: float, painted: int) -> float | None:
-        if painted - self.painted >= 50:
+        if painted - self.painted >= 500:
             cost = (cpu - self.cpu) / (painted - self.painted)
             old = self.per_frame
-            self.per_frame = cost if old is None else old + 0.3 * (cost - old)
+            self.per_frame = cost if old is None else old + 0.15 * (cost - old)
             self.cpu, self.painted = cpu, painted
         return self.per_frame
 

@@ -51,10 +51,12 @@ class ScreenTile:
 # sub stream), so that per-camera attachments (replay buffer, privacy masks) follow it.
 DecoderAttacher = Callable[[CameraRecord, CameraDecoder], None]
 
-# Weight of the newest measurement in the per-frame cost averages.
-COST_SMOOTHING = 0.3
-# Fewer frames than this between two looks say too little about the cost per frame.
-MIN_FRAMES_FOR_COST = 10
+# Weight of the newest measurement in the per-frame cost averages. Costs wobble by tens
+# of percent from second to second when 64 decode threads share two cores; a plan that
+# followed every wobble changed 99 tile plans in 20 s of a 64-tile wall.
+COST_SMOOTHING = 0.15
+# Frames a measurement spans at least (two seconds of a 25 fps stream).
+MIN_FRAMES_FOR_COST = 50
 
 
 def stream_url(camera: CameraRecord, stream: Stream) -> str | None:
@@ -112,16 +114,19 @@ class CostMeter:
             stats.frames_delivered,
         )
         before = self._seen.get(key)
-        self._seen[key] = now
         if before is None or before.decoder_id != decoder_id:
+            self._seen[key] = now
             return
         decoded = now.decoded - before.decoded
+        if decoded < MIN_FRAMES_FOR_COST:
+            return  # keep the baseline: a longer window measures more steadily
+        self._seen[key] = now
         delivered = now.delivered - before.delivered
         deliver_cpu = now.deliver_cpu_s - before.deliver_cpu_s
-        if decoded >= MIN_FRAMES_FOR_COST and not stats.keyframes_only and not stats.paused:
+        if not stats.keyframes_only and not stats.paused:
             decode_cpu = (now.cpu_s - before.cpu_s) - deliver_cpu
             self._blend(self._decode, key, max(0.0, decode_cpu) / decoded)
-        if delivered >= MIN_FRAMES_FOR_COST:
+        if delivered >= MIN_FRAMES_FOR_COST // 4:
             self._blend(self._deliver, key, max(0.0, deliver_cpu) / delivered)
 
     def cost(self, code: str, stream: Stream) -> StreamCost | None:
@@ -168,11 +173,17 @@ class LiveWallService:
         return self._pool.get(camera.device_id)
 
     def open(
-        self, camera: CameraRecord, width: int, height: int, stream: Stream = Stream.SUB
+        self, camera: CameraRecord, width: int, height: int, stream: Stream | None = None
     ) -> LiveFeed | None:
         """Start (or reuse) the camera on `stream` (falling back to the one it has); None
-        when it has no stream configured. Switching stream keeps the slot, so the tile
-        stays attached and shows the last picture until the new stream's first one."""
+        when it has no stream configured. Without `stream`, an open camera keeps the one
+        the budget chose and a new one starts on its sub stream. Switching stream keeps
+        the slot, so the tile stays attached and shows the last picture until the new
+        stream's first one."""
+        with self._lock:
+            current = self._feeds.get(camera.device_id)
+        if stream is None:
+            stream = current.stream if current is not None else Stream.SUB
         url = stream_url(camera, stream)
         if not url:
             return None
@@ -182,9 +193,7 @@ class LiveWallService:
             stream = Stream.MAIN
         code = camera.device_id
         before = self._pool.get(code)
-        with self._lock:
-            feed = self._feeds.get(code)
-        slot = feed.slot if feed is not None else (before.slot if before else None)
+        slot = current.slot if current is not None else (before.slot if before else None)
         options: dict[str, object] = {}
         if before is not None:
             # A new stream keeps the rate the budget gave the camera until the next plan.

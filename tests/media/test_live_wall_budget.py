@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -11,9 +12,14 @@ from console.core.decode_budget import Stream, TileRole
 from console.core.records import CameraRecord
 from console.media.clips import make_test_clip
 from console.media.connection_gate import ConnectionGate
-from console.media.decoder import CameraDecoder
+from console.media.decoder import CameraDecoder, DecoderStats
 from console.media.wall_decoders import DecoderPool
-from console.services.live_wall import LiveWallService, ScreenTile
+from console.services.live_wall import (
+    MIN_FRAMES_FOR_COST,
+    CostMeter,
+    LiveWallService,
+    ScreenTile,
+)
 from tests.media.conftest import wait_until
 
 
@@ -61,6 +67,9 @@ def test_focus_switches_to_main_and_back_keeping_slot_and_attachers(
         assert main_decoder.slot is feed.slot, "the tile stays attached to the same slot"
         assert attached[-1] == ("cam-ms", main_decoder) and len(attached) == 2
         assert live.stream_of(cam) is Stream.MAIN
+        # The wall re-opening its page keeps the stream the budget chose.
+        assert live.open(cam, 960, 540) is not None
+        assert live.decoder_for(cam) is main_decoder and len(attached) == 2
 
         def main_frame() -> bool:
             frame = feed.slot.take()
@@ -130,3 +139,38 @@ def test_a_camera_with_only_a_main_stream_plays_it(scene_clip: Path) -> None:
         assert live.open(camera("none", None, None), 320, 180) is None
     finally:
         assert live.close().clean
+
+
+def test_cost_meter_learns_per_frame_costs_over_long_enough_windows(scene_clip: Path) -> None:
+    # Never started: all counters zero.
+    base = CameraDecoder("meter", str(scene_clip), target_size=(320, 180)).stats()
+
+    def at(frames: int, cpu: float, deliver: float, **more: object) -> DecoderStats:
+        return dataclasses.replace(
+            base,
+            frames_decoded=frames,
+            frames_delivered=frames,
+            cpu_s=cpu,
+            deliver_cpu_s=deliver,
+            source_size=(640, 360),
+            **more,  # type: ignore[arg-type]
+        )
+
+    meter = CostMeter()
+    meter.observe("c", Stream.SUB, 1, at(0, 0.0, 0.0))
+    meter.observe("c", Stream.SUB, 1, at(MIN_FRAMES_FOR_COST // 2, 0.01, 0.005))
+    assert meter.cost("c", Stream.SUB) is None, "half a window says too little"
+    meter.observe("c", Stream.SUB, 1, at(MIN_FRAMES_FOR_COST, 0.03, 0.01))
+    cost = meter.cost("c", Stream.SUB)
+    assert cost is not None
+    assert cost.decode_s == pytest.approx(0.02 / MIN_FRAMES_FOR_COST)
+    assert cost.deliver_s == pytest.approx(0.01 / MIN_FRAMES_FOR_COST)
+    assert meter.size("c", Stream.SUB) == (640, 360)
+    # Key frames only decodes a different mix: it does not teach the full decode cost.
+    n = MIN_FRAMES_FOR_COST
+    meter.observe("c", Stream.SUB, 1, at(2 * n, 1.03, 0.02, keyframes_only=True))
+    assert meter.cost("c", Stream.SUB).decode_s == cost.decode_s  # type: ignore[union-attr]
+    # A new decoder (a reopen) starts a new baseline rather than a bogus difference.
+    meter.observe("c", Stream.SUB, 2, at(0, 0.0, 0.0))
+    meter.forget("c")
+    assert meter.cost("c", Stream.SUB) is None and meter.size("c", Stream.SUB) is None
