@@ -42,11 +42,16 @@ def run_gui(args: argparse.Namespace, *, db_url: str) -> int:
     from PySide6.QtWidgets import QApplication
 
     from console.services import auth
+    from console.services.alerts import AlertService
     from console.services.cases import CaseService
+    from console.services.catalogue import CatalogueService
+    from console.services.evidence import EvidenceService
     from console.services.intake import IntakeService
     from console.services.live_wall import LiveWallService
+    from console.services.masks import MaskService
     from console.services.mediation import MediationService
     from console.services.surveillance import SurveillanceService
+    from console.services.wall_views import WallViewService
     from console.store.store import Store
     from console.store.tailer import ChangeTailer
     from console.ui import i18n, theme
@@ -95,7 +100,17 @@ def run_gui(args: argparse.Namespace, *, db_url: str) -> int:
 
         intake = IntakePanel(IntakeService(store))
         mediation = MediationPanel(MediationService(store))
-        wall = WallPanel(SurveillanceService(store, operator), live)
+        evidence = EvidenceService(store, operator, live)
+        alerts = AlertService(store, operator)
+        wall = WallPanel(
+            SurveillanceService(store, operator),
+            live,
+            WallViewService(store, operator),
+            evidence=evidence,
+            masks=MaskService(store, operator, evidence),
+            alerts=alerts,
+            catalogue=CatalogueService(store, operator),
+        )
         assessment = AssessmentPanel(CaseService(store, operator))
         screens = [
             Screen(
@@ -119,7 +134,7 @@ def run_gui(args: argparse.Namespace, *, db_url: str) -> int:
                 app.translate("Screens", "Video surveillance"),
                 wall,
                 wall.load,
-                lambda _c: None,
+                wall.apply_changes,
                 wall.close_panel,
             ),
             Screen(
@@ -191,6 +206,8 @@ def run_gui(args: argparse.Namespace, *, db_url: str) -> int:
         with loop:
             loop.run_until_complete(lifetime_then_stop())
         bridge.close()
+        alerts.close()
+        evidence.close()
         return 0
     finally:
         tailer.stop()

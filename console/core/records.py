@@ -120,3 +120,16 @@ class RoomRow:
     scheduled_at: datetime
     participants: int
     backend: str
+
+
+@dataclass(frozen=True, slots=True)
+class WallViewRecord:
+    """A saved wall: layout code, camera ids by cell position (None = empty), tour interval."""
+
+    id: int
+    name: str
+    owner_id: int | None
+    layout: str
+    tour_interval_s: int
+    camera_ids: tuple[int | None, ...]
+    updated_at: datetime

@@ -26,6 +26,9 @@ class SurveillanceService:
     async def search(self, text: str) -> list[CameraRecord]:
         return await self.store.read(partial(cameras.search, text=text))
 
+    async def cameras_by_ids(self, ids: list[int]) -> list[CameraRecord]:
+        return await self.store.read(partial(cameras.by_ids, ids=ids))
+
     async def live_capable(self) -> list[CameraRecord]:
         return await self.store.read(cameras.live_capable)
 

@@ -103,6 +103,7 @@ def stylesheet(scale: float) -> str:
     QPushButton[primary="true"] {{ background: {ACCENT}; color: white; border: none; }}
     QLabel[role="kpi-value"] {{ font-size: {int(22 * scale)}pt; font-weight: bold; color: {TEXT}; }}
     QLabel[role="kpi-label"] {{ color: {MUTED}; }}
+    QLabel[role="muted"] {{ color: {MUTED}; }}
     QLabel[role="section"] {{ color: {MUTED}; font-weight: bold; padding-top: {pad}px; }}
     QFrame[role="card"] {{ background: {PANEL}; border: 1px solid {LINE}; border-radius: 4px; }}
     QStatusBar {{ background: {PANEL}; color: {MUTED}; }}

@@ -7,15 +7,19 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 import qasync
 
-from console.core.codes import CallState, DisputeCategory, Role, RoomState, Urgency
+from console.core.codes import CallState, CameraStatus, DisputeCategory, Role, RoomState, Urgency
+from console.core.records import CameraRecord
+from console.media.clips import make_test_clip
 from console.services import auth
 from console.services.cases import CaseService
 from console.services.operator import Operator
-from console.store.models import Call, Room
+from console.store.models import Call, Camera, Room
+from console.store.repos import cameras
 from console.store.repos.cases import NewCase
 from console.store.store import Store
 
@@ -103,3 +107,39 @@ def workspace(store: Store) -> Workspace:
 
     store.write_sync(calls_and_rooms)
     return Workspace(store, duty, boss, ids)
+
+
+@pytest.fixture
+def wall_cameras(workspace: Workspace, tmp_path: Path) -> dict[str, CameraRecord]:
+    clip = make_test_clip(tmp_path / "street.mp4", 320, 180, 25, 2.0, pattern="scene")
+
+    def add(session):  # type: ignore[no-untyped-def]
+        rows = [
+            ("34010000001320000001", "建国路与解放街交叉口", clip.as_uri(), False, "jglyjfjjck"),
+            ("34010000001320000002", "市第一中学门口", clip.as_uri(), True, "sdyzxmk"),
+            ("34010000001320000003", "滨江公园北门", None, False, "bjgybm"),
+        ] + [
+            (f"3401000000132000001{i}", f"环城路{i}号", clip.as_uri(), False, f"hcl{i}h")
+            for i in range(6)
+        ]
+        for device, name, url, sensitive, initials in rows:
+            session.add(
+                Camera(
+                    device_id=device,
+                    name=name,
+                    name_initials=initials,
+                    status=CameraStatus.ONLINE.code,
+                    main_url=url,
+                    sub_url=url,
+                    sensitive=sensitive,
+                )
+            )
+        session.flush()
+        return None, None
+
+    workspace.store.write_sync(add)
+    found = workspace.store.read_sync(lambda s: cameras.search(s, "3401"))
+    # "1".."3" for the named cameras, "h0".."h5" for the ring-road ones.
+    return {
+        (c.device_id[-1] if c.device_id[-2] == "0" else "h" + c.device_id[-1]): c for c in found
+    }

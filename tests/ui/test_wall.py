@@ -2,50 +2,15 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from console.core.codes import AuditAction, CameraStatus
-from console.core.records import CameraRecord
+from console.core.codes import AuditAction
 from console.core.tile_health import TileHealth
-from console.media.clips import make_test_clip
 from console.services.live_wall import LiveWallService
 from console.services.surveillance import SurveillanceService
-from console.store.models import Camera
-from console.store.repos import audit, cameras
+from console.store.repos import audit
 from console.ui.wall.panel import WallPanel
 from tests.ui.conftest import Workspace, run_until
-
-
-@pytest.fixture
-def wall_cameras(workspace: Workspace, tmp_path: Path) -> dict[str, CameraRecord]:
-    clip = make_test_clip(tmp_path / "street.mp4", 320, 180, 25, 2.0, pattern="scene")
-
-    def add(session):  # type: ignore[no-untyped-def]
-        rows = [
-            ("34010000001320000001", "建国路与解放街交叉口", clip.as_uri(), False, "jglyjfjjck"),
-            ("34010000001320000002", "市第一中学门口", clip.as_uri(), True, "sdyzxmk"),
-            ("34010000001320000003", "滨江公园北门", None, False, "bjgybm"),
-        ]
-        for device, name, url, sensitive, initials in rows:
-            session.add(
-                Camera(
-                    device_id=device,
-                    name=name,
-                    name_initials=initials,
-                    status=CameraStatus.ONLINE.code,
-                    main_url=url,
-                    sub_url=url,
-                    sensitive=sensitive,
-                )
-            )
-        session.flush()
-        return None, None
-
-    workspace.store.write_sync(add)
-    found = workspace.store.read_sync(lambda s: cameras.search(s, "3401"))
-    return {c.device_id[-1]: c for c in found}
 
 
 def _shown_wall(qtbot, workspace: Workspace, live: LiveWallService) -> WallPanel:  # type: ignore[no-untyped-def]
@@ -92,14 +57,22 @@ def test_sensitive_camera_needs_a_reason(qloop, workspace: Workspace, wall_camer
     assert last.detail == "协查走失老人" and last.target_id == wall_cameras["2"].device_id
 
 
-def test_hidden_tile_is_paused(qtbot, qloop, workspace: Workspace, wall_cameras) -> None:  # type: ignore[no-untyped-def]
+def test_hidden_tile_is_paused_and_off_page_is_closed(
+    qtbot, qloop, workspace: Workspace, wall_cameras
+) -> None:  # type: ignore[no-untyped-def]
     live = LiveWallService()
     panel = _shown_wall(qtbot, workspace, live)
     panel.show_camera(wall_cameras["1"], 3)
     run_until(qloop, lambda: panel.tiles[3].painted_frames > 3)
-    panel.set_layout(1)
     cam = wall_cameras["1"]
+    # Focus on another tile: this one is hidden, its decoder pauses.
+    panel.toggle_focus(0)
     run_until(qloop, lambda: (s := live.stats(cam)) is not None and s.paused)
+    panel.toggle_focus(0)
+    run_until(qloop, lambda: (s := live.stats(cam)) is not None and not s.paused)
+    # One tile per page: the camera at cell 3 is on page 4, so page 1 does not decode it.
+    panel.set_layout(1)
+    assert live.stats(cam) is None
     panel.set_layout(4)
     run_until(qloop, lambda: (s := live.stats(cam)) is not None and not s.paused)
     panel.close_panel()

@@ -37,6 +37,7 @@ class RecordListModel(QAbstractTableModel, Generic[R]):
         load_ids: Callable[[frozenset[int]], Awaitable[list[R]]],
         keep: Callable[[R], bool] = lambda r: True,
         record_id: Callable[[R], int] = lambda r: r.id,  # type: ignore[attr-defined]
+        new_first: bool = False,
         parent: Any = None,
     ) -> None:
         super().__init__(parent)
@@ -46,6 +47,7 @@ class RecordListModel(QAbstractTableModel, Generic[R]):
         self._load_ids = load_ids
         self._keep = keep
         self._id = record_id
+        self._new_first = new_first  # new records go on top (alerts), else at the end
         self._rows: list[R] = []
         self._tasks = TaskGroup(self)
         self.failed = self._tasks.failed
@@ -114,9 +116,9 @@ class RecordListModel(QAbstractTableModel, Generic[R]):
                 del self._rows[i]
                 self.endRemoveRows()
         if fresh:
-            first = len(self._rows)
+            first = 0 if self._new_first else len(self._rows)
             self.beginInsertRows(QModelIndex(), first, first + len(fresh) - 1)
-            self._rows.extend(fresh.values())
+            self._rows[first:first] = list(fresh.values())
             self.endInsertRows()
         self.loaded.emit()
 

@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QMimeData,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QColor
 
 from console.core.codes import CameraStatus, RegionLevel
@@ -14,6 +22,7 @@ from console.services.surveillance import SurveillanceService
 from console.ui import theme
 from console.ui.i18n import current_lang
 from console.ui.tasks import TaskGroup
+from console.ui.widgets.camera_drag import CAMERA_MIME, CameraMimeData
 
 Index = QModelIndex | QPersistentModelIndex
 CAMERA_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -145,6 +154,19 @@ class RegionTreeModel(QAbstractItemModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             return f"{region.code} · {region.level.label(current_lang())}"
         return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        base = super().flags(index)
+        if self.camera_at(index) is not None:
+            return base | Qt.ItemFlag.ItemIsDragEnabled
+        return base
+
+    def mimeTypes(self) -> list[str]:
+        return [CAMERA_MIME]
+
+    def mimeData(self, indexes: Sequence[QModelIndex]) -> QMimeData:
+        found = [c for c in (self.camera_at(i) for i in indexes) if c is not None]
+        return CameraMimeData(found)
 
     def camera_at(self, index: Index) -> CameraRecord | None:
         return self._node(index).camera if index.isValid() else None

@@ -4,12 +4,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QRect, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPaintEvent, QResizeEvent
+from PySide6.QtCore import QPointF, QRect, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QImage,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QResizeEvent,
+    QWheelEvent,
+)
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from console.core.tile_health import TileHealth
 from console.ui import theme
+
+MAX_ZOOM = 8.0
+ZOOM_STEP = 1.25
 
 HEALTH_COLOURS = {
     TileHealth.LIVE: theme.OK,
@@ -27,6 +39,7 @@ class VideoTile(QWidget):
 
     resized = Signal(QSize)
     activated = Signal()
+    double_clicked = Signal()
 
     def __init__(self, index: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -43,8 +56,15 @@ class VideoTile(QWidget):
         self.status_text = ""
         self.selected = False
         self.painted_frames = 0
+        self.zoomable = False
+        # Digital zoom: the factor and the picture point (0..1) at the tile's centre.
+        self.zoom = 1.0
+        self._centre = QPointF(0.5, 0.5)
+        self._pan_from: QPointF | None = None
 
     def attach(self, slot: Any, title: str) -> None:
+        if slot is not self._slot:
+            self.reset_zoom()
         self._slot = slot
         self.title = title
         self._frame = None
@@ -60,6 +80,10 @@ class VideoTile(QWidget):
         self.health = None
         self.status_text = message
         self.update()
+
+    def current_image(self) -> QImage | None:
+        """A copy of the picture on the tile now (the frame buffer is reused by the decoder)."""
+        return self._image.copy() if self._image is not None else None
 
     @property
     def attached(self) -> bool:
@@ -92,14 +116,75 @@ class VideoTile(QWidget):
 
     def mousePressEvent(self, event: Any) -> None:
         self.activated.emit()
+        if self.zoom > 1.0 and event.button() == Qt.MouseButton.LeftButton:
+            self._pan_from = event.position()
         super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        if self._pan_from is not None and self.zoom > 1.0:
+            delta = event.position() - self._pan_from
+            self._pan_from = event.position()
+            self._set_centre(
+                self._centre.x() - delta.x() / (self.width() * self.zoom),
+                self._centre.y() - delta.y() / (self.height() * self.zoom),
+            )
+            return
+        super().mouseMoveEvent(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        self._pan_from = None
+        super().mouseReleaseEvent(event)
+
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
+        self.double_clicked.emit()
+        super().mouseDoubleClickEvent(event)
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        """Digital zoom about the point under the cursor."""
+        if not self.zoomable or self._image is None:
+            super().wheelEvent(event)
+            return
+        steps = event.angleDelta().y() / 120
+        if not steps:
+            return
+        new_zoom = min(MAX_ZOOM, max(1.0, self.zoom * ZOOM_STEP**steps))
+        pos = event.position()
+        # Keep the picture point under the cursor where it is.
+        fx, fy = pos.x() / max(1, self.width()) - 0.5, pos.y() / max(1, self.height()) - 0.5
+        px = self._centre.x() + fx / self.zoom
+        py = self._centre.y() + fy / self.zoom
+        self.zoom = new_zoom
+        self._set_centre(px - fx / new_zoom, py - fy / new_zoom)
+        event.accept()
+
+    def reset_zoom(self) -> None:
+        self.zoom = 1.0
+        self._centre = QPointF(0.5, 0.5)
+        self.update()
+
+    def _set_centre(self, x: float, y: float) -> None:
+        half = 0.5 / self.zoom
+        self._centre = QPointF(min(1 - half, max(half, x)), min(1 - half, max(half, y)))
+        self.update()
+
+    def source_rect(self) -> QRectF:
+        """The part of the picture shown, in picture pixels (all of it when not zoomed)."""
+        if self._image is None:
+            return QRectF()
+        w, h = self._image.width(), self._image.height()
+        if self.zoom <= 1.0:
+            return QRectF(0, 0, w, h)
+        sw, sh = w / self.zoom, h / self.zoom
+        return QRectF(self._centre.x() * w - sw / 2, self._centre.y() * h - sh / 2, sw, sh)
 
     def paintEvent(self, event: QPaintEvent) -> None:
         p = QPainter(self)
         rect = self.rect()
         p.fillRect(rect, QColor("#05090e"))
         if self._image is not None:
-            if self._image.width() == rect.width() and self._image.height() == rect.height():
+            if self.zoom > 1.0:
+                p.drawImage(QRectF(rect), self._image, self.source_rect())
+            elif self._image.width() == rect.width() and self._image.height() == rect.height():
                 p.drawImage(0, 0, self._image)
             else:
                 p.drawImage(rect, self._image)
@@ -121,6 +206,12 @@ class VideoTile(QWidget):
             p.drawText(
                 QRect(6, 0, rect.width() - 12, bar_h), Qt.AlignmentFlag.AlignVCenter, self.title
             )
+            if self.zoom > 1.0:
+                p.drawText(
+                    QRect(6, 0, rect.width() - 12, bar_h),
+                    Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight,
+                    f"×{self.zoom:.1f}",
+                )
         if self.health is not None or self.status_text:
             colour = (
                 QColor(HEALTH_COLOURS.get(self.health, theme.MUTED))
