@@ -82,6 +82,7 @@ class WallWindow(QWidget):
     def hold(self, surface: WallSurface, screen_index: int | None) -> None:
         self._surface = surface
         self.layout().addWidget(surface)
+        surface.show()  # reparenting hides a widget
         screens = QGuiApplication.screens()
         if screen_index is not None and 0 <= screen_index < len(screens):
             self.setScreen(screens[screen_index])
