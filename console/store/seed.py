@@ -13,12 +13,15 @@ from sqlalchemy import Table, func, insert, select, text
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import DeclarativeBase, Session
 
+from console.core.codes import ZoneKind
 from console.core.events import ChangeAction, ChangeSet, Entity, EntityChange, Operation
 from console.core.passwords import hash_password
+from console.core.zones import DEFAULT_SENSITIVITY, points_to_json
 from console.store import migrate
 from console.store.models import (
     Call,
     Camera,
+    CameraZone,
     Case,
     FlowStep,
     MemberUnit,
@@ -231,6 +234,7 @@ def seed_demo(
             if c.live_slot is not None
         )
     )
+    _seed_zones(session, [camera_id for _, camera_id, _ in live], w.now)
     session.execute(
         insert(_table(WorkspaceSetting)),
         [
@@ -271,6 +275,41 @@ def seed_demo(
         participants=len(w.participants),
         live_camera_ids=tuple(i for _, i, _ in live),
     )
+
+
+# The demo's first live camera looks onto homes: their windows are masked. The second
+# watches the carriageway for motion, so the alert list has something to show.
+DEMO_MASK = ((0.0, 0.05), (0.42, 0.05), (0.42, 0.5), (0.0, 0.5))
+DEMO_MOTION_ZONE = ((0.0, 0.62), (1.0, 0.62), (1.0, 0.98), (0.0, 0.98))
+
+
+def _seed_zones(session: Session, live_camera_ids: list[int], now: datetime) -> None:
+    rows = []
+    if live_camera_ids:
+        rows.append(
+            CameraZone(
+                camera_id=live_camera_ids[0],
+                kind=ZoneKind.PRIVACY_MASK.code,
+                name="居民楼窗户",
+                points=points_to_json(DEMO_MASK),
+                sensitivity=DEFAULT_SENSITIVITY,
+                active=True,
+                created_at=now,
+            )
+        )
+    if len(live_camera_ids) > 1:
+        rows.append(
+            CameraZone(
+                camera_id=live_camera_ids[1],
+                kind=ZoneKind.MOTION_ZONE.code,
+                name="机动车道",
+                points=points_to_json(DEMO_MOTION_ZONE),
+                sensitivity=DEFAULT_SENSITIVITY,
+                active=True,
+                created_at=now,
+            )
+        )
+    session.add_all(rows)
 
 
 def existing_counts(session: Session) -> SeedCounts:

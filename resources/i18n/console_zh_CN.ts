@@ -1,59 +1,103 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
+<context>
+    <name>AlertList</name>
+    <message>
+        <location filename="../../console/ui/wall/alert_list.py" line="38"/>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/wall/alert_list.py" line="40"/>
+        <source>Camera</source>
+        <translation>监控点位</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/wall/alert_list.py" line="42"/>
+        <source>Alert</source>
+        <translation>告警</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/wall/alert_list.py" line="49"/>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/wall/alert_list.py" line="50"/>
+        <source>Acknowledged</source>
+        <translation>已确认</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/wall/alert_list.py" line="50"/>
+        <source>New</source>
+        <translation>未确认</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/wall/alert_list.py" line="66"/>
+        <source>Acknowledge</source>
+        <translation>确认告警</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/wall/alert_list.py" line="68"/>
+        <source>Show on wall</source>
+        <translation>上墙查看</translation>
+    </message>
+</context>
 <context>
     <name>AssessmentPanel</name>
     <message>
-        <location filename="../../console/ui/assessment/panel.py" line="43" />
+        <location filename="../../console/ui/assessment/panel.py" line="46"/>
         <source>Open cases</source>
         <translation>在办案件</translation>
     </message>
     <message>
-        <location filename="../../console/ui/assessment/panel.py" line="44" />
+        <location filename="../../console/ui/assessment/panel.py" line="47"/>
         <source>Overdue</source>
         <translation>已超期</translation>
     </message>
     <message>
-        <location filename="../../console/ui/assessment/panel.py" line="45" />
+        <location filename="../../console/ui/assessment/panel.py" line="48"/>
         <source>Due within 3 days</source>
         <translation>3天内到期</translation>
     </message>
     <message>
-        <location filename="../../console/ui/assessment/panel.py" line="46" />
+        <location filename="../../console/ui/assessment/panel.py" line="49"/>
         <source>Red-card supervision</source>
         <translation>红牌督办</translation>
     </message>
     <message>
-        <location filename="../../console/ui/assessment/panel.py" line="47" />
+        <location filename="../../console/ui/assessment/panel.py" line="50"/>
         <source>Matching the filter</source>
         <translation>符合筛选</translation>
     </message>
     <message>
-        <location filename="../../console/ui/assessment/panel.py" line="53" />
+        <location filename="../../console/ui/assessment/panel.py" line="62"/>
         <source>Search case no., title or summary…</source>
         <translation>搜索案件编号、名称或摘要…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/assessment/panel.py" line="56" />
+        <location filename="../../console/ui/assessment/panel.py" line="65"/>
         <source>All states</source>
         <translation>全部状态</translation>
     </message>
     <message>
-        <location filename="../../console/ui/assessment/panel.py" line="60" />
+        <location filename="../../console/ui/assessment/panel.py" line="69"/>
         <source>All categories</source>
         <translation>全部类别</translation>
     </message>
     <message>
-        <location filename="../../console/ui/assessment/panel.py" line="64" />
+        <location filename="../../console/ui/assessment/panel.py" line="73"/>
         <source>Whole city</source>
         <translation>全市</translation>
     </message>
     <message>
-        <location filename="../../console/ui/assessment/panel.py" line="65" />
+        <location filename="../../console/ui/assessment/panel.py" line="74"/>
         <source>Overdue only</source>
         <translation>仅看超期</translation>
     </message>
     <message>
-        <location filename="../../console/ui/assessment/panel.py" line="83" />
+        <location filename="../../console/ui/assessment/panel.py" line="94"/>
         <source>Case flow</source>
         <translation>案件流转</translation>
     </message>
@@ -61,130 +105,271 @@
 <context>
     <name>CaseLedgerModel</name>
     <message>
-        <location filename="../../console/ui/models/case_ledger_model.py" line="54" />
+        <location filename="../../console/ui/models/case_ledger_model.py" line="66"/>
         <source>Case No.</source>
         <translation>案件编号</translation>
     </message>
     <message>
-        <location filename="../../console/ui/models/case_ledger_model.py" line="55" />
+        <location filename="../../console/ui/models/case_ledger_model.py" line="67"/>
         <source>Title</source>
         <translation>事件名称</translation>
     </message>
     <message>
-        <location filename="../../console/ui/models/case_ledger_model.py" line="56" />
+        <location filename="../../console/ui/models/case_ledger_model.py" line="68"/>
         <source>Category</source>
         <translation>事件类别</translation>
     </message>
     <message>
-        <location filename="../../console/ui/models/case_ledger_model.py" line="57" />
+        <location filename="../../console/ui/models/case_ledger_model.py" line="69"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../console/ui/models/case_ledger_model.py" line="58" />
+        <location filename="../../console/ui/models/case_ledger_model.py" line="70"/>
         <source>Deadline</source>
         <translation>化解时限</translation>
     </message>
     <message>
-        <location filename="../../console/ui/models/case_ledger_model.py" line="59" />
+        <location filename="../../console/ui/models/case_ledger_model.py" line="71"/>
         <source>Risk</source>
         <translation>风险等级</translation>
     </message>
     <message>
-        <location filename="../../console/ui/models/case_ledger_model.py" line="60" />
+        <location filename="../../console/ui/models/case_ledger_model.py" line="72"/>
         <source>Supervision</source>
         <translation>督办</translation>
     </message>
     <message>
-        <location filename="../../console/ui/models/case_ledger_model.py" line="61" />
+        <location filename="../../console/ui/models/case_ledger_model.py" line="73"/>
         <source>Grid</source>
         <translation>网格</translation>
     </message>
     <message>
-        <location filename="../../console/ui/models/case_ledger_model.py" line="62" />
+        <location filename="../../console/ui/models/case_ledger_model.py" line="74"/>
         <source>Responsible unit</source>
         <translation>责任单位</translation>
     </message>
 </context>
 <context>
+    <name>CatalogueTab</name>
+    <message>
+        <location filename="../../console/ui/wall/catalogue_tab.py" line="74"/>
+        <source>New group…</source>
+        <translation>新建分组…</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/wall/catalogue_tab.py" line="76"/>
+        <source>Whole group to wall</source>
+        <translation>整组上墙</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/wall/catalogue_tab.py" line="78"/>
+        <source>Import cameras…</source>
+        <translation>导入点位…</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/wall/catalogue_tab.py" line="79"/>
+        <source>CSV or a GB/T 28181 Catalog response (XML)</source>
+        <translation>CSV 文件或 GB/T 28181 目录查询应答 (XML)</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/wall/catalogue_tab.py" line="84"/>
+        <source>Favourites</source>
+        <translation>我的收藏</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/wall/catalogue_tab.py" line="88"/>
+        <source>Groups</source>
+        <translation>分组</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/wall/catalogue_tab.py" line="118"/>
+        <source> (shared)</source>
+        <translation>（共享）</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/wall/catalogue_tab.py" line="163"/>
+        <source>New group</source>
+        <translation>新建分组</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/wall/catalogue_tab.py" line="164"/>
+        <source>Name of the group:</source>
+        <translation>分组名称：</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/wall/catalogue_tab.py" line="173"/>
+        <source>Import cameras</source>
+        <translation>导入监控点位</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/wall/catalogue_tab.py" line="175"/>
+        <source>Camera catalogues (*.csv *.xml)</source>
+        <translation>点位目录 (*.csv *.xml)</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/wall/catalogue_tab.py" line="175"/>
+        <source>All files (*)</source>
+        <translation>所有文件 (*)</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/wall/catalogue_tab.py" line="184"/>
+        <source>%1: %2 new, %3 updated, %4 unchanged, %5 problem(s)</source>
+        <translation>%1：新增 %2，更新 %3，未变 %4，问题 %5 条</translation>
+    </message>
+</context>
+<context>
+    <name>EvidenceActions</name>
+    <message>
+        <location filename="../../console/ui/wall/evidence_actions.py" line="90"/>
+        <source>Snapshot</source>
+        <translation>截图</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/wall/evidence_actions.py" line="91"/>
+        <source>Instant replay (30 s)</source>
+        <translation>即时回放（30 秒）</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/wall/evidence_actions.py" line="92"/>
+        <source>Export clip…</source>
+        <translation>导出片段…</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/wall/evidence_actions.py" line="98"/>
+        <source>Masks and motion zones…</source>
+        <translation>隐私遮挡与侦测区域…</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/wall/evidence_actions.py" line="102"/>
+        <source>Restore privacy mask</source>
+        <translation>恢复隐私遮挡</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/wall/evidence_actions.py" line="104"/>
+        <source>Lift privacy mask…</source>
+        <translation>解除隐私遮挡…</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/wall/evidence_actions.py" line="113"/>
+        <source>Snapshot saved: %1 (SHA-256 %2…)</source>
+        <translation>截图已保存：%1（SHA-256 %2…）</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/wall/evidence_actions.py" line="142"/>
+        <source>Export clip</source>
+        <translation>导出片段</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/wall/evidence_actions.py" line="143"/>
+        <source>Export the last how many seconds (at most 30)?</source>
+        <translation>导出最近多少秒（最多 30 秒）？</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/wall/evidence_actions.py" line="159"/>
+        <source>Clip exported: %1 (%2 s, SHA-256 %3…)</source>
+        <translation>片段已导出：%1（%2 秒，SHA-256 %3…）</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/wall/evidence_actions.py" line="171"/>
+        <source>Lift privacy mask</source>
+        <translation>解除隐私遮挡</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/wall/evidence_actions.py" line="173"/>
+        <source>Lifting the mask of “%1” is recorded. State the reason:</source>
+        <translation>解除“%1”的隐私遮挡将被记录审计，请填写事由：</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/wall/evidence_actions.py" line="187"/>
+        <source>Privacy mask of %1 lifted on this console</source>
+        <translation>已在本席位解除 %1 的隐私遮挡</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/wall/evidence_actions.py" line="197"/>
+        <source>Privacy mask of %1 restored</source>
+        <translation>已恢复 %1 的隐私遮挡</translation>
+    </message>
+</context>
+<context>
     <name>IntakePanel</name>
     <message>
-        <location filename="../../console/ui/intake/panel.py" line="50" />
+        <location filename="../../console/ui/intake/panel.py" line="51"/>
         <source>Ticket</source>
         <translation>排队号</translation>
     </message>
     <message>
-        <location filename="../../console/ui/intake/panel.py" line="51" />
+        <location filename="../../console/ui/intake/panel.py" line="52"/>
         <source>Caller</source>
         <translation>来访人</translation>
     </message>
     <message>
-        <location filename="../../console/ui/intake/panel.py" line="52" />
+        <location filename="../../console/ui/intake/panel.py" line="53"/>
         <source>Matter</source>
         <translation>事项</translation>
     </message>
     <message>
-        <location filename="../../console/ui/intake/panel.py" line="54" />
+        <location filename="../../console/ui/intake/panel.py" line="55"/>
         <source>Urgency</source>
         <translation>紧急程度</translation>
     </message>
     <message>
-        <location filename="../../console/ui/intake/panel.py" line="55" />
+        <location filename="../../console/ui/intake/panel.py" line="57"/>
         <source> · vulnerable</source>
         <translation> · 弱势群体</translation>
     </message>
     <message>
-        <location filename="../../console/ui/intake/panel.py" line="58" />
+        <location filename="../../console/ui/intake/panel.py" line="61"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../console/ui/intake/panel.py" line="59" />
+        <location filename="../../console/ui/intake/panel.py" line="62"/>
         <source>Waited</source>
         <translation>已等待</translation>
     </message>
     <message>
-        <location filename="../../console/ui/intake/panel.py" line="60" />
+        <location filename="../../console/ui/intake/panel.py" line="63"/>
         <source>Officer</source>
         <translation>接访员</translation>
     </message>
     <message>
-        <location filename="../../console/ui/intake/panel.py" line="76" />
+        <location filename="../../console/ui/intake/panel.py" line="79"/>
         <source>Queued at</source>
         <translation>排队时间</translation>
     </message>
     <message>
-        <location filename="../../console/ui/intake/panel.py" line="86" />
+        <location filename="../../console/ui/intake/panel.py" line="89"/>
         <source>Waiting</source>
         <translation>排队人数</translation>
     </message>
     <message>
-        <location filename="../../console/ui/intake/panel.py" line="87" />
+        <location filename="../../console/ui/intake/panel.py" line="90"/>
         <source>Longest wait</source>
         <translation>最长等待</translation>
     </message>
     <message>
-        <location filename="../../console/ui/intake/panel.py" line="88" />
+        <location filename="../../console/ui/intake/panel.py" line="91"/>
         <source>Answered today</source>
         <translation>今日接听</translation>
     </message>
     <message>
-        <location filename="../../console/ui/intake/panel.py" line="89" />
+        <location filename="../../console/ui/intake/panel.py" line="92"/>
         <source>Service level (60 s)</source>
         <translation>服务水平（60秒）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/intake/panel.py" line="90" />
+        <location filename="../../console/ui/intake/panel.py" line="93"/>
         <source>Abandoned today</source>
         <translation>今日放弃</translation>
     </message>
     <message>
-        <location filename="../../console/ui/intake/panel.py" line="103" />
+        <location filename="../../console/ui/intake/panel.py" line="105"/>
         <source>Call queue (priority first, then longest waiting)</source>
         <translation>排队队列（优先级优先，其次等待最久）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/intake/panel.py" line="108" />
+        <location filename="../../console/ui/intake/panel.py" line="110"/>
         <source>Call history</source>
         <translation>来电记录</translation>
     </message>
@@ -192,88 +377,88 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../console/ui/main_window.py" line="48" />
+        <location filename="../../console/ui/main_window.py" line="48"/>
         <source>Four-in-One Video Command Console</source>
         <translation>四频合一视频指挥台</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="140" />
+        <location filename="../../console/ui/main_window.py" line="140"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="147" />
+        <location filename="../../console/ui/main_window.py" line="147"/>
         <source>Role layout</source>
         <translation>角色布局</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="152" />
+        <location filename="../../console/ui/main_window.py" line="152"/>
         <source>Detach screen to monitor</source>
         <translation>将屏幕移至显示器</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="155" />
+        <location filename="../../console/ui/main_window.py" line="155"/>
         <source>Monitor %1</source>
         <translation>显示器 %1</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="159" />
+        <location filename="../../console/ui/main_window.py" line="159"/>
         <source>Big-screen mode</source>
         <translation>大屏模式</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="163" />
+        <location filename="../../console/ui/main_window.py" line="163"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="171" />
+        <location filename="../../console/ui/main_window.py" line="171"/>
         <source>Duty officer</source>
         <translation>值班员</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="172" />
+        <location filename="../../console/ui/main_window.py" line="172"/>
         <source>Mediator</source>
         <translation>调解员</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="173" />
+        <location filename="../../console/ui/main_window.py" line="173"/>
         <source>Supervisor</source>
         <translation>督导</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="174" />
+        <location filename="../../console/ui/main_window.py" line="174"/>
         <source>Administrator</source>
         <translation>系统管理员</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="182" />
+        <location filename="../../console/ui/main_window.py" line="182"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="183" />
+        <location filename="../../console/ui/main_window.py" line="183"/>
         <source>The language changes the next time the console starts.</source>
         <translation>界面语言将在下次启动时生效。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="190" />
-        <location filename="../../console/ui/main_window.py" line="198" />
+        <location filename="../../console/ui/main_window.py" line="190"/>
+        <location filename="../../console/ui/main_window.py" line="198"/>
         <source>Sync: live</source>
         <translation>同步：正常</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="198" />
+        <location filename="../../console/ui/main_window.py" line="200"/>
         <source>Sync: reconnecting</source>
         <translation>同步：重连中</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="202" />
+        <location filename="../../console/ui/main_window.py" line="204"/>
         <source>Error: %1</source>
         <translation>错误：%1</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="209" />
+        <location filename="../../console/ui/main_window.py" line="211"/>
         <source>UI lag %1 ms</source>
         <translation>界面延迟 %1 毫秒</translation>
     </message>
@@ -281,87 +466,100 @@
 <context>
     <name>MediationPanel</name>
     <message>
-        <location filename="../../console/ui/mediation/panel.py" line="46" />
+        <location filename="../../console/ui/mediation/panel.py" line="47"/>
         <source>Room</source>
         <translation>调解室</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/panel.py" line="47" />
+        <location filename="../../console/ui/mediation/panel.py" line="48"/>
         <source>Case No.</source>
         <translation>案件编号</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/panel.py" line="48" />
+        <location filename="../../console/ui/mediation/panel.py" line="49"/>
         <source>Mediator</source>
         <translation>调解员</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/panel.py" line="50" />
-        <location filename="../../console/ui/mediation/panel.py" line="82" />
+        <location filename="../../console/ui/mediation/panel.py" line="51"/>
+        <location filename="../../console/ui/mediation/panel.py" line="87"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/panel.py" line="55" />
-        <location filename="../../console/ui/mediation/panel.py" line="83" />
+        <location filename="../../console/ui/mediation/panel.py" line="56"/>
+        <location filename="../../console/ui/mediation/panel.py" line="88"/>
         <source>Scheduled</source>
         <translation>预约时间</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/panel.py" line="57" />
+        <location filename="../../console/ui/mediation/panel.py" line="59"/>
         <source>People</source>
         <translation>人数</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/panel.py" line="59" />
+        <location filename="../../console/ui/mediation/panel.py" line="61"/>
         <source>Media</source>
         <translation>媒体方式</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/panel.py" line="60" />
+        <location filename="../../console/ui/mediation/panel.py" line="62"/>
         <source>Mesh</source>
         <translation>点对点</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/panel.py" line="81" />
+        <location filename="../../console/ui/mediation/panel.py" line="86"/>
         <source>Case</source>
         <translation>案件</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/panel.py" line="84" />
+        <location filename="../../console/ui/mediation/panel.py" line="89"/>
         <source>Participants</source>
         <translation>参会人员</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/panel.py" line="90" />
+        <location filename="../../console/ui/mediation/panel.py" line="95"/>
         <source>Mediation rooms</source>
         <translation>调解室</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/panel.py" line="130" />
+        <location filename="../../console/ui/mediation/panel.py" line="135"/>
         <source>consents to recording</source>
         <translation>同意录像</translation>
     </message>
 </context>
 <context>
+    <name>ReplayDialog</name>
+    <message>
+        <location filename="../../console/ui/wall/evidence_actions.py" line="40"/>
+        <source>Instant replay — %1</source>
+        <translation>即时回放 — %1</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/wall/evidence_actions.py" line="54"/>
+        <source>Replay of the last 30 s, looping</source>
+        <translation>最近 30 秒回放，循环播放</translation>
+    </message>
+</context>
+<context>
     <name>Screens</name>
     <message>
-        <location filename="../../console/app.py" line="94" />
+        <location filename="../../console/app.py" line="118"/>
         <source>Video petition intake</source>
         <translation>视频接访</translation>
     </message>
     <message>
-        <location filename="../../console/app.py" line="96" />
+        <location filename="../../console/app.py" line="126"/>
         <source>Video mediation</source>
         <translation>视频调解</translation>
     </message>
     <message>
-        <location filename="../../console/app.py" line="98" />
+        <location filename="../../console/app.py" line="134"/>
         <source>Video surveillance</source>
         <translation>视频监控</translation>
     </message>
     <message>
-        <location filename="../../console/app.py" line="100" />
+        <location filename="../../console/app.py" line="142"/>
         <source>Case assessment</source>
         <translation>视频研判</translation>
     </message>
@@ -369,17 +567,17 @@
 <context>
     <name>SignInDialog</name>
     <message>
-        <location filename="../../console/ui/sign_in_dialog.py" line="28" />
+        <location filename="../../console/ui/sign_in_dialog.py" line="28"/>
         <source>Sign in — Four-in-One Video Command Console</source>
         <translation>登录 — 四频合一视频指挥台</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sign_in_dialog.py" line="37" />
+        <location filename="../../console/ui/sign_in_dialog.py" line="37"/>
         <source>User name</source>
         <translation>用户名</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sign_in_dialog.py" line="38" />
+        <location filename="../../console/ui/sign_in_dialog.py" line="38"/>
         <source>Password</source>
         <translation>密码</translation>
     </message>
@@ -387,7 +585,7 @@
 <context>
     <name>VideoTile</name>
     <message>
-        <location filename="../../console/ui/widgets/video_tile.py" line="133" />
+        <location filename="../../console/ui/widgets/video_tile.py" line="233"/>
         <source>Empty — double-click a camera</source>
         <translation>空闲 — 双击点位播放</translation>
     </message>
@@ -395,85 +593,391 @@
 <context>
     <name>WallPanel</name>
     <message>
-        <location filename="../../console/ui/wall/panel.py" line="62" />
+        <location filename="../../console/ui/wall/panel.py" line="94"/>
+        <location filename="../../console/ui/wall/panel.py" line="204"/>
+        <source>Cameras</source>
+        <translation>点位</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/wall/panel.py" line="101"/>
+        <source>Favourites and groups</source>
+        <translation>收藏分组</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/wall/panel.py" line="102"/>
+        <source>Views</source>
+        <translation>视图</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/wall/panel.py" line="107"/>
+        <location filename="../../console/ui/wall/panel.py" line="855"/>
+        <source>Alerts</source>
+        <translation>告警</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/wall/panel.py" line="173"/>
         <source>Search name, code, address or pinyin initials</source>
         <translation>搜索名称、编码、地址或拼音首字母</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall/panel.py" line="72" />
+        <location filename="../../console/ui/wall/panel.py" line="183"/>
         <source>Cameras by region and grid</source>
         <translation>按区域与网格的监控点位</translation>
     </message>
-    <message numerus="yes">
-        <location filename="../../console/ui/wall/panel.py" line="81" />
-        <source>%n tile(s)</source>
-        <translation>
-            <numerusform>%n 画面</numerusform></translation>
+    <message>
+        <location filename="../../console/ui/wall/panel.py" line="188"/>
+        <source>Double-click or drag a camera onto a tile</source>
+        <translation>双击或拖动点位到画面窗格</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall/panel.py" line="174" />
+        <location filename="../../console/ui/wall/panel.py" line="201"/>
+        <source>View</source>
+        <translation>视图</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/wall/panel.py" line="202"/>
+        <location filename="../../console/ui/wall/panel.py" line="242"/>
+        <source>Layout</source>
+        <translation>布局</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/wall/panel.py" line="206"/>
+        <source>Tour</source>
+        <translation>轮巡</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/wall/panel.py" line="223"/>
+        <source>Open</source>
+        <translation>打开</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/wall/panel.py" line="225"/>
+        <source>Delete</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/wall/panel.py" line="247"/>
+        <source>Previous page (Page Up)</source>
+        <translation>上一页（Page Up）</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/wall/panel.py" line="252"/>
+        <source>Next page (Page Down)</source>
+        <translation>下一页（Page Down）</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/wall/panel.py" line="258"/>
+        <source>Tour every</source>
+        <translation>轮巡间隔</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/wall/panel.py" line="262"/>
+        <source> s</source>
+        <translation> 秒</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/wall/panel.py" line="264"/>
+        <location filename="../../console/ui/wall/panel.py" line="623"/>
+        <source>Start tour</source>
+        <translation>开始轮巡</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/wall/panel.py" line="269"/>
+        <source>Save view…</source>
+        <translation>保存视图…</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/wall/panel.py" line="273"/>
+        <source>Clear wall</source>
+        <translation>清空画面</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/wall/panel.py" line="280"/>
+        <source>Full screen</source>
+        <translation>全屏</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/wall/panel.py" line="281"/>
+        <source>Show the wall alone, full screen (Esc returns)</source>
+        <translation>仅显示电视墙并全屏（Esc 返回）</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/wall/panel.py" line="285"/>
+        <source>Push to screen</source>
+        <translation>推送到屏幕</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/wall/panel.py" line="295"/>
+        <source>%1 split</source>
+        <translation>%1 分屏</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../console/ui/wall/panel.py" line="296"/>
+        <source>%n tile(s)</source>
+        <translation>
+            <numerusform>%n 画面</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/wall/panel.py" line="300"/>
+        <source>off</source>
+        <translation>关</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/wall/panel.py" line="301"/>
+        <source>every %1 s</source>
+        <translation>每 %1 秒</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/wall/panel.py" line="388"/>
         <source>%1: no video stream configured</source>
         <translation>%1：未配置视频流</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall/panel.py" line="192" />
+        <location filename="../../console/ui/wall/panel.py" line="417"/>
+        <source>Page %1/%2</source>
+        <translation>第 %1/%2 页</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/wall/panel.py" line="449"/>
         <source>Sensitive camera</source>
         <translation>敏感点位</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall/panel.py" line="193" />
+        <location filename="../../console/ui/wall/panel.py" line="451"/>
         <source>“%1” is a sensitive location. State the reason for viewing:</source>
         <translation>“%1”为敏感点位，请填写查看事由：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall/panel.py" line="220" />
+        <location filename="../../console/ui/wall/panel.py" line="501"/>
+        <source>Remove from wall</source>
+        <translation>移出画面</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/wall/panel.py" line="502"/>
+        <source>Back to the wall</source>
+        <translation>返回多画面</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/wall/panel.py" line="502"/>
+        <source>Focus</source>
+        <translation>单画面放大</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/wall/panel.py" line="505"/>
+        <source>Reset zoom</source>
+        <translation>复位缩放</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/wall/panel.py" line="512"/>
+        <source>Remove from favourites</source>
+        <translation>取消收藏</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/wall/panel.py" line="514"/>
+        <source>Add to favourites</source>
+        <translation>加入收藏</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/wall/panel.py" line="519"/>
+        <source>Add to group</source>
+        <translation>加入分组</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/wall/panel.py" line="584"/>
         <source>No camera matches</source>
         <translation>没有匹配的点位</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall/panel.py" line="243" />
+        <location filename="../../console/ui/wall/panel.py" line="620"/>
+        <source>Stop tour</source>
+        <translation>停止轮巡</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/wall/panel.py" line="692"/>
+        <source>Save view</source>
+        <translation>保存视图</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/wall/panel.py" line="693"/>
+        <source>Name of this view (layout, cameras and tour):</source>
+        <translation>视图名称（保存布局、点位和轮巡）：</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/wall/panel.py" line="705"/>
+        <source>Screen %1 (%2×%3)</source>
+        <translation>屏幕 %1（%2×%3）</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/wall/panel.py" line="719"/>
+        <source>screen %1</source>
+        <translation>屏幕 %1</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/wall/panel.py" line="721"/>
+        <source>full screen</source>
+        <translation>全屏</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/wall/panel.py" line="725"/>
+        <source>The wall is shown on %1. Press Esc there or close it to bring it back.</source>
+        <translation>电视墙已显示在%1。在那里按 Esc 或关闭窗口即可收回。</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/wall/panel.py" line="771"/>
+        <source>main</source>
+        <translation>主</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/wall/panel.py" line="771"/>
+        <source>sub</source>
+        <translation>子</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/wall/panel.py" line="773"/>
+        <source>%1 stream, key frames only</source>
+        <translation>%1码流 仅关键帧</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/wall/panel.py" line="776"/>
+        <source>%1 stream ≤ %2 fps</source>
+        <translation>%1码流 ≤%2 帧/秒</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/wall/panel.py" line="780"/>
+        <source>%1 stream</source>
+        <translation>%1码流</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/wall/panel.py" line="801"/>
         <source>last frame %1 s ago</source>
         <translation>最后画面 %1 秒前</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall/panel.py" line="247" />
+        <location filename="../../console/ui/wall/panel.py" line="806"/>
+        <source>frame age %1 ms</source>
+        <translation>画面延迟 %1 毫秒</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/wall/panel.py" line="811"/>
         <source>Live: %1 / %2</source>
         <translation>在线画面：%1 / %2</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall/panel.py" line="251" />
+        <location filename="../../console/ui/wall/panel.py" line="816"/>
         <source>Connecting</source>
         <translation>连接中</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall/panel.py" line="252" />
+        <location filename="../../console/ui/wall/panel.py" line="817"/>
         <source>Live</source>
         <translation>实时</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall/panel.py" line="253" />
+        <location filename="../../console/ui/wall/panel.py" line="818"/>
         <source>Stale</source>
         <translation>画面停滞</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall/panel.py" line="254" />
+        <location filename="../../console/ui/wall/panel.py" line="819"/>
         <source>Frozen</source>
         <translation>画面冻结</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall/panel.py" line="255" />
+        <location filename="../../console/ui/wall/panel.py" line="820"/>
         <source>Reconnecting</source>
         <translation>重连中</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall/panel.py" line="256" />
+        <location filename="../../console/ui/wall/panel.py" line="821"/>
         <source>Offline</source>
         <translation>离线</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall/panel.py" line="257" />
+        <location filename="../../console/ui/wall/panel.py" line="822"/>
         <source>Access denied</source>
         <translation>拒绝访问</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/wall/panel.py" line="849"/>
+        <source>Motion alert: the camera is on the wall</source>
+        <translation>移动侦测告警：该点位已上墙</translation>
+    </message>
+</context>
+<context>
+    <name>WallWindow</name>
+    <message>
+        <location filename="../../console/ui/wall/wall_surface.py" line="74"/>
+        <source>Video wall</source>
+        <translation>电视墙</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/wall/wall_surface.py" line="77"/>
+        <source>Esc returns the wall to the console</source>
+        <translation>按 Esc 将电视墙收回指挥台</translation>
+    </message>
+</context>
+<context>
+    <name>ZoneEditor</name>
+    <message>
+        <location filename="../../console/ui/wall/zone_editor.py" line="123"/>
+        <source>Zones of %1</source>
+        <translation>%1 的区域</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/wall/zone_editor.py" line="129"/>
+        <source>Zone name, e.g. 住宅窗户 or 出入口</source>
+        <translation>区域名称，如 住宅窗户、出入口</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/wall/zone_editor.py" line="139"/>
+        <source>Undo point</source>
+        <translation>撤销上一点</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/wall/zone_editor.py" line="141"/>
+        <source>Clear</source>
+        <translation>清除</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/wall/zone_editor.py" line="143"/>
+        <source>Save zone</source>
+        <translation>保存区域</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/wall/zone_editor.py" line="146"/>
+        <source>Delete selected zone</source>
+        <translation>删除所选区域</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/wall/zone_editor.py" line="148"/>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/wall/zone_editor.py" line="152"/>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/wall/zone_editor.py" line="154"/>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/wall/zone_editor.py" line="156"/>
+        <source>Sensitivity</source>
+        <translation>灵敏度</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/wall/zone_editor.py" line="166"/>
+        <source>Zones of this camera</source>
+        <translation>本点位的区域</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/wall/zone_editor.py" line="172"/>
+        <source>Click on the picture to add the corners of the zone.</source>
+        <translation>在画面上单击，依次添加区域的各个顶点。</translation>
     </message>
 </context>
 </TS>

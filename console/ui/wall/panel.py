@@ -132,7 +132,7 @@ class WallPanel(QWidget):
         split.addWidget(self.tabs)
         split.addWidget(right)
         split.setStretchFactor(1, 1)
-        split.setSizes([340, 1500])
+        split.setSizes([400, 1500])
         layout = QVBoxLayout(self)
         layout.addWidget(split)
 
