@@ -91,6 +91,9 @@ class WallPanel(QWidget):
         self.current_view: WallViewRecord | None = None
 
         self.tabs = QTabWidget()
+        # Four short tabs fit side by side; scroll arrows would hide the first one.
+        self.tabs.setUsesScrollButtons(False)
+        self.tabs.setElideMode(Qt.TextElideMode.ElideRight)
         self.tabs.addTab(self._build_camera_tab(), self.tr("Cameras"))
         self.catalogue_tab: CatalogueTab | None = None
         if catalogue is not None:
