@@ -177,18 +177,7 @@ class MaskService:
         if not reason.strip():
             raise PermissionError("解除隐私遮挡须填写事由 (a reason is required)")
 
-        def op(session):  # type: ignore[no-untyped-def]
-            audit.append(
-                session,
-                actor_id=self.operator.id,
-                action=AuditAction.MASK_LIFTED,
-                target_kind="camera",
-                target_id=camera.device_id,
-                detail=_detail(reason=reason.strip()),
-            )
-            return None, None
-
-        await self.store.write(op)
+        await self._audit_camera(AuditAction.MASK_LIFTED, camera, _detail(reason=reason.strip()))
         if self.evidence is not None:
             self.evidence.set_lifted(camera, True)
 
@@ -197,21 +186,24 @@ class MaskService:
         if self.evidence is not None:
             self.evidence.set_lifted(camera, False)
 
+        await self._audit_camera(AuditAction.MASK_CHANGED, camera, _detail(op="restored"))
+
+    def is_lifted(self, camera: CameraRecord) -> bool:
+        return self.evidence is not None and self.evidence.is_lifted(camera)
+
+    async def _audit_camera(self, action: AuditAction, camera: CameraRecord, detail: str) -> None:
         def op(session):  # type: ignore[no-untyped-def]
             audit.append(
                 session,
                 actor_id=self.operator.id,
-                action=AuditAction.MASK_CHANGED,
+                action=action,
                 target_kind="camera",
                 target_id=camera.device_id,
-                detail=_detail(op="restored"),
+                detail=detail,
             )
             return None, None
 
         await self.store.write(op)
-
-    def is_lifted(self, camera: CameraRecord) -> bool:
-        return self.evidence is not None and self.evidence.is_lifted(camera)
 
 
 def _device_id(session, camera_id: int) -> str:  # type: ignore[no-untyped-def]

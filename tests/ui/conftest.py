@@ -143,3 +143,23 @@ def wall_cameras(workspace: Workspace, tmp_path: Path) -> dict[str, CameraRecord
     return {
         (c.device_id[-1] if c.device_id[-2] == "0" else "h" + c.device_id[-1]): c for c in found
     }
+
+
+def open_wall(qtbot, workspace: Workspace, live, **services):  # type: ignore[no-untyped-def]
+    """A wall panel on screen with a 2×2 layout, as the duty officer would open it."""
+    from console.services.surveillance import SurveillanceService
+    from console.services.wall_views import WallViewService
+    from console.ui.wall.panel import WallPanel
+
+    panel = WallPanel(
+        SurveillanceService(workspace.store, workspace.duty),
+        live,
+        WallViewService(workspace.store, workspace.duty),
+        **services,
+    )
+    qtbot.addWidget(panel)
+    panel.resize(1600, 900)
+    panel.show()
+    panel.load()
+    panel.set_layout("4")
+    return panel

@@ -10,25 +10,14 @@ from console.services.live_wall import LiveWallService
 from console.services.surveillance import SurveillanceService
 from console.store.repos import audit
 from console.ui.wall.panel import WallPanel
-from tests.ui.conftest import Workspace, run_until
-
-
-def _shown_wall(qtbot, workspace: Workspace, live: LiveWallService) -> WallPanel:  # type: ignore[no-untyped-def]
-    """A wall panel on screen with a 2×2 layout, as an operator would open it."""
-    panel = WallPanel(SurveillanceService(workspace.store, workspace.duty), live)
-    qtbot.addWidget(panel)
-    panel.resize(1280, 720)
-    panel.show()
-    panel.load()
-    panel.set_layout(4)
-    return panel
+from tests.ui.conftest import Workspace, open_wall, run_until
 
 
 def test_live_tile_plays_and_view_is_audited(
     qtbot, qloop, workspace: Workspace, wall_cameras
 ) -> None:  # type: ignore[no-untyped-def]
     live = LiveWallService()
-    panel = _shown_wall(qtbot, workspace, live)
+    panel = open_wall(qtbot, workspace, live)
     panel.show_camera(wall_cameras["1"], 0)
     tile = panel.tiles[0]
     run_until(qloop, lambda: tile.painted_frames > 10 and tile.health is TileHealth.LIVE)
@@ -61,7 +50,7 @@ def test_hidden_tile_is_paused_and_off_page_is_closed(
     qtbot, qloop, workspace: Workspace, wall_cameras
 ) -> None:  # type: ignore[no-untyped-def]
     live = LiveWallService()
-    panel = _shown_wall(qtbot, workspace, live)
+    panel = open_wall(qtbot, workspace, live)
     panel.show_camera(wall_cameras["1"], 3)
     run_until(qloop, lambda: panel.tiles[3].painted_frames > 3)
     cam = wall_cameras["1"]

@@ -22,22 +22,7 @@ from console.store.repos import audit, camera_zones, media_assets
 from console.ui.wall.panel import WallPanel
 from console.ui.wall.wall_surface import WallWindow
 from console.ui.widgets.camera_drag import CameraMimeData
-from tests.ui.conftest import Workspace, run_until
-
-
-def _wall(qtbot, workspace: Workspace, live: LiveWallService, **services) -> WallPanel:  # type: ignore[no-untyped-def]
-    panel = WallPanel(
-        SurveillanceService(workspace.store, workspace.duty),
-        live,
-        WallViewService(workspace.store, workspace.duty),
-        **services,
-    )
-    qtbot.addWidget(panel)
-    panel.resize(1600, 900)
-    panel.show()
-    panel.load()
-    panel.set_layout("4")
-    return panel
+from tests.ui.conftest import Workspace, open_wall, run_until
 
 
 def _ring(wall_cameras: dict[str, CameraRecord]) -> list[CameraRecord]:
@@ -53,7 +38,7 @@ def test_dropping_cameras_fills_tiles_and_dragging_a_tile_swaps(  # type: ignore
     qtbot, qloop, workspace: Workspace, wall_cameras
 ) -> None:
     live = LiveWallService()
-    panel = _wall(qtbot, workspace, live)
+    panel = open_wall(qtbot, workspace, live)
     ring = _ring(wall_cameras)
     mime = CameraMimeData(ring[:2])
     drop = QDropEvent(
@@ -94,7 +79,7 @@ def test_split_layouts_focus_and_digital_zoom(
     qtbot, qloop, workspace: Workspace, wall_cameras
 ) -> None:  # type: ignore[no-untyped-def]
     live = LiveWallService()
-    panel = _wall(qtbot, workspace, live)
+    panel = open_wall(qtbot, workspace, live)
     for i, cam in enumerate(_ring(wall_cameras)):
         panel.show_camera(cam, i % 4) if i < 4 else None
     panel.set_layout("1+5")
@@ -149,7 +134,7 @@ def test_saved_view_reopens_and_tours_its_pages(
     qtbot, qloop, workspace: Workspace, wall_cameras
 ) -> None:  # type: ignore[no-untyped-def]
     live = LiveWallService()
-    panel = _wall(qtbot, workspace, live)
+    panel = open_wall(qtbot, workspace, live)
     ring = _ring(wall_cameras)
     panel.show_cameras_as_pages(ring)
     assert panel.arrangement.page_count == 2
@@ -202,7 +187,7 @@ def test_push_the_wall_to_a_screen_and_take_it_back(
     qtbot, qloop, workspace: Workspace, wall_cameras
 ) -> None:  # type: ignore[no-untyped-def]
     live = LiveWallService()
-    panel = _wall(qtbot, workspace, live)
+    panel = open_wall(qtbot, workspace, live)
     panel.show_camera(wall_cameras["1"], 0)
     panel.push_to_screen(0)
     assert panel.wall_pushed
