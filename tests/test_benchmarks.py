@@ -126,3 +126,15 @@ def test_bench_wall_smoke() -> None:
         assert result["ffmpeg_cores"] > 0
     assert sum(result["plan_counts"].values()) == 4
     assert isinstance(result["targets_met"], bool)
+
+
+def test_wall_age_histogram_agrees_with_exact_percentiles() -> None:
+    from console.bench.wall import AgeHistogram
+
+    ages = [0.001 * i for i in range(1, 400)]
+    histogram = AgeHistogram()
+    for age in ages:
+        histogram.add(age)
+    for p in (50, 95):
+        assert abs(histogram.percentile(p) - percentile(ages, p)) <= 0.001
+    assert math.isnan(AgeHistogram().percentile(50))
