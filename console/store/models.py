@@ -453,3 +453,19 @@ class WorkspaceSetting(Base):
     __tablename__ = "workspace_setting"
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+
+
+class SavedDraft(Base):
+    """A registration draft as typed so far (JSON of `core.registration`), one per officer+call.
+
+    Saved every second while an officer types, so that a crash or a caller hanging up
+    loses nothing; deleted when the case is registered.
+    """
+
+    __tablename__ = "registration_draft"
+    __table_args__ = (Index("ix_registration_draft_officer_call", "officer_id", "call_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    officer_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
+    call_id: Mapped[int | None] = mapped_column(ForeignKey("petition_call.id"))
+    payload: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
