@@ -125,10 +125,7 @@ def phone_problem(phone: str) -> str | None:
     p = normalise_phone(phone)
     if _MOBILE.fullmatch(p) or _LANDLINE.fullmatch(p):
         return None
-    return (
-        "电话号码格式不正确：手机号为1开头的11位数字，固定电话须带区号，如010-12345678 "
-        "(phone: an 11-digit mobile number, or a landline with its area code)"
-    )
+    return "电话号码格式不正确：手机11位，固话带区号 (mobile: 11 digits; landline: with area code)"
 
 
 def id_problem(id_type: IdType, number: str, today: datetime | None = None) -> str | None:

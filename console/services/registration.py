@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import Future
 from functools import partial
 
 from console.core import registration as reg
@@ -25,6 +26,12 @@ class RegistrationService:
     async def save_draft(self, draft: RegistrationDraft) -> None:
         # No change set: a draft is the officer's own until registered; nobody else shows it.
         await self.store.write(lambda s: (drafts.save_draft(s, self.operator.id, draft), None))
+
+    def save_draft_detached(self, draft: RegistrationDraft) -> Future[tuple[int, ChangeSet | None]]:
+        """Queue a save on the writer without the event loop: for a form that is closing."""
+        return self.store.submit_write(
+            lambda s: (drafts.save_draft(s, self.operator.id, draft), None)
+        )
 
     async def load_draft(self, call_id: int | None) -> RegistrationDraft | None:
         return await self.store.read(

@@ -97,6 +97,14 @@ def test_draft_round_trip_one_per_officer_and_call(store: Store, duty: Operator)
     count = select(func.count(SavedDraft.id)).where(SavedDraft.call_id == call_id)
     assert store.read_sync(lambda s: s.scalar(count)) == 1
     assert len(store.read_sync(lambda s: repo.open_drafts(s, duty.id))) == 2
+    # The caller vanishes: the call ends as abandoned, the draft stays for the officer.
+    store.write_sync(
+        lambda s: (
+            s.execute(update(Call).values(state=CallState.ABANDONED.code, ended_at=utcnow())),
+            None,
+        )
+    )
+    assert store.read_sync(lambda s: repo.load_draft(s, duty.id, call_id)) == later
 
 
 def test_register_creates_case_parties_flow_deadline_and_call_link(
