@@ -87,6 +87,10 @@ def test_typing_shows_reasons_at_fields_autosaves_restores_and_registers(  # typ
     assert form.occurred.property("problem") is True
     form.occurred.setDateTime(QDateTime.currentDateTime().addDays(-3))
     form.add_party.click()
+    form.add_party.click()
+    assert form.people.value() == 3  # every party listed is a person involved
+    form.party_rows[2].remove.click()
+    assert len(form.party_rows) == 2
     respondent = form.party_rows[1]
     respondent.name.insert("某建筑公司")
     form.people.setValue(12)
@@ -102,7 +106,6 @@ def test_typing_shows_reasons_at_fields_autosaves_restores_and_registers(  # typ
 
     # A crash: the form goes away; a new one for the same call shows what was typed.
     form.close_form()
-    form.deleteLater()
     again = _form(qtbot, workspace)
     again.load_for_call(call_id, "王秀英", "", "", ticket="T-REG-1")
     run_until(qloop, lambda: again.ready and again.problems() == {})
@@ -178,7 +181,10 @@ def test_repeat_caller_banner_and_grid_picker(qtbot, qloop, workspace: Workspace
     picker.tree.setCurrentIndex(index)
     assert picker.ok.isEnabled() and picker.chosen() is not None
     picker.accept()
-    assert form.draft().grid_id == grid_id and form.grid_label.text() == "幸福里第一网格"
+    assert (
+        form.draft().grid_id == grid_id
+        and form.grid_label.text() == "三里庵街道 / 幸福里社区 / 幸福里第一网格"
+    )
     # A grid alone is a place.
     assert "place" not in qloop.run_until_complete(service.validate(form.draft()))
     form.close_form()

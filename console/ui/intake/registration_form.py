@@ -8,8 +8,9 @@ or a vanished caller loses at most the last second of typing. The rules live in
 
 from __future__ import annotations
 
+from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtCore import (
     QDate,
@@ -61,6 +62,7 @@ from console.ui.models.region_tree_model import RegionTreeModel
 from console.ui.tasks import TaskGroup
 
 AUTOSAVE_MS = 1000
+T = TypeVar("T")
 Index = QModelIndex | QPersistentModelIndex
 
 STYLE = f"""
@@ -196,6 +198,12 @@ class _GridTreeModel(RegionTreeModel):
     def region_at(self, index: Index) -> RegionNode | None:
         return self._node(index).region if index.isValid() else None
 
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        region = self.region_at(index)
+        if role == Qt.ItemDataRole.DisplayRole and region is not None:
+            return region.name  # camera counts mean nothing when picking a place
+        return super().data(index, role)
+
 
 class GridPicker(QDialog):
     """Pick a grid from the region tree (市 → 县 → 乡镇 → 村 → 网格)."""
@@ -228,6 +236,17 @@ class GridPicker(QDialog):
     def chosen(self) -> RegionNode | None:
         region = self.model.region_at(self.tree.currentIndex())
         return region if region is not None and region.level is RegionLevel.GRID else None
+
+    def chosen_path(self) -> str:
+        """The grid with its town and village, as an officer would say where it is."""
+        names: list[str] = []
+        index = self.tree.currentIndex()
+        while index.isValid():
+            region = self.model.region_at(index)
+            if region is not None and region.level not in (RegionLevel.CITY, RegionLevel.COUNTY):
+                names.append(region.name)
+            index = index.parent()
+        return " / ".join(reversed(names))
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         self.ok.setEnabled(self.chosen() is not None)
@@ -266,6 +285,7 @@ class RegistrationForm(QWidget):
         self._problems: dict[str, str] = {}
         self._touched: set[int] = set()
         self._filling = False
+        self._closed = False
         self._ready = False
         self._registering = False
         self._load_gen = 0
@@ -466,6 +486,7 @@ class RegistrationForm(QWidget):
             return
         self.party_rows.remove(row)
         self.parties_box.removeWidget(row)
+        self._touched -= {id(w) for w in row.editors().values()}  # ids get reused
         row.deleteLater()
         self._update_remove_buttons()
         self._edited(None)
@@ -575,7 +596,7 @@ class RegistrationForm(QWidget):
             else:
                 self._check_repeat(draft)
 
-        self._tasks.start(self._service.load_draft(call_id), loaded)
+        self._start(self._service.load_draft(call_id), loaded)
 
     @property
     def ready(self) -> bool:
@@ -599,7 +620,7 @@ class RegistrationForm(QWidget):
             if gen == self._check_gen:
                 self._show_problems(problems)
 
-        self._tasks.start(self._service.validate(self.draft()), checked)
+        self._start(self._service.validate(self.draft()), checked)
 
     def problems(self) -> dict[str, str]:
         return dict(self._problems)
@@ -639,7 +660,7 @@ class RegistrationForm(QWidget):
             self.status.setText(self.tr("Draft saved at %1").replace("%1", f"{stamp:%H:%M:%S}"))
             self.draft_saved.emit()
 
-        self._tasks.start(self._service.save_draft(draft), saved)
+        self._start(self._service.save_draft(draft), saved)
         self._check_repeat(draft)
 
     def _check_repeat(self, draft: RegistrationDraft) -> None:
@@ -653,7 +674,7 @@ class RegistrationForm(QWidget):
             if gen == self._load_gen:
                 self._show_repeat(row)
 
-        self._tasks.start(self._service.repeat_case(draft), found)
+        self._start(self._service.repeat_case(draft), found)
 
     def _show_repeat(self, row: CaseRow | None) -> None:
         self.repeat = row
@@ -691,7 +712,7 @@ class RegistrationForm(QWidget):
     def _grid_chosen(self, picker: GridPicker) -> None:
         region = picker.chosen()
         if region is not None:
-            self._set_grid((region.id, region.name), touched=True)
+            self._set_grid((region.id, picker.chosen_path()), touched=True)
 
     # --- register
 
@@ -710,7 +731,7 @@ class RegistrationForm(QWidget):
             except reg.DraftRefused as refused:
                 return None, refused.problems
 
-        self._tasks.start(attempt(), self._register_done)
+        self._start(attempt(), self._register_done)
 
     def _register_done(self, result: tuple[int | None, dict[str, str]]) -> None:
         case_id, problems = result
@@ -727,11 +748,21 @@ class RegistrationForm(QWidget):
         self.registered.emit(case_id)
 
     def _on_failed(self, message: str) -> None:
+        if self._closed:
+            return
         if self._registering:
             self._registering = False
             self._show_problems(self._problems)
         self.status.setText(self.tr("Failed: %1").replace("%1", message))
         _restyle(self.status, "note", "problem")
+
+    def _start(self, coro: Coroutine[Any, Any, T], on_done: Callable[[T], None]) -> None:
+        def done(result: T) -> None:
+            # A task can finish between close_form() and the callback: the widgets may be gone.
+            if not self._closed:
+                on_done(result)
+
+        self._tasks.start(coro, done)
 
     # --- closing
 
@@ -740,6 +771,7 @@ class RegistrationForm(QWidget):
         if self._autosave.isActive() and self._ready and not self._registering:
             self._autosave.stop()
             self._service.save_draft_detached(self.draft())
+        self._closed = True
         self._tasks.cancel_all()
         if self.picker is not None:
             self.picker.reject()
