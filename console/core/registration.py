@@ -34,6 +34,9 @@ EARLIEST_OCCURRED = datetime(1949, 1, 1)
 FUTURE_SLACK = timedelta(minutes=5)
 MAX_PEOPLE = 100_000
 SUMMARY_MAX = 4000
+# The widths of the store's columns: a longer value would be refused by PostgreSQL.
+PARTY_LIMITS = {"name": 100, "id_number": 40, "phone": 32, "address": 200}
+PLACE_MAX = 200
 
 FIELD_PARTIES = "parties"
 FIELD_CATEGORY = "category"
@@ -93,6 +96,10 @@ class DraftRefused(ValueError):
     def __init__(self, problems: Mapping[str, str]) -> None:
         self.problems = dict(problems)
         super().__init__("；".join(self.problems.values()))
+
+
+def _too_long(limit: int) -> str:
+    return f"不超过{limit}字 (at most {limit} characters)"
 
 
 def party_field(index: int, name: str) -> str:
@@ -158,17 +165,24 @@ def validate(draft: RegistrationDraft, now: datetime) -> dict[str, str]:
     if not any(p.role is PartyRole.APPLICANT for p in draft.parties) and draft.parties:
         problems[FIELD_PARTIES] = "须有一名申请人 (one party must be the applicant)"
     for i, party in enumerate(draft.parties):
+        for name, limit in PARTY_LIMITS.items():
+            if len(getattr(party, name).strip()) > limit:
+                problems[party_field(i, name)] = _too_long(limit)
         if not party.name.strip():
             problems[party_field(i, "name")] = "请填写姓名 (the name is required)"
-        if party.id_number.strip():
+        if party.id_number.strip() and party_field(i, "id_number") not in problems:
             reason = id_problem(party.id_type, party.id_number, now)
             if reason:
                 problems[party_field(i, "id_number")] = reason
-        if party.phone.strip():
+        if party.phone.strip() and party_field(i, "phone") not in problems:
             reason = phone_problem(party.phone)
             if reason:
                 problems[party_field(i, "phone")] = reason
-        elif party.role is PartyRole.APPLICANT and not party.id_number.strip():
+        elif (
+            not party.phone.strip()
+            and party.role is PartyRole.APPLICANT
+            and not party.id_number.strip()
+        ):
             # Without either there is no way back to the caller, nor to spot a repeat call.
             problems[party_field(i, "phone")] = (
                 "申请人须留电话或身份证号 (the applicant needs a phone or an ID number)"
@@ -181,7 +195,9 @@ def validate(draft: RegistrationDraft, now: datetime) -> dict[str, str]:
         problems[FIELD_OCCURRED_AT] = "事发时间不能晚于现在 (it cannot have happened in the future)"
     elif draft.occurred_at < EARLIEST_OCCURRED:
         problems[FIELD_OCCURRED_AT] = "事发时间不能早于1949年 (not before 1949)"
-    if not draft.place.strip() and draft.grid_id is None:
+    if len(draft.place.strip()) > PLACE_MAX:
+        problems[FIELD_PLACE] = _too_long(PLACE_MAX)
+    elif not draft.place.strip() and draft.grid_id is None:
         problems[FIELD_PLACE] = "请填写事发地点或选择网格 (give the place or choose a grid)"
     if not 1 <= draft.people_count <= MAX_PEOPLE:
         problems[FIELD_PEOPLE_COUNT] = (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date, timedelta
 
 from PySide6.QtCore import QDateTime, QModelIndex, Qt
@@ -128,7 +129,7 @@ def test_typing_shows_reasons_at_fields_autosaves_restores_and_registers(  # typ
     assert _saved(workspace, call_id) is None
     assert not again.body.isEnabled() and not again.register_button.isEnabled()
     # Nothing typed after registration comes back as a draft.
-    qloop.run_until_complete(__import__("asyncio").sleep(1.2))
+    qloop.run_until_complete(asyncio.sleep(1.2))
     assert _saved(workspace, call_id) is None
     again.close_form()
 

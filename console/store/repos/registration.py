@@ -134,7 +134,7 @@ def register(
         urgency=draft.urgency,
         scale=draft.scale,
         source=CaseSource.VIDEO_PETITION if draft.call_id is not None else CaseSource.WALK_IN,
-        place=draft.place.strip() or draft.grid_name,
+        place=(draft.place.strip() or draft.grid_name)[: reg.PLACE_MAX],
         people_count=draft.people_count,
     )
     case_id = cases.register(session, new, actor_id=actor_id, role=role)

@@ -80,6 +80,8 @@ QLabel[role="banner"] {{ background: {theme.PANEL_ALT}; color: {theme.WARN};
 
 
 def _restyle(widget: QWidget, name: str, value: Any) -> None:
+    if widget.property(name) == value:
+        return  # re-polishing is not free, and this runs on every keystroke
     # A dynamic property only changes the look once the style is re-applied.
     widget.setProperty(name, value)
     widget.style().unpolish(widget)
@@ -136,7 +138,7 @@ class PartyRow(QWidget):
         self.address = QLineEdit()
         self.address.setMaxLength(200)
         self.remove = QPushButton(self.tr("Remove"))
-        self.notes = {k: _note() for k in ("name", "id_number", "phone")}
+        self.notes = {k: _note() for k in ("name", "id_number", "phone", "address")}
         grid = QGridLayout(self)
         grid.setContentsMargins(0, 0, 0, 0)
         grid.setVerticalSpacing(1)
@@ -151,7 +153,7 @@ class PartyRow(QWidget):
         ]
         for col, w in enumerate(editors):
             grid.addWidget(w, 0, col, Qt.AlignmentFlag.AlignTop)
-        for col, key in ((1, "name"), (3, "id_number"), (4, "phone")):
+        for col, key in ((1, "name"), (3, "id_number"), (4, "phone"), (5, "address")):
             grid.addWidget(self.notes[key], 1, col, Qt.AlignmentFlag.AlignTop)
         for key, width in self.WIDTHS.items():
             getattr(self, key).setFixedWidth(theme.scaled(width))
@@ -178,7 +180,12 @@ class PartyRow(QWidget):
         )
 
     def editors(self) -> dict[str, QWidget]:
-        return {"name": self.name, "id_number": self.id_number, "phone": self.phone}
+        return {
+            "name": self.name,
+            "id_number": self.id_number,
+            "phone": self.phone,
+            "address": self.address,
+        }
 
 
 class _GridTreeModel(RegionTreeModel):
