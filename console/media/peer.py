@@ -264,12 +264,42 @@ class GeneratedAudioTrack(MediaStreamTrack):
 # --- receiving ------------------------------------------------------------------------------
 
 
+class FrameTap:
+    """Listeners of a remote track's decoded frames, called on the event loop for each frame.
+
+    A listener must be cheap (hand the frame to a bounded queue, never encode or convert):
+    it runs between two `recv()` calls of the track. One that raises is logged and removed.
+    """
+
+    def __init__(self) -> None:
+        self._listeners: tuple[Callable[[Any], None], ...] = ()
+
+    def add(self, listener: Callable[[Any], None]) -> None:
+        if listener not in self._listeners:
+            self._listeners = (*self._listeners, listener)
+
+    def remove(self, listener: Callable[[Any], None]) -> None:
+        self._listeners = tuple(x for x in self._listeners if x != listener)
+
+    def __bool__(self) -> bool:
+        return bool(self._listeners)
+
+    def __call__(self, frame: Any) -> None:
+        for listener in self._listeners:
+            try:
+                listener(frame)
+            except Exception:
+                log.exception("frame listener failed; removed")
+                self.remove(listener)
+
+
 class FrameSink:
     """Consumes a remote video track on the loop and hands BGRA frames to a LatestFrameSlot.
 
     Conversion runs on one named worker thread; while it is busy, newer frames are counted
     but not converted (the tile only ever wants the latest). `on_frame` runs on that worker
-    with each converted Frame, e.g. to read a barcode back.
+    with each converted Frame, e.g. to read a barcode back. `tap` listeners get every decoded
+    av.VideoFrame on the loop, converted or not (a call recorder listens there).
     """
 
     def __init__(
@@ -280,8 +310,10 @@ class FrameSink:
         slot: LatestFrameSlot | None = None,
         on_frame: Callable[[Frame], None] | None = None,
         name: str = "frame-sink",
+        tap: FrameTap | None = None,
     ) -> None:
         self.track = track
+        self.tap = tap if tap is not None else FrameTap()
         self.size = size
         self.slot = slot if slot is not None else LatestFrameSlot()
         self.on_frame = on_frame
@@ -326,23 +358,28 @@ class FrameSink:
                     if self.frames_received >= want and not waiter.done():
                         waiter.set_result(None)
                         self._count_waiters.remove((want, waiter))
-                if self._busy or self._pool is None or not isinstance(frame, av.VideoFrame):
+                if not isinstance(frame, av.VideoFrame):
+                    continue
+                # Read before the tap: a listener's thread may restamp the shared frame.
+                tb = frame.time_base
+                pts_s = float(frame.pts * tb) if frame.pts is not None and tb is not None else 0.0
+                if self.tap:
+                    self.tap(frame)
+                if self._busy or self._pool is None:
                     continue
                 self._busy = True
                 seq += 1
-                fut = loop.run_in_executor(self._pool, self._convert, frame, seq)
+                fut = loop.run_in_executor(self._pool, self._convert, frame, seq, pts_s)
                 pending.add(fut)
                 fut.add_done_callback(pending.discard)
         finally:
             if pending:
                 await asyncio.gather(*pending, return_exceptions=True)
 
-    def _convert(self, frame: av.VideoFrame, seq: int) -> None:
+    def _convert(self, frame: av.VideoFrame, seq: int, pts_s: float) -> None:
         try:
             w, h = self.size
             image = frame.to_ndarray(width=w, height=h, format="bgra")
-            tb = frame.time_base
-            pts_s = float(frame.pts * tb) if frame.pts is not None and tb is not None else 0.0
             out = Frame(image, w, h, pts_s, time.monotonic(), seq)
             self.slot.put(out)
             self.frames_converted += 1
@@ -368,12 +405,17 @@ class FrameSink:
             pool.shutdown(wait=True)  # at most one short conversion is in flight
 
 
-async def drain_track(track: MediaStreamTrack) -> int:
-    """Receive and drop frames until the track ends (keeps a remote audio track flowing)."""
+async def drain_track(track: MediaStreamTrack, tap: FrameTap | None = None) -> int:
+    """Receive frames until the track ends (keeps a remote audio track flowing).
+
+    Each frame goes to `tap`'s listeners (e.g. a call recorder), otherwise it is dropped.
+    """
     count = 0
     while True:
         try:
-            await track.recv()
+            frame = await track.recv()
         except MediaStreamError:
             return count
         count += 1
+        if tap:
+            tap(frame)

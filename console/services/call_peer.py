@@ -15,6 +15,7 @@ import aiohttp
 from console.media.frame_slot import Frame
 from console.media.peer import (
     FrameSink,
+    FrameTap,
     GeneratedAudioTrack,
     GeneratedVideoTrack,
     accept_answer,
@@ -115,6 +116,8 @@ class MediaLeg:
         self.video = GeneratedVideoTrack(*size, fps)
         self.audio = GeneratedAudioTrack() if audio else None
         self.sink: FrameSink | None = None
+        # The remote side's decoded frames, for listeners such as a call recorder.
+        self.video_tap, self.audio_tap = FrameTap(), FrameTap()
         self.got_video = asyncio.Event()
         self._sink_size = sink_size
         self.on_frame = on_frame
@@ -126,11 +129,18 @@ class MediaLeg:
 
     def _on_track(self, track: Any) -> None:
         if track.kind == "video" and self.sink is None:
-            self.sink = FrameSink(track, self._sink_size, on_frame=self.on_frame, name="call-sink")
+            self.sink = FrameSink(
+                track,
+                self._sink_size,
+                on_frame=self.on_frame,
+                name="call-sink",
+                tap=self.video_tap,
+            )
             self.sink.start()
             self.got_video.set()
         else:
-            self._drains.append(asyncio.get_running_loop().create_task(drain_track(track)))
+            tap = self.audio_tap if track.kind == "audio" else None
+            self._drains.append(asyncio.get_running_loop().create_task(drain_track(track, tap)))
 
     async def offer(self) -> None:
         sdp = await create_offer(self.pc)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from console.core.codes import MediaKind
 from console.core.evidence import MediaAssetRecord
-from console.store.models import MediaAsset
+from console.store.models import Call, MediaAsset, User
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,4 +89,54 @@ def of_camera(session: Session, camera_id: int, limit: int = 100) -> list[MediaA
         .order_by(MediaAsset.id.desc())
         .limit(limit)
     )
+    return [to_record(a) for a in session.scalars(stmt)]
+
+
+# --- call recordings ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RecordableCall:
+    """What a call recording needs to know about its call row."""
+
+    id: int
+    ticket: str
+    case_id: int | None
+    consent: bool
+
+
+def recordable_call(session: Session, ticket: str) -> RecordableCall | None:
+    call = session.scalar(select(Call).where(Call.ticket == ticket))
+    if call is None:
+        return None
+    return RecordableCall(call.id, call.ticket, call.case_id, bool(call.recording_consent))
+
+
+def add_call_recording(session: Session, new: NewMediaAsset) -> MediaAssetRecord:
+    """A recording of `new.call_id`: it takes the call's case when the call already has one.
+
+    A creator who is not a user of this store (a staff token from elsewhere) is recorded as
+    nobody rather than breaking the foreign key.
+    """
+    call = session.get(Call, new.call_id) if new.call_id is not None else None
+    case_id = new.case_id if new.case_id is not None else (call.case_id if call else None)
+    creator = new.created_by
+    if creator is not None and session.get(User, creator) is None:
+        creator = None
+    return add(session, replace(new, case_id=case_id, created_by=creator))
+
+
+def link_call_to_case(session: Session, call_id: int, case_id: int) -> tuple[int, ...]:
+    """Give the call's recordings that have no case yet this case; the ids changed."""
+    assets = session.scalars(
+        select(MediaAsset).where(MediaAsset.call_id == call_id, MediaAsset.case_id.is_(None))
+    ).all()
+    for asset in assets:
+        asset.case_id = case_id
+    session.flush()
+    return tuple(a.id for a in assets)
+
+
+def of_call(session: Session, call_id: int) -> list[MediaAssetRecord]:
+    stmt = select(MediaAsset).where(MediaAsset.call_id == call_id).order_by(MediaAsset.id)
     return [to_record(a) for a in session.scalars(stmt)]

@@ -1,0 +1,201 @@
+"""Recording a petition call with the caller's consent: one MP4 media asset per segment, audited.
+
+The officer desk starts and stops segments when the server confirms a `call.recording`
+message. Frames reach the recorder through the call leg's frame taps (remote video and
+audio); the file is finished, hashed and stored off the event loop. Recordings made before
+the call is registered get the case id when it is (`link_case`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import partial
+from pathlib import Path
+
+from console.core import paths
+from console.core.codes import AuditAction, MediaKind
+from console.core.events import ChangeAction, ChangeSet, Entity, Operation, change
+from console.core.evidence import MediaAssetRecord
+from console.media.call_recorder import CallRecorder, RecordingResult
+from console.services.call_peer import MediaLeg
+from console.services.evidence import file_sha256, utc_naive
+from console.store.repos import audit, media_assets
+from console.store.repos.media_assets import NewMediaAsset, RecordableCall
+from console.store.store import Store
+
+log = logging.getLogger(__name__)
+
+RECORDING_KIND = MediaKind.INTAKE_RECORDING
+
+
+class RecordingRefused(PermissionError):
+    """The call may not be recorded (no consent, unknown call, already recording)."""
+
+
+@dataclass(frozen=True, slots=True)
+class RecordingHandle:
+    """One running segment; give it back to `stop`."""
+
+    ticket: str
+    call_id: int
+    operator_id: int | None
+    path: Path
+    started_at: datetime  # naive UTC, when start() was asked
+    recorder: CallRecorder = field(repr=False, compare=False)
+    leg: MediaLeg = field(repr=False, compare=False)
+
+    @property
+    def dropped(self) -> int:
+        """Frames the recorder's full hand-off refused so far (video and audio)."""
+        return self.recorder.dropped_video + self.recorder.dropped_audio
+
+
+class CallRecordingService:
+    def __init__(self, store: Store, media_dir: Path | None = None) -> None:
+        self.store = store
+        self.media_dir = media_dir or paths.data_dir() / "media"
+        self._active: dict[str, RecordingHandle] = {}
+        self.last_result: RecordingResult | None = None
+
+    def active(self, ticket: str) -> RecordingHandle | None:
+        return self._active.get(ticket)
+
+    async def start(self, ticket: str, leg: MediaLeg, operator_id: int | None) -> RecordingHandle:
+        """Begin a segment of the call's remote video and audio.
+
+        Raises RecordingRefused when the caller has not consented, the call is unknown, or
+        this call is already being recorded here.
+        """
+        if ticket in self._active:
+            raise RecordingRefused(f"来电 {ticket} 正在录制 (already recording)")
+        call: RecordableCall | None = await self.store.read(
+            partial(media_assets.recordable_call, ticket=ticket)
+        )
+        if call is None:
+            raise RecordingRefused(f"找不到来电 {ticket}，无法录制 (no such call)")
+        if not call.consent:
+            raise RecordingRefused(
+                "来电人未同意录音录像，不能录制 (the caller has not consented to recording)"
+            )
+        if ticket in self._active:  # another start won the race while we read
+            raise RecordingRefused(f"来电 {ticket} 正在录制 (already recording)")
+        now = datetime.now(UTC)
+        path = self.media_dir / "recordings" / ticket / f"{now:%Y%m%dT%H%M%S%fZ}.mp4"
+        recorder = CallRecorder(path, name=f"call-recorder-{ticket[-8:]}")
+        recorder.start()
+        leg.video_tap.add(recorder.video)
+        leg.audio_tap.add(recorder.audio)
+        handle = RecordingHandle(
+            ticket, call.id, operator_id, path, now.replace(tzinfo=None), recorder, leg
+        )
+        self._active[ticket] = handle
+        return handle
+
+    async def stop(self, handle: RecordingHandle) -> MediaAssetRecord:
+        """Finish the segment's file, hash it and store it as a media asset with an audit row.
+
+        Raises NothingRecorded (from the recorder) when no picture arrived: then there is no
+        file and no asset.
+        """
+        handle.leg.video_tap.remove(handle.recorder.video)
+        handle.leg.audio_tap.remove(handle.recorder.audio)
+        if self._active.get(handle.ticket) is handle:
+            del self._active[handle.ticket]
+        result = await asyncio.to_thread(handle.recorder.finish)
+        self.last_result = result
+        if result.dropped_video or result.dropped_audio:
+            log.warning(
+                "recording of %s dropped %d video and %d audio frames",
+                handle.ticket,
+                result.dropped_video,
+                result.dropped_audio,
+            )
+        sha256, size = await asyncio.to_thread(_hash_and_size, result.path)
+        new = NewMediaAsset(
+            kind=RECORDING_KIND,
+            path=result.path,
+            sha256=sha256,
+            size_bytes=size,
+            source=f"call {handle.ticket}",
+            created_by=handle.operator_id,
+            created_at=datetime.now(UTC).replace(tzinfo=None),
+            call_id=handle.call_id,
+            duration_s=round(result.duration_s, 3),
+            started_at=utc_naive(result.started_at),
+            ended_at=utc_naive(result.ended_at),
+        )
+
+        def op(session):  # type: ignore[no-untyped-def]
+            record = media_assets.add_call_recording(session, new)
+            audit.append(
+                session,
+                actor_id=record.created_by,
+                action=AuditAction.RECORD,
+                target_kind="call",
+                target_id=handle.ticket,
+                detail=(
+                    f"recorded call {handle.ticket}; asset {record.id}; sha256 {sha256}; "
+                    f"{result.duration_s:.1f} s; dropped {result.dropped_video}+"
+                    f"{result.dropped_audio} frames"
+                ),
+            )
+            return record, ChangeSet(
+                Operation.MEDIA_ADDED,
+                handle.operator_id,
+                (change(Entity.MEDIA_ASSET, ChangeAction.CREATED, record.id),),
+                extra=(("call_id", str(handle.call_id)), ("case_id", str(record.case_id or ""))),
+            )
+
+        try:
+            record, _ = await self.store.write(op)
+        except BaseException:
+            # A file the store does not know is an orphan nobody can account for.
+            with contextlib.suppress(OSError):
+                result.path.unlink()
+            raise
+        return record
+
+    async def stop_all(self) -> list[MediaAssetRecord]:
+        """Store every running segment (the console is closing); failures are logged."""
+        stored = []
+        for handle in list(self._active.values()):
+            try:
+                stored.append(await self.stop(handle))
+            except Exception:
+                log.exception("recording of %s could not be stored", handle.ticket)
+        return stored
+
+    async def link_case(self, ticket: str, case_id: int) -> tuple[int, ...]:
+        """The call's recordings without a case get `case_id`; returns the asset ids changed."""
+
+        def op(session):  # type: ignore[no-untyped-def]
+            call = media_assets.recordable_call(session, ticket)
+            if call is None:
+                return (), None
+            ids = media_assets.link_call_to_case(session, call.id, case_id)
+            if not ids:
+                return ids, None
+            return ids, ChangeSet(
+                Operation.CASE_EDITED,
+                None,
+                (change(Entity.MEDIA_ASSET, ChangeAction.UPDATED, *ids),),
+                extra=(("call_id", str(call.id)), ("case_id", str(case_id))),
+            )
+
+        ids, _ = await self.store.write(op)
+        return tuple(ids)
+
+    async def recordings_of(self, ticket: str) -> list[MediaAssetRecord]:
+        def query(session):  # type: ignore[no-untyped-def]
+            call = media_assets.recordable_call(session, ticket)
+            return [] if call is None else media_assets.of_call(session, call.id)
+
+        return await self.store.read(query)
+
+
+def _hash_and_size(path: Path) -> tuple[str, int]:
+    return file_sha256(path), path.stat().st_size
