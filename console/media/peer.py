@@ -261,6 +261,166 @@ class GeneratedAudioTrack(MediaStreamTrack):
         return frame
 
 
+# --- outgoing: what the officer sends (live, muted or held) -----------------------------------
+
+# The holding card: a dark blue picture with two white "pause" bars, in BT.601 I420 levels.
+_CARD_YUV = (68, 168, 109)
+_BLACK_YUV = (16, 128, 128)
+
+
+def _i420(width: int, height: int, yuv: tuple[int, int, int]) -> np.ndarray:
+    buf = np.empty((height * 3 // 2, width), np.uint8)
+    buf[:height] = yuv[0]
+    chroma = buf[height:].reshape(-1)
+    quarter = (width // 2) * (height // 2)
+    chroma[:quarter] = yuv[1]
+    chroma[quarter:] = yuv[2]
+    return buf
+
+
+def holding_card(width: int, height: int) -> np.ndarray:
+    """The picture a caller on hold sees from the officer: blue, two white pause bars."""
+    buf = _i420(width, height, _CARD_YUV)
+    y = buf[:height]
+    bar_w, bar_h = max(2, width // 24), max(4, height // 4)
+    top, cx = (height - bar_h) // 2, width // 2
+    # Chroma planes at half resolution in both directions (4:2:0), neutral under the bars.
+    u = buf[height : height + height // 4].reshape(height // 2, width // 2)
+    v = buf[height + height // 4 :].reshape(height // 2, width // 2)
+    for x0 in (cx - 2 * bar_w, cx + bar_w):
+        y[top : top + bar_h, x0 : x0 + bar_w] = _Y_WHITE
+        u[top // 2 : (top + bar_h) // 2, x0 // 2 : (x0 + bar_w) // 2] = 128
+        v[top // 2 : (top + bar_h) // 2, x0 // 2 : (x0 + bar_w) // 2] = 128
+    return buf
+
+
+def looks_like_holding_card(image: np.ndarray) -> bool:
+    """True if a BGR(A) picture shows the holding card (blue corners, not grey or black)."""
+    h, w = image.shape[:2]
+    patch = image[h * 3 // 4 : h * 7 // 8, w // 16 : w // 4, :3].reshape(-1, 3).mean(axis=0)
+    blue, green, red = (float(c) for c in patch)
+    return blue - red > 50 and blue - green > 30
+
+
+def looks_black(image: np.ndarray) -> bool:
+    """True if a BGR(A) picture is (nearly) black: a muted camera."""
+    return float(image[..., :3].mean()) < 30
+
+
+class SwitchableVideoTrack(MediaStreamTrack):
+    """The officer's outgoing video: the source's frames, black while muted, a card while held.
+
+    The track itself never changes (no renegotiation): it keeps pulling the source for its
+    pacing and timestamps and replaces the picture. The camera's frames never leave the
+    machine while muted or held. With `preview`, what is sent is also shown in that slot
+    (converted on one named worker thread; a frame arriving while it is busy is skipped).
+    """
+
+    kind = "video"
+
+    def __init__(
+        self,
+        source: MediaStreamTrack,
+        *,
+        preview: LatestFrameSlot | None = None,
+        preview_size: tuple[int, int] = (320, 240),
+    ) -> None:
+        super().__init__()
+        self.source = source
+        self.muted = False
+        self.held = False
+        self.frames_sent = 0
+        self.frames_replaced = 0
+        self.last_sent_kind = ""
+        """'live', 'black' or 'card': what the last frame sent showed."""
+        self.preview = preview
+        self._preview_size = preview_size
+        self._pool: ThreadPoolExecutor | None = None
+        self._busy = False
+        self._pictures: dict[tuple[str, int, int], np.ndarray] = {}
+        self._seq = 0
+
+    def _picture(self, kind: str, width: int, height: int) -> np.ndarray:
+        key = (kind, width, height)
+        pic = self._pictures.get(key)
+        if pic is None:
+            card = kind == "card"
+            pic = holding_card(width, height) if card else _i420(width, height, _BLACK_YUV)
+            self._pictures[key] = pic
+        return pic
+
+    async def recv(self) -> av.VideoFrame:
+        if self.readyState != "live":
+            raise MediaStreamError
+        frame: Any = await self.source.recv()
+        kind = "card" if self.held else "black" if self.muted else "live"
+        if kind != "live":
+            w, h = frame.width - frame.width % 2, frame.height - frame.height % 2
+            out = av.VideoFrame.from_ndarray(self._picture(kind, w, h), format="yuv420p")
+            out.pts, out.time_base = frame.pts, frame.time_base
+            frame = out
+            self.frames_replaced += 1
+        self.last_sent_kind = kind
+        self.frames_sent += 1
+        if self.preview is not None and not self._busy:
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="local-preview")
+            self._busy = True
+            self._seq += 1
+            self._pool.submit(self._show, frame, self._seq)
+        return frame
+
+    def _show(self, frame: av.VideoFrame, seq: int) -> None:
+        try:
+            w, h = self._preview_size
+            image = frame.to_ndarray(width=w, height=h, format="bgra")
+            now = time.monotonic()
+            assert self.preview is not None
+            self.preview.put(Frame(image, w, h, 0.0, now, seq, captured_at=now))
+        except Exception:
+            log.exception("local preview conversion failed")
+        finally:
+            self._busy = False
+
+    def stop(self) -> None:
+        super().stop()
+        self.source.stop()
+        if self._pool is not None:
+            pool, self._pool = self._pool, None
+            pool.shutdown(wait=True)  # at most one small conversion is in flight
+
+
+class SwitchableAudioTrack(MediaStreamTrack):
+    """The officer's outgoing audio: the source's samples, or silence while muted or held."""
+
+    kind = "audio"
+
+    def __init__(self, source: MediaStreamTrack) -> None:
+        super().__init__()
+        self.source = source
+        self.muted = False
+        self.held = False
+        self.frames_silenced = 0
+
+    async def recv(self) -> av.AudioFrame:
+        if self.readyState != "live":
+            raise MediaStreamError
+        frame: Any = await self.source.recv()
+        if not (self.muted or self.held):
+            return frame
+        silent = av.AudioFrame.from_ndarray(
+            np.zeros_like(frame.to_ndarray()), format=frame.format.name, layout=frame.layout.name
+        )
+        silent.sample_rate = frame.sample_rate
+        silent.pts, silent.time_base = frame.pts, frame.time_base
+        self.frames_silenced += 1
+        return silent
+
+    def stop(self) -> None:
+        super().stop()
+        self.source.stop()
+
+
 # --- receiving ------------------------------------------------------------------------------
 
 

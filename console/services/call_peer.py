@@ -12,12 +12,14 @@ from typing import Any
 
 import aiohttp
 
-from console.media.frame_slot import Frame
+from console.media.frame_slot import Frame, LatestFrameSlot
 from console.media.peer import (
     FrameSink,
     FrameTap,
     GeneratedAudioTrack,
     GeneratedVideoTrack,
+    SwitchableAudioTrack,
+    SwitchableVideoTrack,
     accept_answer,
     add_remote_candidate,
     answer_offer,
@@ -97,6 +99,11 @@ class MediaLeg:
 
     The console side offers (aiortc sends complete SDP, no trickle); it accepts trickled
     candidates from browsers. Must be created inside the running loop (aiortc tracks).
+
+    What is sent comes from `video_source`/`audio_source` (tracks, e.g. from
+    `console.media.local_sources.open_video_source`) or generated test tracks, always through
+    switchable tracks: `set_hold` and `set_mute` replace the picture (holding card, black)
+    and the sound (silence) without renegotiating. `preview` shows what is sent.
     """
 
     def __init__(
@@ -110,11 +117,18 @@ class MediaLeg:
         sink_size: tuple[int, int] = (320, 240),
         audio: bool = True,
         on_frame: Callable[[Frame], None] | None = None,
+        video_source: Any = None,
+        audio_source: Any = None,
+        preview: LatestFrameSlot | None = None,
     ) -> None:
         self.client, self.peer = client, peer
         self.pc = make_peer_connection(ice_servers or [])
-        self.video = GeneratedVideoTrack(*size, fps)
-        self.audio = GeneratedAudioTrack() if audio else None
+        self.video = video_source if video_source is not None else GeneratedVideoTrack(*size, fps)
+        self.audio = (
+            (audio_source if audio_source is not None else GeneratedAudioTrack()) if audio else None
+        )
+        self.outgoing_video = SwitchableVideoTrack(self.video, preview=preview)
+        self.outgoing_audio = SwitchableAudioTrack(self.audio) if self.audio is not None else None
         self.sink: FrameSink | None = None
         # The remote side's decoded frames, for listeners such as a call recorder.
         self.video_tap, self.audio_tap = FrameTap(), FrameTap()
@@ -122,9 +136,9 @@ class MediaLeg:
         self._sink_size = sink_size
         self.on_frame = on_frame
         self._drains: list[asyncio.Task[int]] = []
-        self.pc.addTrack(self.video)
-        if self.audio is not None:
-            self.pc.addTrack(self.audio)
+        self.pc.addTrack(self.outgoing_video)
+        if self.outgoing_audio is not None:
+            self.pc.addTrack(self.outgoing_audio)
         self.pc.on("track", self._on_track)
 
     def _on_track(self, track: Any) -> None:
@@ -160,6 +174,22 @@ class MediaLeg:
             except (ValueError, IndexError) as exc:
                 log.warning("ignoring bad candidate %r: %s", msg.candidate[:80], exc)
 
+    def set_hold(self, on: bool) -> None:
+        """Held: the caller gets the holding card and silence (the camera is not sent)."""
+        self.outgoing_video.held = on
+        if self.outgoing_audio is not None:
+            self.outgoing_audio.held = on
+
+    def set_mute(self, *, audio: bool, video: bool) -> None:
+        """Muted audio is silence, muted video a black picture; the tracks stay."""
+        self.outgoing_video.muted = video
+        if self.outgoing_audio is not None:
+            self.outgoing_audio.muted = audio
+
+    @property
+    def frames_sent(self) -> int:
+        return self.outgoing_video.frames_sent
+
     @property
     def frames_received(self) -> int:
         return self.sink.frames_received if self.sink else 0
@@ -167,9 +197,9 @@ class MediaLeg:
     async def close(self) -> None:
         if self.sink is not None:
             await self.sink.stop()
-        self.video.stop()
-        if self.audio is not None:
-            self.audio.stop()
+        self.outgoing_video.stop()  # stops its source too
+        if self.outgoing_audio is not None:
+            self.outgoing_audio.stop()
         await self.pc.close()
         for task in self._drains:
             task.cancel()
@@ -245,6 +275,10 @@ async def run_caller(
             elif isinstance(event, p.CallAccepted):
                 stats.accepted_at = time.monotonic()
                 hangup_at = stats.accepted_at + seconds
+                if leg is not None and leg.peer != event.peer:
+                    # Transferred: a new officer offers afresh, on a new peer connection.
+                    await _finish_leg(leg, stats)
+                    leg = None
                 if leg is None:
                     leg = MediaLeg(client, event.peer, ice_servers=ice_servers)
                     if on_leg is not None:
@@ -267,7 +301,7 @@ async def run_caller(
 async def _finish_leg(leg: MediaLeg, stats: CallStats) -> None:
     """Record what the media leg saw, then close it (both ends of a call end the same way)."""
     stats.frames_received = leg.frames_received
-    stats.frames_sent = leg.video.frames_sent
+    stats.frames_sent = leg.frames_sent
     stats.local_addresses = sorted(local_candidate_addresses(leg.pc))
     if stats.first_frame_at is None and leg.sink is not None:
         stats.first_frame_at = leg.sink.first_frame_at

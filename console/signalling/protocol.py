@@ -9,7 +9,9 @@ Who may send what:
 - staff (duty officers, mediators, supervisors, with a signed staff token) and citizens
   (with a token bound to one queue ticket or one room invitation) both start with `hello`;
 - `call.request` only from a citizen holding a ticket token; `call.accept`, `call.decline`,
-  `call.hold`, `call.transfer`, `call.callback`, `presence.set` only from staff;
+  `call.hold`, `call.transfer`, `call.callback`, `call.recording`, `presence.set` only from
+  staff; `call.recording` is refused (`forbidden`) when the caller did not consent to
+  recording, and echoed to both ends when the server accepts it;
 - `room.admit`, `room.remove`, `room.mute`, `room.caucus` only from the room's mediator;
 - `sdp.offer`, `sdp.answer`, `ice.candidate` only between the two ends of one call or
   room seat pair; the server relays them and never reads the SDP.
@@ -83,6 +85,8 @@ class Welcome(_Msg):
     resumed: bool
     heartbeat_s: float
     server_time: float
+    user: Annotated[str, Field(max_length=64)] = ""
+    """The token's subject (a staff user id): how a console recognises its own presence."""
 
 
 class Ping(_Msg):
@@ -108,6 +112,9 @@ class Error(_Msg):
 class PresenceSet(_Msg):
     type: Literal["presence.set"] = "presence.set"
     state: StaffState
+    wrap_up: bool | None = None
+    """True: after each call the server puts this officer in wrap-up (never rung) until the
+    officer sets `available` again; False: straight back to available. None: unchanged."""
 
 
 class Presence(_Msg):
@@ -160,6 +167,10 @@ class CallRing(_Msg):
     ticket: Id
     name: Name
     category: str
+    phone: Annotated[str, Field(max_length=32)] = ""
+    vulnerable: bool = False
+    recording_consent: bool = False
+    """What the caller said in `call.request` (staff only see this; the queue shows less)."""
 
 
 class CallAccept(_Msg):
@@ -173,6 +184,8 @@ class CallAccepted(_Msg):
     officer: Name
     peer: Id
     """The other end's session id: address SDP and candidates to it."""
+    recording: bool = False
+    """Recording is on (sent again when a session resumes mid-call)."""
 
 
 class CallDecline(_Msg):
@@ -210,6 +223,14 @@ class CallEnded(_Msg):
     type: Literal["call.ended"] = "call.ended"
     ticket: Id
     reason: Text
+
+
+class CallRecording(_Msg):
+    """Staff -> server: start/stop recording; server -> both ends: it is now on/off."""
+
+    type: Literal["call.recording"] = "call.recording"
+    ticket: Id
+    on: bool
 
 
 class CallCallback(_Msg):
@@ -346,6 +367,7 @@ ClientMessage = Annotated[
     | CallTransfer
     | CallHangup
     | CallCallback
+    | CallRecording
     | RoomJoin
     | RoomAdmit
     | RoomLeave
@@ -370,6 +392,7 @@ ServerMessage = Annotated[
     | CallAccepted
     | CallHeld
     | CallEnded
+    | CallRecording
     | RoomLobby
     | RoomAdmitted
     | RoomState

@@ -37,6 +37,7 @@ STAFF_ONLY = frozenset(
         "call.hold",
         "call.transfer",
         "call.callback",
+        "call.recording",
         "store.changed",
         "room.admit",
         "room.remove",
@@ -143,6 +144,10 @@ class Session:
     ringing: str | None = None
     ringing_since: float = 0.0
     declined: set[str] = field(default_factory=set)
+    wrap_up: bool = False
+    """Staff: after a call, stay in wrap-up (not rung) until presence.set available."""
+    away_after_call: bool = False
+    """Staff: chose away during a call; applied when the call ends."""
     last_position: int | None = None
     detached_at: float | None = None
 
@@ -178,6 +183,13 @@ class Hub:
         """Active calls by ticket: a cache of the store's rows, loaded at start."""
         self.talks: dict[str, tuple[str, str]] = {}
         """Answered calls: ticket -> (citizen session, staff session)."""
+        self.details: dict[str, tuple[str, bool]] = {}
+        """Active tickets: (phone, recording consent) as the citizen's call.request said.
+
+        Kept in memory only: after a server restart the citizen's page and the demo caller
+        send call.request again, which restores it; until then consent counts as refused."""
+        self.recording: set[str] = set()
+        """Answered calls whose recording is on."""
         self.lock = asyncio.Lock()
         self._seq = 0
         self._reaper: asyncio.Task[None] | None = None
@@ -385,6 +397,7 @@ class Hub:
                 resumed=resumed,
                 heartbeat_s=self.config.heartbeat_s,
                 server_time=time.time(),
+                user=claims.subject[:64],
             ),
         )
         await self._restore(session)
@@ -549,12 +562,7 @@ class Hub:
             free.remove(officer)
             officer.ringing = call.ticket
             officer.ringing_since = time.monotonic()
-            await self._to(
-                officer,
-                p.CallRing(
-                    id=self._next_id(), ticket=call.ticket, name=call.name, category=call.category
-                ),
-            )
+            await self._to(officer, self._ring_msg(call))
 
     def _accepted(self, ticket: str, *, for_staff: bool) -> p.CallAccepted:
         citizen_sid, staff_sid = self.talks[ticket]
@@ -564,7 +572,25 @@ class Hub:
             ticket=ticket,
             officer=officer.name if officer else "officer",
             peer=citizen_sid if for_staff else staff_sid,
+            recording=ticket in self.recording,
         )
+
+    def _ring_msg(self, call: QueuedCall) -> p.CallRing:
+        phone, consent = self.details.get(call.ticket, ("", False))
+        return p.CallRing(
+            id=self._next_id(),
+            ticket=call.ticket,
+            name=call.name,
+            category=call.category,
+            phone=phone,
+            vulnerable=call.vulnerable,
+            recording_consent=consent,
+        )
+
+    async def _tell_presence(self, session: Session) -> None:
+        """Every connected officer, the session itself included, hears its new state."""
+        for other in self._staff():
+            await self._to(other, self._presence(session))
 
     async def _set(
         self,
@@ -589,6 +615,7 @@ class Hub:
         ticket = session.ticket or ""
         if msg.category not in DisputeCategory.codes():
             raise BadInput(p.ErrorCode.BAD_MESSAGE, "category: unknown dispute category")
+        self.details[ticket] = (msg.phone, msg.recording_consent)
         current = self.calls.get(ticket)
         if current is not None:
             if not current.waiting:
@@ -644,9 +671,11 @@ class Hub:
             if officer.ringing == msg.ticket:
                 officer.ringing = None
         session.call, session.ringing, session.state = msg.ticket, None, p.StaffState.ON_CALL
+        session.away_after_call = False
         _event("call.accepted", ticket=msg.ticket, staff=session.id, citizen=citizen.id)
         await self._to(citizen, self._accepted(msg.ticket, for_staff=False))
         await self._to(session, self._accepted(msg.ticket, for_staff=True))
+        await self._tell_presence(session)
         await self._publish()
         await self._ring()
 
@@ -686,19 +715,21 @@ class Hub:
         # Back to waiting (keeping queued_at), offered to the named officer first.
         await self._set(msg.ticket, CallState.RINGING, outcome=f"transfer:user:{msg.to_user}")
         del self.talks[msg.ticket]
-        self._release(session)
+        await self._release(session)
         await self._to(
             session, p.CallEnded(id=self._next_id(), ticket=msg.ticket, reason="transferred")
         )
         await self._to(citizen, p.CallHeld(id=self._next_id(), ticket=msg.ticket, on=True))
+        if msg.ticket in self.recording:
+            # A new officer asks again: recording never carries over a transfer silently.
+            self.recording.discard(msg.ticket)
+            await self._to(
+                citizen, p.CallRecording(id=self._next_id(), ticket=msg.ticket, on=False)
+            )
         call = self.calls[msg.ticket]
         target.ringing = msg.ticket
-        await self._to(
-            target,
-            p.CallRing(
-                id=self._next_id(), ticket=msg.ticket, name=call.name, category=call.category
-            ),
-        )
+        target.ringing_since = time.monotonic()
+        await self._to(target, self._ring_msg(call))
         await self._publish()
         await self._ring()
 
@@ -721,22 +752,53 @@ class Hub:
         await self._set(msg.ticket, CallState.CALLED_BACK, officer=session.officer_id)
         await self._to(session, self._snapshot())
 
+    async def _on_call_recording(self, session: Session, msg: p.CallRecording) -> None:
+        if msg.ticket not in self.talks:
+            raise BadInput(p.ErrorCode.CONFLICT, "recording needs an answered call")
+        citizen, _ = self._own_call(session, msg.ticket)
+        if msg.on and not self.details.get(msg.ticket, ("", False))[1]:
+            raise BadInput(p.ErrorCode.FORBIDDEN, "the caller did not consent to recording")
+        if msg.on:
+            self.recording.add(msg.ticket)
+        else:
+            self.recording.discard(msg.ticket)
+        _event("call.recording", ticket=msg.ticket, on=msg.on, staff=session.id)
+        echo = p.CallRecording(id=self._next_id(), ticket=msg.ticket, on=msg.on)
+        await self._to(citizen, echo)
+        await self._to(session, echo)
+
     async def _on_presence_set(self, session: Session, msg: p.PresenceSet) -> None:
+        if msg.wrap_up is not None:
+            session.wrap_up = msg.wrap_up
+        if session.call is not None:
+            # On a call the state stays on_call; "away" is remembered for when it ends.
+            session.away_after_call = msg.state is p.StaffState.AWAY
+            await self._tell_presence(session)
+            return
+        if msg.state is p.StaffState.ON_CALL:
+            raise BadInput(p.ErrorCode.CONFLICT, "on_call is set by accepting a call")
         if msg.state is p.StaffState.AVAILABLE and session.state is not p.StaffState.AVAILABLE:
             session.idle_since = time.monotonic()
         session.state = msg.state
         if msg.state is not p.StaffState.AVAILABLE and session.ringing is not None:
             session.ringing = None
-        for other in self._staff():
-            if other is not session:
-                await self._to(other, self._presence(session))
+        await self._tell_presence(session)
         await self._ring()
 
-    def _release(self, officer: Session | None) -> None:
-        if officer is not None:
-            officer.call = None
+    async def _release(self, officer: Session | None) -> None:
+        """The officer's call ended: wrap-up, away or available, as the officer chose."""
+        if officer is None:
+            return
+        officer.call = None
+        if officer.away_after_call:
+            officer.state = p.StaffState.AWAY
+        elif officer.wrap_up:
+            officer.state = p.StaffState.WRAP_UP
+        else:
             officer.state = p.StaffState.AVAILABLE
-            officer.idle_since = time.monotonic()
+        officer.away_after_call = False
+        officer.idle_since = time.monotonic()
+        await self._tell_presence(officer)
 
     async def _end(
         self,
@@ -754,9 +816,11 @@ class Hub:
             state = CallState.COMPLETED if call.answered_at is not None else CallState.ABANDONED
         await self._set(ticket, state, outcome=outcome or reason)
         ends = self.talks.pop(ticket, None)
+        self.recording.discard(ticket)
+        self.details.pop(ticket, None)
         citizen = self.by_ticket.get(ticket)
         officer = self.sessions.get(ends[1]) if ends else None
-        self._release(officer)
+        await self._release(officer)
         for s in self._staff():
             if s.ringing == ticket:
                 s.ringing = None
