@@ -13,7 +13,7 @@ from console.core.codes import Role
 
 LANGS = ("zh_CN", "en")
 ROLE_CHOICES = [r.code for r in Role]
-BENCHES = ("sync", "ledger", "startup", "signalling", "call", "catalogue", "wall")
+BENCHES = ("sync", "ledger", "startup", "signalling", "call", "catalogue", "wall", "intake")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -75,6 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--rounds", type=int, default=None)
     bench.add_argument("--db", dest="db_url", metavar="URL")
     bench.add_argument("--clients", type=int, default=500, help="signalling: waiting citizens")
+    bench.add_argument("--callers", type=int, default=20, help="intake: simulated callers")
     bench.add_argument("--calls", type=int, default=None, help="call: number of calls")
     bench.add_argument(
         "--seconds", type=float, default=10.0, help="call: seconds per call; wall: per phase"

@@ -36,4 +36,8 @@ def run(args: argparse.Namespace) -> int:
         from console.bench import wall
 
         return wall.run(args)
+    if args.name == "intake":
+        from console.bench import intake
+
+        return intake.run(args)
     raise ValueError(f"unknown benchmark {args.name!r}")
