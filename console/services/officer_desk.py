@@ -16,12 +16,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import inspect
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from console.media.frame_slot import LatestFrameSlot
 from console.media.local_sources import (
@@ -52,6 +51,7 @@ __all__ = [
     "OfficerDesk",
     "PresenceChanged",
     "QueueChanged",
+    "RecordingHook",
     "Ringing",
     "error_text",
 ]
@@ -168,6 +168,14 @@ class DeskError:
 DeskEvent = ConnectionChanged | QueueChanged | Ringing | CallChanged | PresenceChanged | DeskError
 
 
+class RecordingHook(Protocol):
+    """What the desk needs from a call recorder (`CallRecordingService` fits)."""
+
+    async def start(self, ticket: str, leg: MediaLeg, operator_id: int | None) -> Any: ...
+
+    async def stop(self, handle: Any) -> Any: ...
+
+
 def _now() -> datetime:
     return datetime.now(UTC)
 
@@ -185,7 +193,7 @@ class OfficerDesk:
         video_source: str | None = None,
         audio_source: str | None = None,
         wrap_up_s: float = 30.0,
-        recording: object | None = None,
+        recording: RecordingHook | None = None,
         ssl: Any = None,
     ) -> None:
         self.base_url = base_url
@@ -215,7 +223,7 @@ class OfficerDesk:
         self._pending: dict[str, str] = {}
         """Sent message id -> what it was, to explain the server's refusals."""
         self._unsent_hangup: str | None = None
-        self._recording_handle: object | None = None
+        self._recording_handle: Any = None
         self._started = False
         self._stopped = False
         self._skip_welcome = False
@@ -632,26 +640,40 @@ class OfficerDesk:
         call = self.call
         if call is None or call.ticket != msg.ticket or not call.active:
             return
-        self._set_call(replace(call, recording=msg.on))
-        await self._recorder(msg.on)
+        if msg.on:
+            # The record says "recording" once the recorder runs (or there is none to run).
+            if await self._recorder(True):
+                call = self.call or call
+                self._set_call(replace(call, recording=True))
+        else:
+            self._set_call(replace(call, recording=False))
+            await self._recorder(False)
 
-    async def _recorder(self, on: bool) -> None:
+    async def _recorder(self, on: bool) -> bool:
+        """Start/stop the recording service's segment (`start(ticket, leg, operator_id)`).
+
+        False when starting failed (the server is then told recording is off again)."""
         service, leg, call = self.recording_service, self._leg, self.call
         if service is None:
-            return
+            return True
         try:
             if on and self._recording_handle is None and leg is not None and call is not None:
                 user = self.user if self.user.isdigit() and len(self.user) < 10 else ""
-                result = service.start(call.ticket, leg, int(user) if user else None)  # type: ignore[attr-defined]
-                self._recording_handle = await result if inspect.isawaitable(result) else result
+                operator = int(user) if user else None
+                self._recording_handle = await service.start(call.ticket, leg, operator)
             elif not on and self._recording_handle is not None:
                 handle, self._recording_handle = self._recording_handle, None
-                result = service.stop(handle)  # type: ignore[attr-defined]
-                if inspect.isawaitable(result):
-                    await result
+                await service.stop(handle)
         except Exception as exc:
             log.exception("recording %s failed", "start" if on else "stop")
             self._error(RECORDING_FAILED, f"{error_text(RECORDING_FAILED)}：{exc}")
+            if on and call is not None and call.active:
+                # Nothing records: the caller's indicator must not say otherwise.
+                await self._send(
+                    p.CallRecording(id=self._client.new_id(), ticket=call.ticket, on=False)
+                )
+            return False
+        return True
 
     async def _on_ended(self, msg: p.CallEnded) -> None:
         call = self.call

@@ -14,7 +14,7 @@ const T = {
     needConsent: "请先阅读并勾选同意录音录像告知", noCamera: "无法打开摄像头或麦克风：",
     lost: "网络连接中断，正在重新连接…", connecting: "正在连接…", connected: "已接通",
     officer: "接待人员：", minutes: "分钟", lessMinute: "不到 1 分钟", ticketFail: "排队失败：",
-    inRoom: "已进入调解室", waitingMedia: "正在建立视频连接…",
+    inRoom: "已进入调解室", waitingMedia: "正在建立视频连接…", recording: "录音录像中",
   },
   en: {
     title: "Video reception", formTitle: "Your details", category: "Matter", choose: "Choose…",
@@ -30,7 +30,7 @@ const T = {
     noCamera: "Cannot open camera or microphone: ", lost: "Connection lost, reconnecting…",
     connecting: "Connecting…", connected: "Connected", officer: "Officer: ", minutes: "min",
     lessMinute: "under 1 min", ticketFail: "Could not join the queue: ", inRoom: "In the room",
-    waitingMedia: "Setting up video…",
+    waitingMedia: "Setting up video…", recording: "Recording",
   },
 };
 
@@ -60,6 +60,7 @@ let joinDetails = null;
 const stats = {
   state: "form", framesDecoded: 0, framesRendered: 0, position: null, errors: [],
   session: null, reconnects: 0, iceState: "", ended: null, holds: 0,
+  recording: false, recordings: 0, officers: 0,
 };
 window.citizen = stats;
 
@@ -190,7 +191,15 @@ async function onMessage(msg) {
       $("wait").textContent = formatWait(msg.estimated_wait_s);
       break;
     case "call.accepted":
+      if (pc && peer && peer !== msg.peer) {
+        // Transferred to another officer: a fresh peer connection for the new console.
+        closePeer();
+        stats.framesDecoded = 0;
+      }
       peer = msg.peer;
+      stats.officers += 1;
+      $("held").hidden = true;
+      setRecording(Boolean(msg.recording));
       $("call-status").textContent = `${t("officer")}${msg.officer} · ${t("waitingMedia")}`;
       startPeer();
       show("call");
@@ -207,6 +216,9 @@ async function onMessage(msg) {
     case "call.held":
       $("held").hidden = !msg.on;
       if (msg.on) stats.holds += 1;
+      break;
+    case "call.recording":
+      setRecording(Boolean(msg.on));
       break;
     case "call.ended":
       end(msg.reason);
@@ -227,7 +239,20 @@ async function onMessage(msg) {
   }
 }
 
+function setRecording(on) {
+  if (on && !stats.recording) stats.recordings += 1;
+  stats.recording = on;
+  $("rec").hidden = !on;
+}
+
 // --- media ------------------------------------------------------------------------------
+
+function closePeer() {
+  const old = pc;
+  pc = null; // pollStats ends with it
+  pendingCandidates = [];
+  if (old) old.close();
+}
 
 function startPeer() {
   if (pc) return;
@@ -314,10 +339,8 @@ function end(reason) {
   finished = true;
   stats.ended = reason || "";
   clearInterval(pingTimer);
-  if (pc) {
-    pc.close();
-    pc = null;
-  }
+  setRecording(false);
+  closePeer();
   if (ws) {
     send({ type: "bye" });
     ws.close();

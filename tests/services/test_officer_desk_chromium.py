@@ -1,0 +1,56 @@
+"""Headless Chromium is the citizen, the OfficerDesk the officer: hold card, recording sign."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+SCRIPT = Path(__file__).with_name("netns_desk_citizen.py")
+CHROMIUM = "/usr/bin/chromium"
+
+pytestmark = [
+    pytest.mark.timeout(90),
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian chromium"),
+    pytest.mark.skipif(
+        os.geteuid() != 0 or shutil.which("unshare") is None or shutil.which("ip") is None,
+        reason="needs root, unshare and ip for a private network namespace",
+    ),
+]
+
+
+def test_browser_citizen_sees_hold_card_and_recording_sign_from_the_desk() -> None:
+    proc = subprocess.run(
+        ["unshare", "-n", "--", sys.executable, str(SCRIPT)],
+        capture_output=True,
+        text=True,
+        timeout=80,
+        cwd=SCRIPT.parents[2],
+    )
+    lines = proc.stdout.strip().splitlines()
+    assert proc.returncode == 0 and lines, proc.stderr[-3000:]
+    result = json.loads(lines[-1])
+    assert result["ok"], result
+    assert result["ring"] == {"name": "王五", "category": "labour"}
+    assert result["consent"] is True and result["phone"] == "13800000000"
+    assert result["officer_frames"] >= 60
+    page = result["page"]
+    assert result["page_frames"] >= 60 and page["errors"] == [], result
+    red, green, blue = result["held_pixel"]
+    assert blue - red > 50 and blue - green > 30, result  # the holding card reached the page
+    live = result["live_pixel"]
+    assert abs(live[2] - live[0]) < 30, result  # the generated camera is grey, not the card
+    assert result["officer_sends"] == "card"
+    # held once by the officer, once while being transferred
+    assert page["holds"] == 2 and page["recordings"] == 1 and page["recording"] is False
+    assert result["rec_zh"] == "录音录像中" and result["rec_en"] == "Recording"
+    assert result["rec_colour"] == "rgb(197, 34, 31)"  # --danger red
+    assert result["page_after"] == "ended"
+    # Transferred to the second desk: new peer connection, holding screen gone.
+    assert page["officers"] == 2 and result["after_transfer_held"] is False
+    assert page["framesDecoded"] >= 30  # counted afresh on the new connection
