@@ -46,6 +46,10 @@ TARGETS = {"setup_p95_ms": 500.0, "recording_cpu_ratio": 1.5}
 OFFICERS = 2
 
 
+def _min(values: list[float]) -> float:
+    return round(min(values), 1) if values else 0.0
+
+
 def _cpu_s() -> float:
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return usage.ru_utime + usage.ru_stime
@@ -150,19 +154,24 @@ async def _queue_phase(server: SignallingServer, base: str, callers: int) -> dic
 # --- phase 2: one call, plain and recording ---------------------------------------------------
 
 
-async def _window(leg: MediaLeg, seconds: float) -> tuple[float, list[float]]:
-    """CPU cores used by this process, and the received fps of each second, over `seconds`."""
-    fps: list[float] = []
+async def _window(leg: MediaLeg, seconds: float) -> tuple[float, list[float], list[float]]:
+    """Over `seconds`: CPU cores used by this process, and the fps received and displayed
+    (converted for the tile) in each second."""
+    sink = leg.sink
+    assert sink is not None
+    received: list[float] = []
+    shown: list[float] = []
     cpu0, t0 = _cpu_s(), time.monotonic()
-    frames, mark = leg.frames_received, t0
+    frames, converted, mark = sink.frames_received, sink.frames_converted, t0
     while (now := time.monotonic()) < t0 + seconds:
         await asyncio.sleep(min(1.0, t0 + seconds - now))
         now = time.monotonic()
-        got = leg.frames_received
+        got, conv = sink.frames_received, sink.frames_converted
         if now - mark >= 0.5:
-            fps.append((got - frames) / (now - mark))
-        frames, mark = got, now
-    return (_cpu_s() - cpu0) / (time.monotonic() - t0), fps
+            received.append((got - frames) / (now - mark))
+            shown.append((conv - converted) / (now - mark))
+        frames, converted, mark = got, conv, now
+    return (_cpu_s() - cpu0) / (time.monotonic() - t0), received, shown
 
 
 async def _cost_phase(
@@ -201,11 +210,11 @@ async def _cost_phase(
         assert leg.sink is not None
         await leg.sink.wait_frames(90, 30)  # the first seconds carry the encoders' start-up
         window = max(2.0, seconds / 2)
-        plain_a, fps_a = await _window(leg, window)
+        plain_a, fps_a, shown_a = await _window(leg, window)
         handle = await recorder.start(stats.ticket or "", leg, 1)
-        rec_cpu, fps_rec = await _window(leg, window)
+        rec_cpu, fps_rec, shown_rec = await _window(leg, window)
         asset = await recorder.stop(handle)
-        plain_b, fps_b = await _window(leg, window)
+        plain_b, fps_b, shown_b = await _window(leg, window)
         result = recorder.last_result
         assert result is not None
         plain = (plain_a + plain_b) / 2
@@ -217,6 +226,8 @@ async def _cost_phase(
             "fps_plain_min": round(min(fps_a + fps_b), 1) if fps_a + fps_b else 0.0,
             "fps_recording_min": round(min(fps_rec), 1) if fps_rec else 0.0,
             "fps_recording_mean": round(statistics.fmean(fps_rec), 1) if fps_rec else 0.0,
+            "fps_displayed_plain_min": _min(shown_a + shown_b),
+            "fps_displayed_recording_min": _min(shown_rec),
             "recording_dropped": result.dropped_video + result.dropped_audio,
             "recording_frames": result.video_frames,
             "recording_duration_s": round(result.duration_s, 2),

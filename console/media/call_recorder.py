@@ -6,7 +6,9 @@ When the queue is full the frame is dropped and counted; the loop never waits fo
 encoder and the queue never grows. Timestamps come from the arrival time on the loop, so a
 dropped or late frame shows as a longer frame, never as drift between picture and sound.
 
-One recorder is one file: a call recorded in several segments gets one recorder each.
+One recorder is one file: a call recorded in several segments gets one recorder each. The
+MP4 is fragmented at keyframes, so even the part file of a console that died mid-recording
+plays up to its last keyframe.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ VIDEO_CODEC = "libx264"
 # ultrafast + zerolatency: the cheapest libx264 settings (no B-frames, no lookahead); the
 # recording runs beside the call's own VP8 encoder and decoder on the same cores.
 VIDEO_OPTIONS = {"preset": "ultrafast", "tune": "zerolatency", "crf": "26"}
+FRAGMENT_FLAGS = "frag_keyframe+empty_moov+default_base_moof"
 VIDEO_TICKS = 90_000  # the RTP video clock; fine enough for arrival-time stamps
 AUDIO_CODEC = "aac"
 AUDIO_RATE = 48_000
@@ -235,7 +238,11 @@ class _Mp4Writer:
     def __init__(self, path: Path, first: av.VideoFrame, fps: int, audio: bool) -> None:
         # 4:2:0 wants even sizes; a browser may send odd ones.
         self.width, self.height = first.width & ~1, first.height & ~1
-        self._container = av.open(str(path), "w", format="mp4")
+        # Fragmented at each keyframe: if the console dies mid-recording, the part file
+        # still plays up to the last keyframe (2 s at most) instead of not at all.
+        # flush_packets: each fragment reaches the file at once, not when a 32 kB buffer fills.
+        options = {"movflags": FRAGMENT_FLAGS, "flush_packets": "1"}
+        self._container = av.open(str(path), "w", format="mp4", options=options)
         tb = fractions.Fraction(1, VIDEO_TICKS)
         vs = cast(
             VideoStream,

@@ -196,3 +196,32 @@ def test_no_picture_means_no_file(tmp_path: Path) -> None:
     with pytest.raises(NothingRecorded):
         recorder.finish()
     assert not list(tmp_path.iterdir())
+
+
+class WatchedRecorder(CallRecorder):
+    """Signals once the writer has written `after` pictures."""
+
+    def __init__(self, path: Path, after: int, **kw: Any) -> None:
+        super().__init__(path, **kw)
+        self.after = after
+        self.written = threading.Event()
+
+    def _write_video(self, writer: Any, frame: av.VideoFrame, offset_s: float) -> None:
+        super()._write_video(writer, frame, offset_s)
+        if self.video_frames + 1 >= self.after:
+            self.written.set()
+
+
+def test_a_recording_cut_short_still_plays_up_to_its_last_keyframe(tmp_path: Path) -> None:
+    """The console dying mid-recording leaves the part file: fragments make it playable."""
+    recorder = WatchedRecorder(tmp_path / "cut.mp4", after=70, fps=FPS, audio=False)
+    recorder.start()
+    try:
+        for i in range(70):
+            recorder.video(_frame(i))
+        assert recorder.written.wait(20)
+        part = recorder._part
+        got = counters(part)  # read while the writer still has the file open
+        assert len(got) >= 2 * FPS and got == list(range(len(got))), got
+    finally:
+        recorder.finish()

@@ -32,6 +32,7 @@ from console.services.evidence import file_sha256
 from console.services.signalling_store import StoreQueue
 from console.signalling.client import WebSocketSignallingClient
 from console.signalling.server import Limits, ServerConfig, SignallingServer
+from console.store.models import Call
 from console.store.repos import audit, call_queue, media_assets
 from console.store.store import Store
 from tests.services.conftest import People
@@ -203,14 +204,23 @@ def test_recording_is_stored_hashed_audited_and_linked(
     assert asyncio.run(service.link_case(ticket, case_id)) == ()  # already linked: no change
 
 
+def _register_call(session: Any, ticket: str, case_id: int) -> tuple[None, None]:
+    call = media_assets.recordable_call(session, ticket)
+    assert call is not None
+    session.get(Call, call.id).case_id = case_id
+    return None, None
+
+
 def test_caller_vanishing_mid_recording_leaves_a_playable_file(
-    store: Store, people: People, tmp_path: Path
+    store: Store, people: People, case_id: int, tmp_path: Path
 ) -> None:
     service = CallRecordingService(store, tmp_path / "media")
 
     async def script(
         officer: MediaLeg, caller: MediaLeg, client: Any, ticket: str
     ) -> MediaAssetRecord:
+        # Registered before recording: the recording takes the call's case at once.
+        await store.write(partial(_register_call, ticket=ticket, case_id=case_id))
         handle = await service.start(ticket, officer, people.duty.id)
         assert officer.sink is not None
         await officer.sink.wait_frames(officer.sink.frames_received + 30, 20)
@@ -227,5 +237,6 @@ def test_caller_vanishing_mid_recording_leaves_a_playable_file(
         return asset
 
     asset = asyncio.run(main())
+    assert asset.case_id == case_id
     assert asset.path.is_file() and file_sha256(asset.path) == asset.sha256
     assert _video_frames(asset.path) >= 0.6 * 30
