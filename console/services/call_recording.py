@@ -11,10 +11,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 from console.core import paths
 from console.core.codes import AuditAction, MediaKind
@@ -55,11 +58,38 @@ class RecordingHandle:
 
 
 class CallRecordingService:
+    """Recording segments of calls on this console.
+
+    Registering a call as a case (on any console) links the call's earlier recordings to the
+    case: the service follows the change feed for that, so registration needs no call here.
+    """
+
     def __init__(self, store: Store, media_dir: Path | None = None) -> None:
         self.store = store
         self.media_dir = media_dir or paths.data_dir() / "media"
         self._active: dict[str, RecordingHandle] = {}
         self.last_result: RecordingResult | None = None
+        self._unsubscribe: Callable[[], None] | None = store.feed.subscribe(self._on_change)
+
+    def close(self) -> None:
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+            self._unsubscribe = None
+
+    def _on_change(self, changes: ChangeSet) -> None:
+        """Store writer (or tailer) thread: a call became a case; link its recordings."""
+        if changes.operation is not Operation.CASE_REGISTERED:
+            return
+        case_ids = changes.ids_of(Entity.CASE, ChangeAction.CREATED)
+        call_ids = changes.ids_of(Entity.CALL)
+        if len(case_ids) != 1 or not call_ids:
+            return
+        (case_id,) = case_ids
+        for call_id in call_ids:
+            future = self.store.submit_write(
+                partial(_link_call, call_id=call_id, case_id=case_id, actor_id=None)
+            )
+            future.add_done_callback(_log_failure)
 
     def active(self, ticket: str) -> RecordingHandle | None:
         return self._active.get(ticket)
@@ -176,15 +206,7 @@ class CallRecordingService:
             call = media_assets.recordable_call(session, ticket)
             if call is None:
                 return (), None
-            ids = media_assets.link_call_to_case(session, call.id, case_id)
-            if not ids:
-                return ids, None
-            return ids, ChangeSet(
-                Operation.CASE_EDITED,
-                None,
-                (change(Entity.MEDIA_ASSET, ChangeAction.UPDATED, *ids),),
-                extra=(("call_id", str(call.id)), ("case_id", str(case_id))),
-            )
+            return _link_call(session, call.id, case_id, None)
 
         ids, _ = await self.store.write(op)
         return tuple(ids)
@@ -195,6 +217,25 @@ class CallRecordingService:
             return [] if call is None else media_assets.of_call(session, call.id)
 
         return await self.store.read(query)
+
+
+def _link_call(
+    session: Any, call_id: int, case_id: int, actor_id: int | None
+) -> tuple[tuple[int, ...], ChangeSet | None]:
+    ids = media_assets.link_call_to_case(session, call_id, case_id)
+    if not ids:
+        return ids, None
+    return ids, ChangeSet(
+        Operation.CASE_EDITED,
+        actor_id,
+        (change(Entity.MEDIA_ASSET, ChangeAction.UPDATED, *ids),),
+        extra=(("call_id", str(call_id)), ("case_id", str(case_id))),
+    )
+
+
+def _log_failure(future: Future[Any]) -> None:
+    if future.exception() is not None:
+        log.error("recordings not linked to their case: %r", future.exception())
 
 
 def _hash_and_size(path: Path) -> tuple[str, int]:
