@@ -23,8 +23,6 @@ SPACING = 2
 CLIP_SIZE = (640, 360)
 CLIP_FPS = 25
 CLIP_SECONDS = 8  # the demo's clips: the first twelve are shared with `console --demo`
-# The wall's paint timer: 25 Hz, as the wall panel paints whatever the cameras send.
-PAINT_INTERVAL_MS = 40
 STATUS_INTERVAL_MS = 500
 BUDGET_INTERVAL_MS = 1000
 RSS_INTERVAL_MS = 500
@@ -138,7 +136,7 @@ def run_wall(clips: list[Path], seconds: float, warmup_s: float) -> dict[str, An
     from console.core.decode_budget import TileRole
     from console.core.records import CameraRecord
     from console.services.live_wall import LiveWallService, ScreenTile
-    from console.ui.widgets.video_tile import VideoTile
+    from console.ui.widgets.video_tile import PAINT_INTERVAL_MS, VideoTile
 
     measure = _Measure()
 

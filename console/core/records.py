@@ -108,6 +108,11 @@ class CallRow:
     queued_at: datetime
     answered_at: datetime | None
     officer_name: str
+    ended_at: datetime | None = None
+    phone: str = ""
+    outcome: str = ""
+    case_id: int | None = None
+    consent: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,7 +3,7 @@
 The officer desk starts and stops segments when the server confirms a `call.recording`
 message. Frames reach the recorder through the call leg's frame taps (remote video and
 audio); the file is finished, hashed and stored off the event loop. Recordings made before
-the call is registered get the case id when it is (`link_case`).
+the call is registered get the case id in the registration's own transaction.
 """
 
 from __future__ import annotations
@@ -11,8 +11,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable
-from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
@@ -60,8 +58,8 @@ class RecordingHandle:
 class CallRecordingService:
     """Recording segments of calls on this console.
 
-    Registering a call as a case (on any console) links the call's earlier recordings to the
-    case: the service follows the change feed for that, so registration needs no call here.
+    Registering the call as a case links its earlier recordings in the same transaction
+    (the registration repository does it); `link_case` is for a case made another way.
     """
 
     def __init__(self, store: Store, media_dir: Path | None = None) -> None:
@@ -69,27 +67,6 @@ class CallRecordingService:
         self.media_dir = media_dir or paths.data_dir() / "media"
         self._active: dict[str, RecordingHandle] = {}
         self.last_result: RecordingResult | None = None
-        self._unsubscribe: Callable[[], None] | None = store.feed.subscribe(self._on_change)
-
-    def close(self) -> None:
-        if self._unsubscribe is not None:
-            self._unsubscribe()
-            self._unsubscribe = None
-
-    def _on_change(self, changes: ChangeSet) -> None:
-        """Store writer (or tailer) thread: a call became a case; link its recordings."""
-        if changes.operation is not Operation.CASE_REGISTERED:
-            return
-        case_ids = changes.ids_of(Entity.CASE, ChangeAction.CREATED)
-        call_ids = changes.ids_of(Entity.CALL)
-        if len(case_ids) != 1 or not call_ids:
-            return
-        (case_id,) = case_ids
-        for call_id in call_ids:
-            future = self.store.submit_write(
-                partial(_link_call, call_id=call_id, case_id=case_id, actor_id=None)
-            )
-            future.add_done_callback(_log_failure)
 
     def active(self, ticket: str) -> RecordingHandle | None:
         return self._active.get(ticket)
@@ -231,11 +208,6 @@ def _link_call(
         (change(Entity.MEDIA_ASSET, ChangeAction.UPDATED, *ids),),
         extra=(("call_id", str(call_id)), ("case_id", str(case_id))),
     )
-
-
-def _log_failure(future: Future[Any]) -> None:
-    if future.exception() is not None:
-        log.error("recordings not linked to their case: %r", future.exception())
 
 
 def _hash_and_size(path: Path) -> tuple[str, int]:

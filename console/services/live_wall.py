@@ -12,6 +12,7 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from console.core.camera_catalog import with_credentials
 from console.core.decode_budget import (
     MAIN_SIZE,
     SUB_SIZE,
@@ -60,10 +61,15 @@ MIN_FRAMES_FOR_COST = 50
 
 
 def stream_url(camera: CameraRecord, stream: Stream) -> str | None:
-    """The URL for `stream`, or the other one when the camera has only that."""
+    """The URL to connect to for `stream` (the other one when the camera has only that),
+    with the camera's stream login put in: the decoder hides it in everything it reports."""
     if stream is Stream.MAIN:
-        return camera.main_url or camera.sub_url
-    return camera.sub_url or camera.main_url
+        url = camera.main_url or camera.sub_url
+    else:
+        url = camera.sub_url or camera.main_url
+    if not url:
+        return None
+    return with_credentials(url, camera.stream_username, camera.stream_password)
 
 
 def has_distinct_main(camera: CameraRecord) -> bool:

@@ -18,7 +18,7 @@ from console.store.repos.cases import NewCase
 from console.store.store import Store
 
 # The real RTSP server fixtures of the media tests, for the evidence tests.
-from tests.media.conftest import rtsp_available, start_rtsp  # noqa: F401
+from tests.media.conftest import closed_port, rtsp_available, start_rtsp  # noqa: F401
 
 
 @dataclass

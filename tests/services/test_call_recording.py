@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import secrets
-import threading
 from collections.abc import Awaitable, Callable, Iterator
 from datetime import date, timedelta
 from functools import partial
@@ -29,7 +28,7 @@ from console.core.codes import (
     Role,
     Urgency,
 )
-from console.core.events import ChangeAction, ChangeSet, Entity
+from console.core.events import ChangeAction, Entity
 from console.core.evidence import MediaAssetRecord
 from console.core.registration import PartyDraft, RegistrationDraft
 from console.media.peer import set_ice_interfaces
@@ -261,7 +260,7 @@ def test_caller_vanishing_mid_recording_leaves_a_playable_file(
 def test_registering_the_call_links_its_earlier_recordings(
     store: Store, people: People, tmp_path: Path
 ) -> None:
-    """No one calls link_case: the service follows the change feed of the registration."""
+    """No one calls link_case: registering links them in the same transaction."""
     (queued, _), _ = store.write_sync(
         partial(
             call_queue.enqueue,
@@ -273,57 +272,46 @@ def test_registering_the_call_links_its_earlier_recordings(
             consent=True,
         )
     )
-    service = CallRecordingService(store, tmp_path / "media")
-    linked = threading.Event()
-
-    def on_change(changes: ChangeSet) -> None:
-        if changes.ids_of(Entity.MEDIA_ASSET, ChangeAction.UPDATED):
-            linked.set()
-
-    unsubscribe = store.feed.subscribe(on_change)
-    try:
-        asset, _ = store.write_sync(
-            lambda s: (
-                media_assets.add_call_recording(
-                    s,
-                    NewMediaAsset(
-                        kind=MediaKind.INTAKE_RECORDING,
-                        path=tmp_path / "earlier.mp4",
-                        sha256="0" * 64,
-                        size_bytes=1,
-                        source="call T-REG",
-                        created_by=people.duty.id,
-                        created_at=utcnow(),
-                        call_id=queued.id,
-                    ),
-                ),
-                None,
-            )
-        )
-        assert asset.case_id is None
-        draft = RegistrationDraft(
-            parties=(
-                PartyDraft(
-                    PartyRole.APPLICANT,
-                    "张三",
-                    IdType.RESIDENT_ID,
-                    idcard.make_id("340102", date(1975, 3, 8), 246),
-                    "13800138000",
+    asset, _ = store.write_sync(
+        lambda s: (
+            media_assets.add_call_recording(
+                s,
+                NewMediaAsset(
+                    kind=MediaKind.INTAKE_RECORDING,
+                    path=tmp_path / "earlier.mp4",
+                    sha256="0" * 64,
+                    size_bytes=1,
+                    source="call T-REG",
+                    created_by=people.duty.id,
+                    created_at=utcnow(),
+                    call_id=queued.id,
                 ),
             ),
-            category=DisputeCategory.PROPERTY_MGMT,
-            urgency=Urgency.NORMAL,
-            people_count=1,
-            occurred_at=utcnow() - timedelta(days=1),
-            place="滨江小区3栋",
-            summary="电梯停运一个月，物业不修",
-            call_id=queued.id,
-            call_ticket="T-REG",
+            None,
         )
-        case_id, _ = RegistrationService(store, people.duty).register_sync(draft)
-        assert linked.wait(10)
-    finally:
-        unsubscribe()
-        service.close()
+    )
+    assert asset.case_id is None
+    draft = RegistrationDraft(
+        parties=(
+            PartyDraft(
+                PartyRole.APPLICANT,
+                "张三",
+                IdType.RESIDENT_ID,
+                idcard.make_id("340102", date(1975, 3, 8), 246),
+                "13800138000",
+            ),
+        ),
+        category=DisputeCategory.PROPERTY_MGMT,
+        urgency=Urgency.NORMAL,
+        people_count=1,
+        occurred_at=utcnow() - timedelta(days=1),
+        place="滨江小区3栋",
+        summary="电梯停运一个月，物业不修",
+        call_id=queued.id,
+        call_ticket="T-REG",
+    )
+    case_id, changes = RegistrationService(store, people.duty).register_sync(draft)
+    assert changes is not None
+    assert changes.ids_of(Entity.MEDIA_ASSET, ChangeAction.UPDATED) == {asset.id}
     rows = store.read_sync(partial(media_assets.of_call, call_id=queued.id))
     assert [(r.id, r.case_id) for r in rows] == [(asset.id, case_id)]

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from console.core.codes import CallState, DisputeCategory, Urgency
 from console.core.records import CallRow
+from console.core.service_level import service_level
+from console.store.like import ESCAPE, contains
 from console.store.models import Call, User
 
 ACTIVE_STATES = (CallState.QUEUED, CallState.RINGING, CallState.IN_CALL, CallState.ON_HOLD)
@@ -26,6 +28,11 @@ def _rows(session: Session, stmt) -> list[CallRow]:  # type: ignore[no-untyped-d
             queued_at=c.queued_at,
             answered_at=c.answered_at,
             officer_name=name or "",
+            ended_at=c.ended_at,
+            phone=c.caller_phone or "",
+            outcome=c.outcome or "",
+            case_id=c.case_id,
+            consent=c.recording_consent,
         )
         for c, name in session.execute(stmt)
     ]
@@ -50,29 +57,45 @@ def by_ids(session: Session, ids: frozenset[int]) -> list[CallRow]:
     return _rows(session, stmt)
 
 
-def history(session: Session, limit: int = 200) -> list[CallRow]:
+def history(session: Session, limit: int = 200, text: str = "") -> list[CallRow]:
+    """Finished calls, newest first; `text` matches ticket, caller, phone, officer or outcome."""
     stmt = (
         select(Call, User.display_name)
         .outerjoin(User, User.id == Call.officer_id)
         .where(Call.state.not_in([s.code for s in ACTIVE_STATES]))
-        .order_by(Call.queued_at.desc())
-        .limit(limit)
     )
-    return _rows(session, stmt)
+    needle = text.strip()
+    if needle:
+        pattern = contains(needle)
+        stmt = stmt.where(
+            or_(
+                *(
+                    column.like(pattern, escape=ESCAPE)
+                    for column in (
+                        Call.ticket,
+                        Call.caller_name,
+                        Call.caller_phone,
+                        Call.outcome,
+                        User.display_name,
+                    )
+                )
+            )
+        )
+    return _rows(session, stmt.order_by(Call.queued_at.desc()).limit(limit))
 
 
-def today_stats(session: Session, since, answer_within_s: float = 60.0) -> dict[str, float]:  # type: ignore[no-untyped-def]
-    """Counts for the intake cards: waiting, answered, abandoned, service level since `since`."""
+def today_stats(session: Session, since) -> dict[str, float]:  # type: ignore[no-untyped-def]
+    """Counts for the intake cards: offered, answered, abandoned, service level since `since`."""
     rows = session.execute(
         select(Call.state, Call.queued_at, Call.answered_at).where(Call.queued_at >= since)
     ).all()
-    answered = [r for r in rows if r.answered_at is not None]
-    within = [
-        r for r in answered if (r.answered_at - r.queued_at).total_seconds() <= answer_within_s
-    ]
     return {
         "offered": float(len(rows)),
-        "answered": float(len(answered)),
+        "answered": float(sum(1 for r in rows if r.answered_at is not None)),
         "abandoned": float(sum(1 for r in rows if r.state == CallState.ABANDONED.code)),
-        "service_level": (len(within) / len(answered)) if answered else 1.0,
+        "service_level": service_level((r.queued_at, r.answered_at) for r in rows),
     }
+
+
+def id_for_ticket(session: Session, ticket: str) -> int | None:
+    return session.scalar(select(Call.id).where(Call.ticket == ticket))

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from console.core.camera_catalog import CameraImportRow, ImportCounts
 from console.core.codes import CameraStatus
 from console.core.records import CameraRecord
+from console.store.like import ESCAPE, escape_like
 from console.store.models import Camera, CameraFavourite, Region
 
 SEARCH_LIMIT = 200
@@ -46,17 +47,16 @@ def search(session: Session, text: str, limit: int = SEARCH_LIMIT) -> list[Camer
     q = text.strip()
     if not q:
         return []
-    # An operator's "%" or "_" is a character to find, not a wildcard.
-    q = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    q = escape_like(q)
     like = f"%{q}%"
     stmt = (
         select(Camera)
         .where(
             or_(
-                Camera.name.like(like, escape="\\"),
-                Camera.device_id.like(f"{q}%", escape="\\"),
-                Camera.address.like(like, escape="\\"),
-                Camera.name_initials.like(f"%{q.lower()}%", escape="\\"),
+                Camera.name.like(like, escape=ESCAPE),
+                Camera.device_id.like(f"{q}%", escape=ESCAPE),
+                Camera.address.like(like, escape=ESCAPE),
+                Camera.name_initials.like(f"%{q.lower()}%", escape=ESCAPE),
             )
         )
         .order_by(Camera.name)

@@ -13,7 +13,7 @@ from console.core.codes import AuditAction, CaseSource, Role
 from console.core.events import ChangeAction, ChangeSet, Entity, Operation, change
 from console.core.registration import DraftRefused, EarlierContact, RegistrationDraft
 from console.store.models import Call, Case, Party, SavedDraft
-from console.store.repos import audit, cases
+from console.store.repos import audit, cases, media_assets
 
 
 def _call_is(call_id: int | None):  # type: ignore[no-untyped-def]
@@ -165,6 +165,10 @@ def register(
         if call is not None:
             call.case_id = case_id
             entities.append(change(Entity.CALL, ChangeAction.UPDATED, call.id))
+            # Recordings and snapshots taken before registration belong to the case too.
+            linked = media_assets.link_call_to_case(session, call.id, case_id)
+            if linked:
+                entities.append(change(Entity.MEDIA_ASSET, ChangeAction.UPDATED, *linked))
     session.flush()
     entities.append(change(Entity.PARTY, ChangeAction.CREATED, *(p.id for p in parties)))
     delete_draft(session, actor_id, draft.call_id)

@@ -48,8 +48,8 @@ from console.ui.wall.catalogue_tab import CatalogueTab
 from console.ui.wall.evidence_actions import EvidenceActions
 from console.ui.wall.wall_surface import WallSurface, WallWindow
 from console.ui.wall.wall_tile import WallTile
+from console.ui.widgets.video_tile import PAINT_INTERVAL_MS
 
-PAINT_INTERVAL_MS = 40  # 25 Hz: the rate the wall paints at, whatever the cameras send
 STATUS_INTERVAL_MS = 500
 SEARCH_PAUSE_MS = 200
 BUDGET_INTERVAL_MS = 1000
