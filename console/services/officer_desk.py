@@ -261,9 +261,14 @@ class OfficerDesk:
 
     @property
     def remote_slot(self) -> LatestFrameSlot | None:
-        """The caller's latest video frame; None before the first frame and after the call."""
-        leg = self._leg
-        return leg.sink.slot if leg is not None and leg.sink is not None else None
+        """The caller's latest video frame; None before the first frame, on hold, after the call.
+
+        On hold the officer neither sends nor shows the caller: the screen shows its holding
+        state instead of a picture that keeps moving."""
+        leg, call = self._leg, self.call
+        if leg is None or leg.sink is None or (call is not None and call.state == "on_hold"):
+            return None
+        return leg.sink.slot
 
     # --- lifecycle
 
@@ -362,6 +367,10 @@ class OfficerDesk:
             await self._send(p.PresenceSet(id=self._client.new_id(), state=state), "presence")
             return
         self._cancel_wrap_up()
+        call = self.call
+        if state is StaffState.AWAY and call is not None and call.state == "ringing":
+            # The server stops ringing an officer who goes away (and rings the next one).
+            self._set_call(replace(call, state="ended", ended_reason="away"))
         await self._send(p.PresenceSet(id=self._client.new_id(), state=state), "presence")
 
     async def finish_wrap_up(self) -> None:

@@ -412,6 +412,7 @@ class Hub:
                     await self._to(other, self._presence(session))
             if session.call is not None and session.call in self.talks:
                 await self._to(session, self._accepted(session.call, for_staff=True))
+                await self._held_again(session, session.call)
             await self._ring()
             return
         ticket = session.ticket
@@ -419,6 +420,7 @@ class Hub:
             return
         if ticket in self.talks:
             await self._to(session, self._accepted(ticket, for_staff=False))
+            await self._held_again(session, ticket)
             return
         call = self.calls.get(ticket)
         if call is None:
@@ -433,6 +435,12 @@ class Hub:
             return
         session.last_position = None
         await self._publish(snapshot=False)
+
+    async def _held_again(self, session: Session, ticket: str) -> None:
+        """A session back mid-call learns the call is still on hold (accepted implies not)."""
+        call = self.calls.get(ticket)
+        if call is not None and call.state is CallState.ON_HOLD:
+            await self._to(session, p.CallHeld(id=self._next_id(), ticket=ticket, on=True))
 
     async def _on_bye(self, session: Session, msg: p.Bye) -> None:
         await self._leave(session, "left")

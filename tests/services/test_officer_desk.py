@@ -90,6 +90,7 @@ def test_ring_accept_media_hold_mute_hangup_then_wrap_up(sqlite_url: str) -> Non
                     lambda: looks_like_holding_card(csink.slot.peek().image), what="card at caller"
                 )
                 assert leg.outgoing_video.held and leg.outgoing_video.last_sent_kind == "card"
+                assert desk.remote_slot is None  # on hold the caller is not shown either
                 assert leg.outgoing_audio is not None
                 silenced = leg.outgoing_audio.frames_silenced
                 await until(lambda: leg.outgoing_audio.frames_silenced > silenced + 5)  # type: ignore[union-attr]
@@ -100,6 +101,7 @@ def test_ring_accept_media_hold_mute_hangup_then_wrap_up(sqlite_url: str) -> Non
                 mark = rec.mark()
                 await desk.hold(False)
                 await rec.call_state("in_call", since=mark)
+                assert desk.remote_slot is sink.slot
                 await until(
                     lambda: (
                         not looks_like_holding_card(csink.slot.peek().image)
@@ -357,5 +359,33 @@ def test_operations_without_a_call_or_connection_report_errors() -> None:
         with pytest.raises(OSError):
             await desk.start()
         await desk.stop()
+
+    asyncio.run(main())
+
+
+def test_going_away_while_rung_passes_the_call_to_the_next_officer(sqlite_url: str) -> None:
+    async def main() -> None:
+        async with Harness(sqlite_url) as h:
+            a = make_desk(h, "201", "甲")
+            b = make_desk(h, "202", "乙")
+            ra, rb = Recorder(a), Recorder(b)
+            await a.start()
+            await b.start()
+            citizen, _ = await h.citizen("赵六")
+            try:
+                ring = await ra.wait(Ringing)
+                await a.set_presence(StaffState.AWAY)
+                ended = await ra.call_state("ended")
+                assert ended.call.ended_reason == "away" and ended.call.ticket == ring.ticket
+                assert (await rb.wait(Ringing)).ticket == ring.ticket
+                await ra.wait(PresenceChanged, own_presence(a, StaffState.AWAY))
+                await rb.wait(
+                    PresenceChanged, lambda e: e.user == "201" and e.state is StaffState.AWAY
+                )
+                assert b.officers["201"] == ("甲", StaffState.AWAY)
+            finally:
+                await citizen.close()
+                await a.stop()
+                await b.stop()
 
     asyncio.run(main())

@@ -80,6 +80,15 @@ def test_recording_refused_without_consent_or_call_and_echoed_with_consent(
             assert welcome["resumed"] is True
             accepted = await back.expect("call.accepted")
             assert accepted["recording"] is True
+            # ...and, when the call is on hold, that it still is.
+            await officer.send("call.hold", ticket=ring2["ticket"], on=True)
+            await back.expect("call.held")
+            session = back.session
+            await back.close()
+            again = await h.connect()
+            await again.hello(TOKENS[ring2["ticket"]], resume=session)
+            await again.expect("call.accepted")
+            assert (await again.expect("call.held"))["on"] is True
             await officer.send("call.recording", ticket=ring2["ticket"], on=False)
             assert (await officer.expect("call.recording"))["on"] is False
 
