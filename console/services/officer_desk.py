@@ -533,10 +533,16 @@ class OfficerDesk:
             if self.call is not None and self.call.active:
                 await self._finish_call("signalling session lost")
                 self._error(SESSION_LOST)
+            self._unsent_hangup = None  # the new session holds no call to hang up
             await self._announce()
         if self._unsent_hangup is not None:
             ticket, self._unsent_hangup = self._unsent_hangup, None
             await self._send(p.CallHangup(id=self._client.new_id(), ticket=ticket), "hangup")
+        if self.presence is StaffState.WRAP_UP and self._wrap_timer is None:
+            # Wrap-up ran out while we were cut off: the server still has us in wrap-up.
+            await self._send(
+                p.PresenceSet(id=self._client.new_id(), state=self._choice), "presence"
+            )
 
     def _on_snapshot(self, msg: p.QueueSnapshot) -> None:
         self.queue = list(msg.entries)

@@ -389,3 +389,82 @@ def test_going_away_while_rung_passes_the_call_to_the_next_officer(sqlite_url: s
                 await b.stop()
 
     asyncio.run(main())
+
+
+def test_decline_rings_the_next_officer(sqlite_url: str) -> None:
+    async def main() -> None:
+        async with Harness(sqlite_url) as h:
+            a = make_desk(h, "201", "甲")
+            b = make_desk(h, "202", "乙")
+            ra, rb = Recorder(a), Recorder(b)
+            await a.start()
+            await b.start()
+            citizen, _ = await h.citizen("赵六")
+            try:
+                ring = await ra.wait(Ringing)
+                await a.decline(ring.ticket, "忙")
+                ended = await ra.call_state("ended")
+                assert ended.call.ended_reason == "忙"
+                assert (await rb.wait(Ringing)).ticket == ring.ticket
+                assert a.presence is StaffState.AVAILABLE  # declining is not a call: no wrap-up
+            finally:
+                await citizen.close()
+                await a.stop()
+                await b.stop()
+
+    asyncio.run(main())
+
+
+def test_hangup_while_signalling_is_down_ends_media_now_and_tells_the_server_later(
+    sqlite_url: str,
+) -> None:
+    async def main() -> None:
+        async with Harness(sqlite_url, grace_s=10.0) as h:
+            gate = asyncio.Event()
+            gate.set()
+
+            async def token() -> str:
+                await gate.wait()  # a reconnect waits here: the desk stays RECONNECTING
+                return staff_token("101", name="李警官")
+
+            desk = OfficerDesk(
+                base_url=h.base, token_provider=token, officer_name="李警官", wrap_up_s=0.2
+            )
+            rec = Recorder(desk)
+            await desk.start()
+            caller = await Caller(h.base).start()
+            try:
+                ring = await rec.wait(Ringing)
+                await desk.accept(ring.ticket)
+                await rec.call_state("in_call")
+                mark = rec.mark()
+                gate.clear()
+                await desk._client.drop_connection()
+                await rec.wait(
+                    ConnectionChanged, lambda e: e.state is ClientState.RECONNECTING, since=mark
+                )
+                await desk.hangup("网络中断时挂断")
+                ended = await rec.call_state("ended", since=mark)
+                assert ended.call.ended_reason == "网络中断时挂断" and desk.leg is None
+                err = await rec.wait(DeskError, since=mark)
+                assert err.code == "not_connected"
+                assert call_row(sqlite_url, ring.ticket)["state"] == "in_call"  # not told yet
+                gate.set()
+                await rec.wait(
+                    ConnectionChanged, lambda e: e.state is ClientState.CONNECTED, since=mark
+                )
+                await rec.wait(PresenceChanged, own_presence(desk, StaffState.WRAP_UP), since=mark)
+                await rec.wait(
+                    PresenceChanged, own_presence(desk, StaffState.AVAILABLE), since=mark
+                )
+                row = call_row(sqlite_url, ring.ticket)
+                assert row["state"] == "completed" and row["ended_at"], row
+                stats = await caller.finish()
+                assert stats.ended_reason not in (None, "timeout"), stats.as_dict()
+            finally:
+                gate.set()
+                await desk.stop()
+                await caller.close()
+
+    with loopback_ice():
+        asyncio.run(main())
