@@ -203,9 +203,9 @@ class OfficerDesk:
         self.audio_source = audio_source or GENERATED
         self.wrap_up_s = wrap_up_s
         self.recording_service = recording
-        self._client = WebSocketSignallingClient(
-            ws_url(base_url), token_provider, ssl=ssl, client_name="officer-desk"
-        )
+        self._client_args = (ws_url(base_url), token_provider, ssl)
+        self._client = self._make_client()
+        self._client_used = False
         self.presence = StaffState.AVAILABLE
         self.queue: list[QueueEntry] = []
         self.officers: dict[str, tuple[str, StaffState]] = {}
@@ -227,6 +227,10 @@ class OfficerDesk:
         self._started = False
         self._stopped = False
         self._skip_welcome = False
+
+    def _make_client(self) -> WebSocketSignallingClient:
+        url, token_provider, ssl = self._client_args
+        return WebSocketSignallingClient(url, token_provider, ssl=ssl, client_name="officer-desk")
 
     # --- observing
 
@@ -276,6 +280,9 @@ class OfficerDesk:
         """Connect and authenticate (raises if the first attempt fails), then go available."""
         if self._started:
             return
+        if self._client_used:  # a closed client's event stream has ended: start afresh
+            self._client = self._make_client()
+        self._client_used = True
         self._stopped = False
         try:
             welcome = await self._client.connect()

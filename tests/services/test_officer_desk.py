@@ -135,9 +135,15 @@ def test_ring_accept_media_hold_mute_hangup_then_wrap_up(sqlite_url: str) -> Non
                 assert row["state"] == "completed" and row["ended_at"] and row["answered_at"]
                 assert row["outcome"] == "办结"
                 assert not [e for e in rec.events if isinstance(e, DeskError)]
-            finally:
                 await desk.stop()
                 await desk.stop()  # idempotent
+                await desk.start()  # a stopped desk can start again
+                await rec.wait(
+                    PresenceChanged, own_presence(desk, StaffState.AVAILABLE), since=mark
+                )
+                assert desk.connection is ClientState.CONNECTED
+            finally:
+                await desk.stop()
                 await caller.close()
 
     with loopback_ice():
@@ -357,6 +363,8 @@ def test_operations_without_a_call_or_connection_report_errors() -> None:
         ]
         assert isinstance(events[-1], CallChanged) and events[-1].call.state == "ended"
         with pytest.raises(OSError):
+            await desk.start()
+        with pytest.raises(OSError):  # and again: each start is a fresh attempt
             await desk.start()
         await desk.stop()
 
