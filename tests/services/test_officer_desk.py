@@ -137,6 +137,7 @@ def test_ring_accept_media_hold_mute_hangup_then_wrap_up(sqlite_url: str) -> Non
                 assert not [e for e in rec.events if isinstance(e, DeskError)]
                 await desk.stop()
                 await desk.stop()  # idempotent
+                mark = rec.mark()
                 await desk.start()  # a stopped desk can start again
                 await rec.wait(
                     PresenceChanged, own_presence(desk, StaffState.AVAILABLE), since=mark
