@@ -8,7 +8,9 @@ import logging
 import os
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 from console.core.codes import Role
 from console.store import migrate
@@ -17,6 +19,8 @@ from console.store.engine import make_url_label
 log = logging.getLogger("console")
 
 SCREENSHOT_SETTLE_S = 2.5
+WORKER_THREADS = 4
+"""Threads for blocking work the loop hands off (hashes, file finishing, snapshots)."""
 
 
 def run_gui(args: argparse.Namespace, *, db_url: str) -> int:
@@ -41,7 +45,7 @@ def run_gui(args: argparse.Namespace, *, db_url: str) -> int:
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 
-    from console.services import auth
+    from console.services import auth, capture_devices
     from console.services.alerts import AlertService
     from console.services.cases import CaseService
     from console.services.catalogue import CatalogueService
@@ -50,6 +54,8 @@ def run_gui(args: argparse.Namespace, *, db_url: str) -> int:
     from console.services.live_wall import LiveWallService
     from console.services.masks import MaskService
     from console.services.mediation import MediationService
+    from console.services.registration import RegistrationService
+    from console.services.ringer import Ringer
     from console.services.surveillance import SurveillanceService
     from console.services.wall_views import WallViewService
     from console.store.store import Store
@@ -58,6 +64,7 @@ def run_gui(args: argparse.Namespace, *, db_url: str) -> int:
     from console.ui.assessment.panel import AssessmentPanel
     from console.ui.feed_bridge import FeedBridge
     from console.ui.intake.panel import IntakePanel
+    from console.ui.intake.registration_form import RegistrationForm
     from console.ui.main_window import MainWindow, Screen
     from console.ui.mediation.panel import MediationPanel
     from console.ui.sign_in_dialog import SignInDialog
@@ -96,14 +103,25 @@ def run_gui(args: argparse.Namespace, *, db_url: str) -> int:
         role = Role(args.role) if args.role else operator.role
 
         loop = qasync.QEventLoop(app)
+        # Named Python threads for asyncio.to_thread (hashing, finishing files) instead of
+        # qasync's anonymous QThreads; closing the loop joins them.
+        loop.set_default_executor(
+            ThreadPoolExecutor(max_workers=WORKER_THREADS, thread_name_prefix="console-worker")
+        )
         asyncio.set_event_loop(loop)
 
-        intake = IntakePanel(IntakeService(store))
+        surveillance = SurveillanceService(store, operator)
+        intake = IntakePanel(
+            IntakeService(store),
+            registration_form=RegistrationForm(RegistrationService(store, operator), surveillance),
+            ringer=Ringer(on_problem=lambda problem: intake.ring_problem.emit(problem.value)),
+            capture_devices=(capture_devices.video_devices, capture_devices.audio_devices),
+        )
         mediation = MediationPanel(MediationService(store))
         evidence = EvidenceService(store, operator, live)
         alerts = AlertService(store, operator)
         wall = WallPanel(
-            SurveillanceService(store, operator),
+            surveillance,
             live,
             WallViewService(store, operator),
             evidence=evidence,
@@ -177,9 +195,31 @@ def run_gui(args: argparse.Namespace, *, db_url: str) -> int:
                     window.report_error(str(exc))
                     return
                 print(f"console: signalling on http://127.0.0.1:{port}", flush=True)
+                await attach_desk(signalling)
                 signalling.start_demo_caller()
 
             loop.create_task(start_signalling())
+
+        desks: list[Any] = []
+
+        async def attach_desk(server: Any) -> None:
+            """This officer's desk on the signalling server: answer, talk, record."""
+            from console.services.call_recording import CallRecordingService
+            from console.services.officer_desk import OfficerDesk
+
+            desk = OfficerDesk(
+                base_url=server.base_url,
+                token_provider=lambda: server.server.staff_token(operator.id, role, operator.name),
+                officer_name=operator.name,
+                recording=CallRecordingService(store),
+            )
+            try:
+                await desk.start()
+            except Exception as exc:  # the screens stay usable without calls
+                window.report_error(str(exc))
+                return
+            desks.append(desk)
+            intake.attach_desk(desk)
 
         closed = asyncio.Event()
         window.destroyed.connect(lambda *_: closed.set())
@@ -200,6 +240,8 @@ def run_gui(args: argparse.Namespace, *, db_url: str) -> int:
             try:
                 await lifetime()
             finally:
+                for desk in desks:
+                    await desk.stop()
                 if signalling is not None:
                     await signalling.stop()
 

@@ -24,8 +24,10 @@ from console.ui.widgets.video_tile import VideoTile
 PIP_FRACTION = 0.26  # the officer's own picture: a quarter of the call's width
 
 
-def _now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
+def _now_like(moment: datetime) -> datetime:
+    """Now, aware or naive as `moment` is (the desk stamps aware UTC, the store naive UTC)."""
+    now = datetime.now(UTC)
+    return now if moment.tzinfo is not None else now.replace(tzinfo=None)
 
 
 def _clock(seconds: float) -> str:
@@ -262,7 +264,7 @@ class CallView(QWidget):
         if call is None or call.answered_at is None:
             self.clock.setText("")
             return
-        end = call.ended_at or _now()
+        end = call.ended_at or _now_like(call.answered_at)
         self.clock.setText(_clock((end - call.answered_at).total_seconds()))
         if not self.snapshot_button.isEnabled() and call.state in ("in_call", "on_hold"):
             self.snapshot_button.setEnabled(self.remote.current_image() is not None)

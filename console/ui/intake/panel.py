@@ -70,6 +70,8 @@ class IntakePanel(QWidget):
     """
 
     call_selected = Signal(int)
+    ring_problem = Signal(str)
+    """From any thread: the ring's sound device failed (a RingProblem value)."""
 
     def __init__(
         self,
@@ -234,6 +236,7 @@ class IntakePanel(QWidget):
         self._search_timer.timeout.connect(self._search_history)
         self.history_search.textChanged.connect(lambda _t: self._search_timer.start())
         self.ring_banner.clicked.connect(self._answer_ringing)
+        self.ring_problem.connect(self._show_ring_problem)
         self._connect_call_view()
         if registration_form is not None and hasattr(registration_form, "registered"):
             registration_form.registered.connect(self._registered)
@@ -454,6 +457,13 @@ class IntakePanel(QWidget):
             10_000,
         )
         QApplication.alert(self.window())
+
+    def _show_ring_problem(self, problem: str) -> None:
+        text = {
+            "no_device": self.tr("No sound device: calls ring on screen and in the tray only"),
+            "interrupted": self.tr("The ring's sound device stopped working"),
+        }.get(problem, problem)
+        self.call_view.set_notice(text, theme.WARN)
 
     def _answer_ringing(self) -> None:
         desk = self._desk
