@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import cv2
 import numpy as np
@@ -28,3 +29,8 @@ def read_image(path: Path) -> np.ndarray | None:
     """A picture file as BGR (for checks and thumbnails); None when unreadable."""
     image = cv2.imread(str(path), cv2.IMREAD_COLOR)
     return None if image is None else np.asarray(image)
+
+
+def write_frame_jpeg(path: Path, frame: Any, quality: int = JPEG_QUALITY) -> None:
+    """A decoded video frame (PyAV) to a JPEG file at its own resolution."""
+    write_jpeg(path, frame.to_ndarray(format="bgr24"), quality)

@@ -22,6 +22,7 @@ from console.core.codes import AuditAction, MediaKind
 from console.core.events import ChangeAction, ChangeSet, Entity, Operation, change
 from console.core.evidence import MediaAssetRecord
 from console.media.call_recorder import CallRecorder, RecordingResult
+from console.media.stills import write_frame_jpeg
 from console.services.call_peer import MediaLeg
 from console.services.evidence import file_sha256, utc_naive
 from console.store.repos import audit, media_assets
@@ -31,6 +32,8 @@ from console.store.store import Store
 log = logging.getLogger(__name__)
 
 RECORDING_KIND = MediaKind.INTAKE_RECORDING
+SNAPSHOT_WAIT_S = 5.0
+"""How long a snapshot waits for the caller's next picture before saying it has none."""
 
 
 class RecordingRefused(PermissionError):
@@ -79,15 +82,7 @@ class CallRecordingService:
         """
         if ticket in self._active:
             raise RecordingRefused(f"来电 {ticket} 正在录制 (already recording)")
-        call: RecordableCall | None = await self.store.read(
-            partial(media_assets.recordable_call, ticket=ticket)
-        )
-        if call is None:
-            raise RecordingRefused(f"找不到来电 {ticket}，无法录制 (no such call)")
-        if not call.consent:
-            raise RecordingRefused(
-                "来电人未同意录音录像，不能录制 (the caller has not consented to recording)"
-            )
+        call = await self._recordable(ticket)
         if ticket in self._active:  # another start won the race while we read
             raise RecordingRefused(f"来电 {ticket} 正在录制 (already recording)")
         now = datetime.now(UTC)
@@ -101,6 +96,19 @@ class CallRecordingService:
         )
         self._active[ticket] = handle
         return handle
+
+    async def _recordable(self, ticket: str) -> RecordableCall:
+        """The call, when it exists and its caller consented; RecordingRefused otherwise."""
+        call: RecordableCall | None = await self.store.read(
+            partial(media_assets.recordable_call, ticket=ticket)
+        )
+        if call is None:
+            raise RecordingRefused(f"找不到来电 {ticket}，无法录制 (no such call)")
+        if not call.consent:
+            raise RecordingRefused(
+                "来电人未同意录音录像，不能录制 (the caller has not consented to recording)"
+            )
+        return call
 
     async def stop(self, handle: RecordingHandle) -> MediaAssetRecord:
         """Finish the segment's file, hash it and store it as a media asset with an audit row.
@@ -164,6 +172,66 @@ class CallRecordingService:
             with contextlib.suppress(OSError):
                 result.path.unlink()
             raise
+        return record
+
+    async def snapshot(
+        self, ticket: str, leg: MediaLeg, operator_id: int | None
+    ) -> MediaAssetRecord:
+        """The caller's next picture at full resolution, as a JPEG media asset of the call.
+
+        A still of the caller is a recording too: it needs the caller's consent.
+        """
+        call = await self._recordable(ticket)
+        loop = asyncio.get_running_loop()
+        caught: asyncio.Future[Any] = loop.create_future()
+
+        def catch(frame: Any) -> None:
+            if not caught.done():
+                caught.set_result(frame)
+
+        leg.video_tap.add(catch)
+        try:
+            frame = await asyncio.wait_for(caught, SNAPSHOT_WAIT_S)
+        except TimeoutError:
+            raise RecordingRefused("来电画面中断，无法截图 (no picture from the caller)") from None
+        finally:
+            leg.video_tap.remove(catch)
+        now = datetime.now(UTC)
+        path = self.media_dir / "snapshots" / ticket / f"{now:%Y%m%dT%H%M%S%fZ}.jpg"
+        await asyncio.to_thread(write_frame_jpeg, path, frame)
+        sha256, size = await asyncio.to_thread(_hash_and_size, path)
+        at = now.replace(tzinfo=None)
+        new = NewMediaAsset(
+            kind=MediaKind.SNAPSHOT,
+            path=path,
+            sha256=sha256,
+            size_bytes=size,
+            source=f"call {ticket}",
+            created_by=operator_id,
+            created_at=at,
+            call_id=call.id,
+            started_at=at,
+            ended_at=at,
+        )
+
+        def op(session):  # type: ignore[no-untyped-def]
+            record = media_assets.add_call_recording(session, new)
+            audit.append(
+                session,
+                actor_id=record.created_by,
+                action=AuditAction.SNAPSHOT,
+                target_kind="call",
+                target_id=ticket,
+                detail=f"snapshot of call {ticket}; asset {record.id}; sha256 {sha256}",
+            )
+            return record, ChangeSet(
+                Operation.MEDIA_ADDED,
+                operator_id,
+                (change(Entity.MEDIA_ASSET, ChangeAction.CREATED, record.id),),
+                extra=(("call_id", str(call.id)), ("case_id", str(record.case_id or ""))),
+            )
+
+        record, _ = await self.store.write(op)
         return record
 
     async def stop_all(self) -> list[MediaAssetRecord]:

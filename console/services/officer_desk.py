@@ -482,6 +482,17 @@ class OfficerDesk:
             p.CallRecording(id=self._client.new_id(), ticket=call.ticket, on=on), "recording"
         )
 
+    async def snapshot(self) -> Any:
+        """The caller's picture now, stored as a media asset of the call (needs consent).
+
+        Raises when there is no call, no recorder service or no consent (with the reason)."""
+        call, leg, service = self._active_call(), self._leg, self.recording_service
+        if call is None or leg is None:
+            raise RuntimeError(error_text(NO_CALL))
+        if service is None or not hasattr(service, "snapshot"):
+            raise RuntimeError("本机未配置证据存储，不能截图")
+        return await service.snapshot(call.ticket, leg, self._operator_id())
+
     def _active_call(self) -> DeskCall | None:
         call = self.call
         if call is None or not call.active:
@@ -671,6 +682,10 @@ class OfficerDesk:
             self._set_call(replace(call, recording=False))
             await self._recorder(False)
 
+    def _operator_id(self) -> int | None:
+        """This officer's user id in the store, when the token's subject is one."""
+        return int(self.user) if self.user.isdigit() and len(self.user) < 10 else None
+
     async def _recorder(self, on: bool) -> bool:
         """Start/stop the recording service's segment (`start(ticket, leg, operator_id)`).
 
@@ -680,9 +695,7 @@ class OfficerDesk:
             return True
         try:
             if on and self._recording_handle is None and leg is not None and call is not None:
-                user = self.user if self.user.isdigit() and len(self.user) < 10 else ""
-                operator = int(user) if user else None
-                self._recording_handle = await service.start(call.ticket, leg, operator)
+                self._recording_handle = await service.start(call.ticket, leg, self._operator_id())
             elif not on and self._recording_handle is not None:
                 handle, self._recording_handle = self._recording_handle, None
                 await service.stop(handle)

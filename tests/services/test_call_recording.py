@@ -146,7 +146,7 @@ def _video_frames(path: Path) -> int:
         return sum(1 for _ in container.decode(video=0))
 
 
-def test_refused_without_consent(store: Store, people: People, tmp_path: Path) -> None:
+def test_recording_and_snapshots_refused_without_consent(store: Store, people: People, tmp_path: Path) -> None:
     store.write_sync(
         partial(
             call_queue.enqueue,
@@ -167,6 +167,9 @@ def test_refused_without_consent(store: Store, people: People, tmp_path: Path) -
                 await service.start("T-NOCONSENT", leg, people.duty.id)
             with pytest.raises(RecordingRefused, match="找不到"):
                 await service.start("T-UNKNOWN", leg, people.duty.id)
+            # A still of the caller is a recording too.
+            with pytest.raises(RecordingRefused, match="未同意"):
+                await service.snapshot("T-NOCONSENT", leg, people.duty.id)
             assert not leg.video_tap and not leg.audio_tap
         finally:
             await leg.close()

@@ -1,7 +1,7 @@
 """The intake screen end to end: a real signalling server, the officer's desk, an aiortc caller.
 
 Ring → answer from the banner → video both ways painted on the tiles → the registration
-form opens on the call → record with consent (asset hash verifies) → hold shows the holding
+form opens on the call → record with consent and a snapshot (hashes verify) → hold shows the holding
 state → hang up → the call in the history, found by search → register → the case and the
 recording belong together.
 """
@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import delete
 
-from console.core.codes import CallState, DisputeCategory
+from console.core.codes import CallState, DisputeCategory, MediaKind
 from console.core.records import CaseFilter
 from console.services.call_recording import CallRecordingService
 from console.services.capture_devices import audio_devices, video_devices
@@ -128,6 +128,14 @@ def test_answer_talk_record_hold_hang_up_search_register(  # type: ignore[no-unt
             (asset,) = assets()
             assert file_sha256(asset.path) == asset.sha256  # type: ignore[attr-defined]
 
+            # Snapshot: the caller's picture at full size, a media asset of the call.
+            await until(lambda: view.snapshot_button.isEnabled(), 10)
+            view.snapshot_button.click()
+            await until(lambda: len(assets()) == 2, 20)
+            await until(lambda: "sha256" in view.notice.text(), 10)
+            still = next(a for a in assets() if a.kind is MediaKind.SNAPSHOT)  # type: ignore[attr-defined]
+            assert still.path.suffix == ".jpg" and file_sha256(still.path) == still.sha256  # type: ignore[attr-defined]
+
             # Hold: the caller is no longer shown; resume brings the picture back.
             view.hold_button.click()
             await until(lambda: view.call.state == "on_hold", 20)
@@ -164,8 +172,7 @@ def test_answer_talk_record_hold_hang_up_search_register(  # type: ignore[no-unt
             await until(lambda: "#" in view.notice.text(), 20)
             await until(lambda: panel.history_model.record(0).case_id is not None, 20)
             case_id = panel.history_model.record(0).case_id
-            (asset,) = assets()
-            assert asset.case_id == case_id  # type: ignore[attr-defined]
+            assert {a.case_id for a in assets()} == {case_id}  # type: ignore[attr-defined]
             cases = CaseService(store, duty)
             rows = await cases.rows_by_ids(CaseFilter(), frozenset({case_id}))
             assert [r.category for r in rows] == [DisputeCategory.LABOUR]
