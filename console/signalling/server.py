@@ -435,6 +435,7 @@ class Hub:
             return
         session.last_position = None
         await self._publish(snapshot=False)
+        await self._ring()  # a waiting citizen is back: an idle officer may take the call
 
     async def _held_again(self, session: Session, ticket: str) -> None:
         """A session back mid-call learns the call is still on hold (accepted implies not)."""
@@ -563,6 +564,11 @@ class Hub:
             if not free:
                 break
             if not call.waiting or call.ticket in rung:
+                continue
+            citizen = self.by_ticket.get(call.ticket)
+            if citizen is None or citizen.conn is None:
+                # Kept in the queue for a citizen who may come back (server restart, lost
+                # network); ringing an officer for nobody would only end in "not connected".
                 continue
             officer = next((s for s in free if call.ticket not in s.declined), None)
             if officer is None:

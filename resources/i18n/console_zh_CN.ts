@@ -1,45 +1,44 @@
-<?xml version="1.0" encoding="utf-8"?>
-<!DOCTYPE TS>
+<?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="zh_CN">
 <context>
     <name>AlertList</name>
     <message>
-        <location filename="../../console/ui/wall/alert_list.py" line="38"/>
+        <location filename="../../console/ui/wall/alert_list.py" line="39" />
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall/alert_list.py" line="40"/>
+        <location filename="../../console/ui/wall/alert_list.py" line="41" />
         <source>Camera</source>
         <translation>监控点位</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall/alert_list.py" line="42"/>
+        <location filename="../../console/ui/wall/alert_list.py" line="43" />
         <source>Alert</source>
         <translation>告警</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall/alert_list.py" line="49"/>
+        <location filename="../../console/ui/wall/alert_list.py" line="50" />
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall/alert_list.py" line="50"/>
+        <location filename="../../console/ui/wall/alert_list.py" line="51" />
         <source>Acknowledged</source>
         <translation>已确认</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall/alert_list.py" line="50"/>
+        <location filename="../../console/ui/wall/alert_list.py" line="51" />
         <source>New</source>
         <translation>未确认</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall/alert_list.py" line="66"/>
+        <location filename="../../console/ui/wall/alert_list.py" line="69" />
         <source>Acknowledge</source>
         <translation>确认告警</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall/alert_list.py" line="68"/>
+        <location filename="../../console/ui/wall/alert_list.py" line="71" />
         <source>Show on wall</source>
         <translation>上墙查看</translation>
     </message>
@@ -47,105 +46,251 @@
 <context>
     <name>AssessmentPanel</name>
     <message>
-        <location filename="../../console/ui/assessment/panel.py" line="46"/>
+        <location filename="../../console/ui/assessment/panel.py" line="46" />
         <source>Open cases</source>
         <translation>在办案件</translation>
     </message>
     <message>
-        <location filename="../../console/ui/assessment/panel.py" line="47"/>
+        <location filename="../../console/ui/assessment/panel.py" line="47" />
         <source>Overdue</source>
         <translation>已超期</translation>
     </message>
     <message>
-        <location filename="../../console/ui/assessment/panel.py" line="48"/>
+        <location filename="../../console/ui/assessment/panel.py" line="48" />
         <source>Due within 3 days</source>
         <translation>3天内到期</translation>
     </message>
     <message>
-        <location filename="../../console/ui/assessment/panel.py" line="49"/>
+        <location filename="../../console/ui/assessment/panel.py" line="49" />
         <source>Red-card supervision</source>
         <translation>红牌督办</translation>
     </message>
     <message>
-        <location filename="../../console/ui/assessment/panel.py" line="50"/>
+        <location filename="../../console/ui/assessment/panel.py" line="50" />
         <source>Matching the filter</source>
         <translation>符合筛选</translation>
     </message>
     <message>
-        <location filename="../../console/ui/assessment/panel.py" line="62"/>
+        <location filename="../../console/ui/assessment/panel.py" line="62" />
         <source>Search case no., title or summary…</source>
         <translation>搜索案件编号、名称或摘要…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/assessment/panel.py" line="65"/>
+        <location filename="../../console/ui/assessment/panel.py" line="65" />
         <source>All states</source>
         <translation>全部状态</translation>
     </message>
     <message>
-        <location filename="../../console/ui/assessment/panel.py" line="69"/>
+        <location filename="../../console/ui/assessment/panel.py" line="69" />
         <source>All categories</source>
         <translation>全部类别</translation>
     </message>
     <message>
-        <location filename="../../console/ui/assessment/panel.py" line="73"/>
+        <location filename="../../console/ui/assessment/panel.py" line="73" />
         <source>Whole city</source>
         <translation>全市</translation>
     </message>
     <message>
-        <location filename="../../console/ui/assessment/panel.py" line="74"/>
+        <location filename="../../console/ui/assessment/panel.py" line="74" />
         <source>Overdue only</source>
         <translation>仅看超期</translation>
     </message>
     <message>
-        <location filename="../../console/ui/assessment/panel.py" line="94"/>
+        <location filename="../../console/ui/assessment/panel.py" line="94" />
         <source>Case flow</source>
         <translation>案件流转</translation>
     </message>
 </context>
 <context>
+    <name>CallView</name>
+    <message>
+        <location filename="../../console/ui/intake/call_view.py" line="85" />
+        <location filename="../../console/ui/intake/call_view.py" line="193" />
+        <source>No call</source>
+        <translation>暂无通话</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/intake/call_view.py" line="93" />
+        <source>● REC</source>
+        <translation>● 录制中</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/intake/call_view.py" line="111" />
+        <source>Answer</source>
+        <translation>接听</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/intake/call_view.py" line="112" />
+        <source>Decline</source>
+        <translation>拒接</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/intake/call_view.py" line="113" />
+        <location filename="../../console/ui/intake/call_view.py" line="225" />
+        <source>Hold</source>
+        <translation>保持</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/intake/call_view.py" line="114" />
+        <source>Mute microphone</source>
+        <translation>麦克风静音</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/intake/call_view.py" line="115" />
+        <source>Camera off</source>
+        <translation>关闭摄像头</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/intake/call_view.py" line="116" />
+        <source>Snapshot</source>
+        <translation>截图</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/intake/call_view.py" line="117" />
+        <location filename="../../console/ui/intake/call_view.py" line="230" />
+        <source>Record</source>
+        <translation>录制</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/intake/call_view.py" line="118" />
+        <source>Transfer</source>
+        <translation>转接</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/intake/call_view.py" line="119" />
+        <source>Hang up</source>
+        <translation>挂断</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/intake/call_view.py" line="194" />
+        <source>Calls offered to you ring here; answer from the queue.</source>
+        <translation>分配给您的来电会在此振铃；也可在队列中双击接听。</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/intake/call_view.py" line="203" />
+        <source> · vulnerable caller</source>
+        <translation> · 特殊群体</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/intake/call_view.py" line="207" />
+        <source>Consented to recording</source>
+        <translation>已同意录音录像</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/intake/call_view.py" line="209" />
+        <source>No consent to recording</source>
+        <translation>未同意录音录像</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/intake/call_view.py" line="225" />
+        <source>Resume</source>
+        <translation>恢复</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/intake/call_view.py" line="230" />
+        <source>Stop recording</source>
+        <translation>停止录制</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/intake/call_view.py" line="235" />
+        <source>The caller did not accept the recording notice: recording is not allowed</source>
+        <translation>来访人未同意录音录像告知，不能录制</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/intake/call_view.py" line="244" />
+        <source>Ringing — answer or decline</source>
+        <translation>振铃中——请接听或拒接</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/intake/call_view.py" line="245" />
+        <source>Connecting the video…</source>
+        <translation>正在建立视频…</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/intake/call_view.py" line="246" />
+        <source>In the call</source>
+        <translation>通话中</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/intake/call_view.py" line="247" />
+        <source>On hold: the caller sees the holding screen</source>
+        <translation>保持中：来访人看到等候画面</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/intake/call_view.py" line="248" />
+        <source>Ended</source>
+        <translation>已结束</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/intake/call_view.py" line="305" />
+        <source>No other officer is on duty</source>
+        <translation>没有其他在岗人员</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/intake/call_view.py" line="316" />
+        <source>available</source>
+        <translation>空闲</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/intake/call_view.py" line="317" />
+        <source>on a call</source>
+        <translation>通话中</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/intake/call_view.py" line="318" />
+        <source>wrap-up</source>
+        <translation>整理中</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/intake/call_view.py" line="319" />
+        <source>away</source>
+        <translation>离开</translation>
+    </message>
+</context>
+<context>
     <name>CaseLedgerModel</name>
     <message>
-        <location filename="../../console/ui/models/case_ledger_model.py" line="66"/>
+        <location filename="../../console/ui/models/case_ledger_model.py" line="66" />
         <source>Case No.</source>
         <translation>案件编号</translation>
     </message>
     <message>
-        <location filename="../../console/ui/models/case_ledger_model.py" line="67"/>
+        <location filename="../../console/ui/models/case_ledger_model.py" line="67" />
         <source>Title</source>
         <translation>事件名称</translation>
     </message>
     <message>
-        <location filename="../../console/ui/models/case_ledger_model.py" line="68"/>
+        <location filename="../../console/ui/models/case_ledger_model.py" line="68" />
         <source>Category</source>
         <translation>事件类别</translation>
     </message>
     <message>
-        <location filename="../../console/ui/models/case_ledger_model.py" line="69"/>
+        <location filename="../../console/ui/models/case_ledger_model.py" line="69" />
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../console/ui/models/case_ledger_model.py" line="70"/>
+        <location filename="../../console/ui/models/case_ledger_model.py" line="70" />
         <source>Deadline</source>
         <translation>化解时限</translation>
     </message>
     <message>
-        <location filename="../../console/ui/models/case_ledger_model.py" line="71"/>
+        <location filename="../../console/ui/models/case_ledger_model.py" line="71" />
         <source>Risk</source>
         <translation>风险等级</translation>
     </message>
     <message>
-        <location filename="../../console/ui/models/case_ledger_model.py" line="72"/>
+        <location filename="../../console/ui/models/case_ledger_model.py" line="72" />
         <source>Supervision</source>
         <translation>督办</translation>
     </message>
     <message>
-        <location filename="../../console/ui/models/case_ledger_model.py" line="73"/>
+        <location filename="../../console/ui/models/case_ledger_model.py" line="73" />
         <source>Grid</source>
         <translation>网格</translation>
     </message>
     <message>
-        <location filename="../../console/ui/models/case_ledger_model.py" line="74"/>
+        <location filename="../../console/ui/models/case_ledger_model.py" line="74" />
         <source>Responsible unit</source>
         <translation>责任单位</translation>
     </message>
@@ -153,67 +298,67 @@
 <context>
     <name>CatalogueTab</name>
     <message>
-        <location filename="../../console/ui/wall/catalogue_tab.py" line="74"/>
+        <location filename="../../console/ui/wall/catalogue_tab.py" line="74" />
         <source>New group…</source>
         <translation>新建分组…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall/catalogue_tab.py" line="76"/>
+        <location filename="../../console/ui/wall/catalogue_tab.py" line="76" />
         <source>Whole group to wall</source>
         <translation>整组上墙</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall/catalogue_tab.py" line="78"/>
+        <location filename="../../console/ui/wall/catalogue_tab.py" line="78" />
         <source>Import cameras…</source>
         <translation>导入点位…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall/catalogue_tab.py" line="79"/>
+        <location filename="../../console/ui/wall/catalogue_tab.py" line="79" />
         <source>CSV or a GB/T 28181 Catalog response (XML)</source>
         <translation>CSV 文件或 GB/T 28181 目录查询应答 (XML)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall/catalogue_tab.py" line="84"/>
+        <location filename="../../console/ui/wall/catalogue_tab.py" line="84" />
         <source>Favourites</source>
         <translation>我的收藏</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall/catalogue_tab.py" line="88"/>
+        <location filename="../../console/ui/wall/catalogue_tab.py" line="88" />
         <source>Groups</source>
         <translation>分组</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall/catalogue_tab.py" line="118"/>
+        <location filename="../../console/ui/wall/catalogue_tab.py" line="118" />
         <source> (shared)</source>
         <translation>（共享）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall/catalogue_tab.py" line="163"/>
+        <location filename="../../console/ui/wall/catalogue_tab.py" line="163" />
         <source>New group</source>
         <translation>新建分组</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall/catalogue_tab.py" line="164"/>
+        <location filename="../../console/ui/wall/catalogue_tab.py" line="164" />
         <source>Name of the group:</source>
         <translation>分组名称：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall/catalogue_tab.py" line="173"/>
+        <location filename="../../console/ui/wall/catalogue_tab.py" line="173" />
         <source>Import cameras</source>
         <translation>导入监控点位</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall/catalogue_tab.py" line="175"/>
+        <location filename="../../console/ui/wall/catalogue_tab.py" line="175" />
         <source>Camera catalogues (*.csv *.xml)</source>
         <translation>点位目录 (*.csv *.xml)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall/catalogue_tab.py" line="175"/>
+        <location filename="../../console/ui/wall/catalogue_tab.py" line="175" />
         <source>All files (*)</source>
         <translation>所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall/catalogue_tab.py" line="184"/>
+        <location filename="../../console/ui/wall/catalogue_tab.py" line="184" />
         <source>%1: %2 new, %3 updated, %4 unchanged, %5 problem(s)</source>
         <translation>%1：新增 %2，更新 %3，未变 %4，问题 %5 条</translation>
     </message>
@@ -221,155 +366,365 @@
 <context>
     <name>EvidenceActions</name>
     <message>
-        <location filename="../../console/ui/wall/evidence_actions.py" line="90"/>
+        <location filename="../../console/ui/wall/evidence_actions.py" line="90" />
         <source>Snapshot</source>
         <translation>截图</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall/evidence_actions.py" line="91"/>
+        <location filename="../../console/ui/wall/evidence_actions.py" line="91" />
         <source>Instant replay (30 s)</source>
         <translation>即时回放（30 秒）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall/evidence_actions.py" line="92"/>
+        <location filename="../../console/ui/wall/evidence_actions.py" line="92" />
         <source>Export clip…</source>
         <translation>导出片段…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall/evidence_actions.py" line="98"/>
+        <location filename="../../console/ui/wall/evidence_actions.py" line="98" />
         <source>Masks and motion zones…</source>
         <translation>隐私遮挡与侦测区域…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall/evidence_actions.py" line="102"/>
+        <location filename="../../console/ui/wall/evidence_actions.py" line="102" />
         <source>Restore privacy mask</source>
         <translation>恢复隐私遮挡</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall/evidence_actions.py" line="104"/>
+        <location filename="../../console/ui/wall/evidence_actions.py" line="104" />
         <source>Lift privacy mask…</source>
         <translation>解除隐私遮挡…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall/evidence_actions.py" line="113"/>
+        <location filename="../../console/ui/wall/evidence_actions.py" line="113" />
         <source>Snapshot saved: %1 (SHA-256 %2…)</source>
         <translation>截图已保存：%1（SHA-256 %2…）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall/evidence_actions.py" line="142"/>
+        <location filename="../../console/ui/wall/evidence_actions.py" line="142" />
         <source>Export clip</source>
         <translation>导出片段</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall/evidence_actions.py" line="143"/>
+        <location filename="../../console/ui/wall/evidence_actions.py" line="143" />
         <source>Export the last how many seconds (at most 30)?</source>
         <translation>导出最近多少秒（最多 30 秒）？</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall/evidence_actions.py" line="159"/>
+        <location filename="../../console/ui/wall/evidence_actions.py" line="159" />
         <source>Clip exported: %1 (%2 s, SHA-256 %3…)</source>
         <translation>片段已导出：%1（%2 秒，SHA-256 %3…）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall/evidence_actions.py" line="171"/>
+        <location filename="../../console/ui/wall/evidence_actions.py" line="171" />
         <source>Lift privacy mask</source>
         <translation>解除隐私遮挡</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall/evidence_actions.py" line="173"/>
+        <location filename="../../console/ui/wall/evidence_actions.py" line="173" />
         <source>Lifting the mask of “%1” is recorded. State the reason:</source>
         <translation>解除“%1”的隐私遮挡将被记录审计，请填写事由：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall/evidence_actions.py" line="187"/>
+        <location filename="../../console/ui/wall/evidence_actions.py" line="187" />
         <source>Privacy mask of %1 lifted on this console</source>
         <translation>已在本席位解除 %1 的隐私遮挡</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall/evidence_actions.py" line="197"/>
+        <location filename="../../console/ui/wall/evidence_actions.py" line="197" />
         <source>Privacy mask of %1 restored</source>
         <translation>已恢复 %1 的隐私遮挡</translation>
     </message>
 </context>
 <context>
+    <name>GridPicker</name>
+    <message>
+        <location filename="../../console/ui/intake/registration_form.py" line="220" />
+        <source>Choose the grid</source>
+        <translation>选择网格</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/intake/registration_form.py" line="235" />
+        <source>Open the tree down to a grid; only a grid can be chosen.</source>
+        <translation>展开区域树直到网格；只能选择网格。</translation>
+    </message>
+</context>
+<context>
     <name>IntakePanel</name>
     <message>
-        <location filename="../../console/ui/intake/panel.py" line="51"/>
+        <location filename="../../console/ui/intake/panel.py" line="106" />
         <source>Ticket</source>
         <translation>排队号</translation>
     </message>
     <message>
-        <location filename="../../console/ui/intake/panel.py" line="52"/>
+        <location filename="../../console/ui/intake/panel.py" line="107" />
         <source>Caller</source>
         <translation>来访人</translation>
     </message>
     <message>
-        <location filename="../../console/ui/intake/panel.py" line="53"/>
+        <location filename="../../console/ui/intake/panel.py" line="108" />
         <source>Matter</source>
         <translation>事项</translation>
     </message>
     <message>
-        <location filename="../../console/ui/intake/panel.py" line="55"/>
+        <location filename="../../console/ui/intake/panel.py" line="110" />
         <source>Urgency</source>
         <translation>紧急程度</translation>
     </message>
     <message>
-        <location filename="../../console/ui/intake/panel.py" line="57"/>
+        <location filename="../../console/ui/intake/panel.py" line="112" />
         <source> · vulnerable</source>
         <translation> · 弱势群体</translation>
     </message>
     <message>
-        <location filename="../../console/ui/intake/panel.py" line="61"/>
+        <location filename="../../console/ui/intake/panel.py" line="116" />
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../console/ui/intake/panel.py" line="62"/>
+        <location filename="../../console/ui/intake/panel.py" line="117" />
         <source>Waited</source>
         <translation>已等待</translation>
     </message>
     <message>
-        <location filename="../../console/ui/intake/panel.py" line="63"/>
+        <location filename="../../console/ui/intake/panel.py" line="118" />
         <source>Officer</source>
         <translation>接访员</translation>
     </message>
     <message>
-        <location filename="../../console/ui/intake/panel.py" line="79"/>
+        <location filename="../../console/ui/intake/panel.py" line="132" />
         <source>Queued at</source>
         <translation>排队时间</translation>
     </message>
     <message>
-        <location filename="../../console/ui/intake/panel.py" line="89"/>
+        <location filename="../../console/ui/intake/panel.py" line="138" />
+        <source>Talked</source>
+        <translation>通话时长</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/intake/panel.py" line="140" />
+        <source>Outcome</source>
+        <translation>结果</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/intake/panel.py" line="142" />
+        <source>Case</source>
+        <translation>案件</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/intake/panel.py" line="152" />
         <source>Waiting</source>
         <translation>排队人数</translation>
     </message>
     <message>
-        <location filename="../../console/ui/intake/panel.py" line="90"/>
+        <location filename="../../console/ui/intake/panel.py" line="153" />
         <source>Longest wait</source>
         <translation>最长等待</translation>
     </message>
     <message>
-        <location filename="../../console/ui/intake/panel.py" line="91"/>
+        <location filename="../../console/ui/intake/panel.py" line="154" />
         <source>Answered today</source>
         <translation>今日接听</translation>
     </message>
-    <message>
-        <location filename="../../console/ui/intake/panel.py" line="92"/>
-        <source>Service level (60 s)</source>
-        <translation>服务水平（60秒）</translation>
+    <message numerus="yes">
+        <location filename="../../console/ui/intake/panel.py" line="156" />
+        <source>Service level (answered within %n s)</source>
+        <translation>
+            <numerusform>服务水平（%n 秒内接听）</numerusform>
+        </translation>
     </message>
     <message>
-        <location filename="../../console/ui/intake/panel.py" line="93"/>
+        <location filename="../../console/ui/intake/panel.py" line="284" />
+        <source>Finish wrap-up</source>
+        <translation>结束整理</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/intake/panel.py" line="289" />
+        <source>Camera for the next call</source>
+        <translation>下一通电话使用的摄像头</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/intake/panel.py" line="292" />
+        <source>Microphone for the next call</source>
+        <translation>下一通电话使用的麦克风</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/intake/panel.py" line="191" />
+        <source>Priority first, then longest waiting</source>
+        <translation>优先级高者在前，其次等待最久者</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/intake/panel.py" line="200" />
+        <source>Call queue</source>
+        <translation>排队队列</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/intake/panel.py" line="279" />
+        <source>Take calls</source>
+        <translation>接听来电</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/intake/panel.py" line="280" />
+        <source>Pause calls (away)</source>
+        <translation>暂停接听（离开）</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/intake/panel.py" line="281" />
+        <source>Whether calls may ring here between calls</source>
+        <translation>两通电话之间是否允许来电在本机振铃</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/intake/panel.py" line="294" />
+        <source>My state:</source>
+        <translation>我的状态：</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/intake/panel.py" line="299" />
+        <source>Camera</source>
+        <translation>摄像头</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/intake/panel.py" line="301" />
+        <source>Microphone</source>
+        <translation>麦克风</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/intake/panel.py" line="317" />
+        <source>Generated test picture</source>
+        <translation>测试画面（生成）</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/intake/panel.py" line="319" />
+        <source>Generated test tone</source>
+        <translation>测试音（生成）</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/intake/panel.py" line="359" />
+        <source>Not connected to the signalling server: calls cannot be answered</source>
+        <translation>未连接信令服务器：无法接听来电</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/intake/panel.py" line="390" />
+        <source>● Signalling not connected</source>
+        <translation>● 信令未连接</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/intake/panel.py" line="391" />
+        <source>● Connecting to signalling…</source>
+        <translation>● 正在连接信令…</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/intake/panel.py" line="392" />
+        <source>● Signalling connected</source>
+        <translation>● 信令已连接</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/intake/panel.py" line="394" />
+        <source>● Signalling lost — reconnecting; calls in progress keep their place</source>
+        <translation>● 信令中断——正在重连；进行中的通话和排队位置保留</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/intake/panel.py" line="397" />
+        <source>● Signalling closed</source>
+        <translation>● 信令已关闭</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/intake/panel.py" line="413" />
+        <source>waiting for calls</source>
+        <translation>等待来电</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/intake/panel.py" line="414" />
+        <source>on a call</source>
+        <translation>通话中</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/intake/panel.py" line="415" />
+        <source>wrap-up: finish the record, no calls ring</source>
+        <translation>整理中：请完成登记，此时不振铃</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/intake/panel.py" line="416" />
+        <source>away: no calls ring</source>
+        <translation>离开：不振铃</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/intake/panel.py" line="446" />
+        <source>Incoming call: %1 — click to answer</source>
+        <translation>来电：%1——点击接听</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/intake/panel.py" line="451" />
+        <source>Call ended: %1</source>
+        <translation>通话已结束：%1</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/intake/panel.py" line="462" />
+        <source>Incoming video petition</source>
+        <translation>视频接访来电</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/intake/panel.py" line="463" />
+        <source>%1 is calling</source>
+        <translation>%1 来电</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/intake/panel.py" line="471" />
+        <source>No sound device: calls ring on screen and in the tray only</source>
+        <translation>没有声音设备：来电只在屏幕和托盘提示</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/intake/panel.py" line="472" />
+        <source>The ring's sound device stopped working</source>
+        <translation>来电铃声的声音设备停止工作</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/intake/panel.py" line="499" />
+        <source>Registered as case #%1; it is in the case ledger</source>
+        <translation>已登记为案件 #%1，已进入案件台账</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/intake/panel.py" line="510" />
+        <source>Snapshot saved (sha256 %1…)</source>
+        <translation>截图已保存（sha256 %1…）</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/intake/panel.py" line="528" />
+        <source>On hold</source>
+        <translation>保持中</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/intake/panel.py" line="537" />
+        <source>Me</source>
+        <translation>本人</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/intake/panel.py" line="563" />
+        <source>Mark as called back</source>
+        <translation>标记为已回拨</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/intake/panel.py" line="565" />
+        <source>Open its registration</source>
+        <translation>打开登记</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/intake/panel.py" line="158" />
         <source>Abandoned today</source>
         <translation>今日放弃</translation>
     </message>
     <message>
-        <location filename="../../console/ui/intake/panel.py" line="105"/>
-        <source>Call queue (priority first, then longest waiting)</source>
-        <translation>排队队列（优先级优先，其次等待最久）</translation>
+        <location filename="../../console/ui/intake/panel.py" line="166" />
+        <source>Double-click a waiting call to answer it</source>
+        <translation>双击等待中的来电即可接听</translation>
     </message>
     <message>
-        <location filename="../../console/ui/intake/panel.py" line="110"/>
+        <location filename="../../console/ui/intake/panel.py" line="177" />
+        <source>Search calls: ticket, caller, phone, officer, outcome</source>
+        <translation>搜索通话：票号、来访人、电话、接待人、结果</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/intake/panel.py" line="201" />
         <source>Call history</source>
         <translation>来电记录</translation>
     </message>
@@ -377,88 +732,88 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../console/ui/main_window.py" line="48"/>
+        <location filename="../../console/ui/main_window.py" line="48" />
         <source>Four-in-One Video Command Console</source>
         <translation>四频合一视频指挥台</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="140"/>
+        <location filename="../../console/ui/main_window.py" line="140" />
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="147"/>
+        <location filename="../../console/ui/main_window.py" line="147" />
         <source>Role layout</source>
         <translation>角色布局</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="152"/>
+        <location filename="../../console/ui/main_window.py" line="152" />
         <source>Detach screen to monitor</source>
         <translation>将屏幕移至显示器</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="155"/>
+        <location filename="../../console/ui/main_window.py" line="155" />
         <source>Monitor %1</source>
         <translation>显示器 %1</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="159"/>
+        <location filename="../../console/ui/main_window.py" line="159" />
         <source>Big-screen mode</source>
         <translation>大屏模式</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="163"/>
+        <location filename="../../console/ui/main_window.py" line="163" />
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="171"/>
+        <location filename="../../console/ui/main_window.py" line="171" />
         <source>Duty officer</source>
         <translation>值班员</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="172"/>
+        <location filename="../../console/ui/main_window.py" line="172" />
         <source>Mediator</source>
         <translation>调解员</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="173"/>
+        <location filename="../../console/ui/main_window.py" line="173" />
         <source>Supervisor</source>
         <translation>督导</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="174"/>
+        <location filename="../../console/ui/main_window.py" line="174" />
         <source>Administrator</source>
         <translation>系统管理员</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="182"/>
+        <location filename="../../console/ui/main_window.py" line="182" />
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="183"/>
+        <location filename="../../console/ui/main_window.py" line="183" />
         <source>The language changes the next time the console starts.</source>
         <translation>界面语言将在下次启动时生效。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="190"/>
-        <location filename="../../console/ui/main_window.py" line="198"/>
+        <location filename="../../console/ui/main_window.py" line="190" />
+        <location filename="../../console/ui/main_window.py" line="198" />
         <source>Sync: live</source>
         <translation>同步：正常</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="200"/>
+        <location filename="../../console/ui/main_window.py" line="200" />
         <source>Sync: reconnecting</source>
         <translation>同步：重连中</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="204"/>
+        <location filename="../../console/ui/main_window.py" line="204" />
         <source>Error: %1</source>
         <translation>错误：%1</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="211"/>
+        <location filename="../../console/ui/main_window.py" line="211" />
         <source>UI lag %1 ms</source>
         <translation>界面延迟 %1 毫秒</translation>
     </message>
@@ -466,77 +821,256 @@
 <context>
     <name>MediationPanel</name>
     <message>
-        <location filename="../../console/ui/mediation/panel.py" line="47"/>
+        <location filename="../../console/ui/mediation/panel.py" line="47" />
         <source>Room</source>
         <translation>调解室</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/panel.py" line="48"/>
+        <location filename="../../console/ui/mediation/panel.py" line="48" />
         <source>Case No.</source>
         <translation>案件编号</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/panel.py" line="49"/>
+        <location filename="../../console/ui/mediation/panel.py" line="49" />
         <source>Mediator</source>
         <translation>调解员</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/panel.py" line="51"/>
-        <location filename="../../console/ui/mediation/panel.py" line="87"/>
+        <location filename="../../console/ui/mediation/panel.py" line="51" />
+        <location filename="../../console/ui/mediation/panel.py" line="87" />
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/panel.py" line="56"/>
-        <location filename="../../console/ui/mediation/panel.py" line="88"/>
+        <location filename="../../console/ui/mediation/panel.py" line="56" />
+        <location filename="../../console/ui/mediation/panel.py" line="88" />
         <source>Scheduled</source>
         <translation>预约时间</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/panel.py" line="59"/>
+        <location filename="../../console/ui/mediation/panel.py" line="59" />
         <source>People</source>
         <translation>人数</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/panel.py" line="61"/>
+        <location filename="../../console/ui/mediation/panel.py" line="61" />
         <source>Media</source>
         <translation>媒体方式</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/panel.py" line="62"/>
+        <location filename="../../console/ui/mediation/panel.py" line="62" />
         <source>Mesh</source>
         <translation>点对点</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/panel.py" line="86"/>
+        <location filename="../../console/ui/mediation/panel.py" line="86" />
         <source>Case</source>
         <translation>案件</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/panel.py" line="89"/>
+        <location filename="../../console/ui/mediation/panel.py" line="89" />
         <source>Participants</source>
         <translation>参会人员</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/panel.py" line="95"/>
+        <location filename="../../console/ui/mediation/panel.py" line="95" />
         <source>Mediation rooms</source>
         <translation>调解室</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/panel.py" line="135"/>
+        <location filename="../../console/ui/mediation/panel.py" line="135" />
         <source>consents to recording</source>
         <translation>同意录像</translation>
     </message>
 </context>
 <context>
+    <name>PartyRow</name>
+    <message>
+        <location filename="../../console/ui/intake/registration_form.py" line="140" />
+        <source>Remove</source>
+        <translation>删除</translation>
+    </message>
+</context>
+<context>
+    <name>RegistrationForm</name>
+    <message>
+        <location filename="../../console/ui/intake/registration_form.py" line="319" />
+        <source>Add party</source>
+        <translation>添加当事人</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/intake/registration_form.py" line="323" />
+        <source>— choose a category —</source>
+        <translation>— 选择纠纷类别 —</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/intake/registration_form.py" line="337" />
+        <source>Street, building, landmark</source>
+        <translation>街道、楼栋、地标</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/intake/registration_form.py" line="338" />
+        <source>Choose grid…</source>
+        <translation>选择网格…</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/intake/registration_form.py" line="340" />
+        <location filename="../../console/ui/intake/registration_form.py" line="561" />
+        <source>No grid chosen</source>
+        <translation>未选择网格</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/intake/registration_form.py" line="342" />
+        <source>Clear</source>
+        <translation>清除</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/intake/registration_form.py" line="346" />
+        <source>What happened, what the caller asks for, what was tried already</source>
+        <translation>事情经过、来访人诉求、已做过的处理</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/intake/registration_form.py" line="360" />
+        <source>Register</source>
+        <translation>登记</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/intake/registration_form.py" line="394" />
+        <source>Role</source>
+        <translation>身份</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/intake/registration_form.py" line="395" />
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/intake/registration_form.py" line="396" />
+        <source>ID type</source>
+        <translation>证件类型</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/intake/registration_form.py" line="397" />
+        <source>ID number</source>
+        <translation>证件号码</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/intake/registration_form.py" line="398" />
+        <source>Phone</source>
+        <translation>电话</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/intake/registration_form.py" line="399" />
+        <source>Address</source>
+        <translation>住址</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/intake/registration_form.py" line="413" />
+        <source>Category</source>
+        <translation>纠纷类别</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/intake/registration_form.py" line="415" />
+        <source>Urgency</source>
+        <translation>紧急程度</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/intake/registration_form.py" line="417" />
+        <source>Scale</source>
+        <translation>规模</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/intake/registration_form.py" line="419" />
+        <source>Happened at</source>
+        <translation>发生时间</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/intake/registration_form.py" line="421" />
+        <source>People involved</source>
+        <translation>涉及人数</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/intake/registration_form.py" line="423" />
+        <source>Place</source>
+        <translation>发生地点</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/intake/registration_form.py" line="430" />
+        <source>Summary</source>
+        <translation>简要情况</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/intake/registration_form.py" line="438" />
+        <source>Parties</source>
+        <translation>当事人</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/intake/registration_form.py" line="449" />
+        <source>The matter</source>
+        <translation>纠纷情况</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/intake/registration_form.py" line="588" />
+        <source>Loading…</source>
+        <translation>加载中…</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/intake/registration_form.py" line="599" />
+        <source>New registration</source>
+        <translation>新登记</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/intake/registration_form.py" line="599" />
+        <source>Draft restored</source>
+        <translation>已恢复草稿</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../console/ui/intake/registration_form.py" line="656" />
+        <source>%n field(s) still need attention</source>
+        <translation>
+            <numerusform>还有 %n 项需要处理</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/intake/registration_form.py" line="667" />
+        <source>Draft saved at %1</source>
+        <translation>草稿已于 %1 保存</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/intake/registration_form.py" line="692" />
+        <source>Repeat caller: case %1 “%2” (%3), registered %4. The new case will be linked to it.</source>
+        <translation>重复来访：案件 %1“%2”（%3），登记于 %4。新案件将与之关联。</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/intake/registration_form.py" line="732" />
+        <source>Registering…</source>
+        <translation>正在登记…</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/intake/registration_form.py" line="749" />
+        <source>Not registered: some fields need attention</source>
+        <translation>未登记：部分字段需要处理</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/intake/registration_form.py" line="754" />
+        <source>Registered; the case is in the ledger</source>
+        <translation>已登记，案件已进入台账</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/intake/registration_form.py" line="763" />
+        <source>Failed: %1</source>
+        <translation>失败：%1</translation>
+    </message>
+</context>
+<context>
     <name>ReplayDialog</name>
     <message>
-        <location filename="../../console/ui/wall/evidence_actions.py" line="40"/>
+        <location filename="../../console/ui/wall/evidence_actions.py" line="40" />
         <source>Instant replay — %1</source>
         <translation>即时回放 — %1</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall/evidence_actions.py" line="54"/>
+        <location filename="../../console/ui/wall/evidence_actions.py" line="54" />
         <source>Replay of the last 30 s, looping</source>
         <translation>最近 30 秒回放，循环播放</translation>
     </message>
@@ -544,22 +1078,22 @@
 <context>
     <name>Screens</name>
     <message>
-        <location filename="../../console/app.py" line="118"/>
+        <location filename="../../console/app.py" line="136" />
         <source>Video petition intake</source>
         <translation>视频接访</translation>
     </message>
     <message>
-        <location filename="../../console/app.py" line="126"/>
+        <location filename="../../console/app.py" line="144" />
         <source>Video mediation</source>
         <translation>视频调解</translation>
     </message>
     <message>
-        <location filename="../../console/app.py" line="134"/>
+        <location filename="../../console/app.py" line="152" />
         <source>Video surveillance</source>
         <translation>视频监控</translation>
     </message>
     <message>
-        <location filename="../../console/app.py" line="142"/>
+        <location filename="../../console/app.py" line="160" />
         <source>Case assessment</source>
         <translation>视频研判</translation>
     </message>
@@ -567,17 +1101,17 @@
 <context>
     <name>SignInDialog</name>
     <message>
-        <location filename="../../console/ui/sign_in_dialog.py" line="28"/>
+        <location filename="../../console/ui/sign_in_dialog.py" line="28" />
         <source>Sign in — Four-in-One Video Command Console</source>
         <translation>登录 — 四频合一视频指挥台</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sign_in_dialog.py" line="37"/>
+        <location filename="../../console/ui/sign_in_dialog.py" line="37" />
         <source>User name</source>
         <translation>用户名</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sign_in_dialog.py" line="38"/>
+        <location filename="../../console/ui/sign_in_dialog.py" line="38" />
         <source>Password</source>
         <translation>密码</translation>
     </message>
@@ -585,7 +1119,7 @@
 <context>
     <name>VideoTile</name>
     <message>
-        <location filename="../../console/ui/widgets/video_tile.py" line="233"/>
+        <location filename="../../console/ui/widgets/video_tile.py" line="215" />
         <source>Empty — double-click a camera</source>
         <translation>空闲 — 双击点位播放</translation>
     </message>
@@ -593,313 +1127,313 @@
 <context>
     <name>WallPanel</name>
     <message>
-        <location filename="../../console/ui/wall/panel.py" line="94"/>
-        <location filename="../../console/ui/wall/panel.py" line="204"/>
+        <location filename="../../console/ui/wall/panel.py" line="97" />
+        <location filename="../../console/ui/wall/panel.py" line="207" />
         <source>Cameras</source>
         <translation>点位</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall/panel.py" line="101"/>
+        <location filename="../../console/ui/wall/panel.py" line="104" />
         <source>Favourites and groups</source>
         <translation>收藏分组</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall/panel.py" line="102"/>
+        <location filename="../../console/ui/wall/panel.py" line="105" />
         <source>Views</source>
         <translation>视图</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall/panel.py" line="107"/>
-        <location filename="../../console/ui/wall/panel.py" line="855"/>
+        <location filename="../../console/ui/wall/panel.py" line="110" />
+        <location filename="../../console/ui/wall/panel.py" line="858" />
         <source>Alerts</source>
         <translation>告警</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall/panel.py" line="173"/>
+        <location filename="../../console/ui/wall/panel.py" line="176" />
         <source>Search name, code, address or pinyin initials</source>
         <translation>搜索名称、编码、地址或拼音首字母</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall/panel.py" line="183"/>
+        <location filename="../../console/ui/wall/panel.py" line="186" />
         <source>Cameras by region and grid</source>
         <translation>按区域与网格的监控点位</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall/panel.py" line="188"/>
+        <location filename="../../console/ui/wall/panel.py" line="191" />
         <source>Double-click or drag a camera onto a tile</source>
         <translation>双击或拖动点位到画面窗格</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall/panel.py" line="201"/>
+        <location filename="../../console/ui/wall/panel.py" line="204" />
         <source>View</source>
         <translation>视图</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall/panel.py" line="202"/>
-        <location filename="../../console/ui/wall/panel.py" line="242"/>
+        <location filename="../../console/ui/wall/panel.py" line="205" />
+        <location filename="../../console/ui/wall/panel.py" line="245" />
         <source>Layout</source>
         <translation>布局</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall/panel.py" line="206"/>
+        <location filename="../../console/ui/wall/panel.py" line="209" />
         <source>Tour</source>
         <translation>轮巡</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall/panel.py" line="223"/>
+        <location filename="../../console/ui/wall/panel.py" line="226" />
         <source>Open</source>
         <translation>打开</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall/panel.py" line="225"/>
+        <location filename="../../console/ui/wall/panel.py" line="228" />
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall/panel.py" line="247"/>
+        <location filename="../../console/ui/wall/panel.py" line="250" />
         <source>Previous page (Page Up)</source>
         <translation>上一页（Page Up）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall/panel.py" line="252"/>
+        <location filename="../../console/ui/wall/panel.py" line="255" />
         <source>Next page (Page Down)</source>
         <translation>下一页（Page Down）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall/panel.py" line="258"/>
+        <location filename="../../console/ui/wall/panel.py" line="261" />
         <source>Tour every</source>
         <translation>轮巡间隔</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall/panel.py" line="262"/>
+        <location filename="../../console/ui/wall/panel.py" line="265" />
         <source> s</source>
         <translation> 秒</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall/panel.py" line="264"/>
-        <location filename="../../console/ui/wall/panel.py" line="623"/>
+        <location filename="../../console/ui/wall/panel.py" line="267" />
+        <location filename="../../console/ui/wall/panel.py" line="626" />
         <source>Start tour</source>
         <translation>开始轮巡</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall/panel.py" line="269"/>
+        <location filename="../../console/ui/wall/panel.py" line="272" />
         <source>Save view…</source>
         <translation>保存视图…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall/panel.py" line="273"/>
+        <location filename="../../console/ui/wall/panel.py" line="276" />
         <source>Clear wall</source>
         <translation>清空画面</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall/panel.py" line="280"/>
+        <location filename="../../console/ui/wall/panel.py" line="283" />
         <source>Full screen</source>
         <translation>全屏</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall/panel.py" line="281"/>
+        <location filename="../../console/ui/wall/panel.py" line="284" />
         <source>Show the wall alone, full screen (Esc returns)</source>
         <translation>仅显示电视墙并全屏（Esc 返回）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall/panel.py" line="285"/>
+        <location filename="../../console/ui/wall/panel.py" line="288" />
         <source>Push to screen</source>
         <translation>推送到屏幕</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall/panel.py" line="295"/>
+        <location filename="../../console/ui/wall/panel.py" line="298" />
         <source>%1 split</source>
         <translation>%1 分屏</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../console/ui/wall/panel.py" line="296"/>
+        <location filename="../../console/ui/wall/panel.py" line="299" />
         <source>%n tile(s)</source>
         <translation>
             <numerusform>%n 画面</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall/panel.py" line="300"/>
+        <location filename="../../console/ui/wall/panel.py" line="303" />
         <source>off</source>
         <translation>关</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall/panel.py" line="301"/>
+        <location filename="../../console/ui/wall/panel.py" line="304" />
         <source>every %1 s</source>
         <translation>每 %1 秒</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall/panel.py" line="388"/>
+        <location filename="../../console/ui/wall/panel.py" line="391" />
         <source>%1: no video stream configured</source>
         <translation>%1：未配置视频流</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall/panel.py" line="417"/>
+        <location filename="../../console/ui/wall/panel.py" line="420" />
         <source>Page %1/%2</source>
         <translation>第 %1/%2 页</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall/panel.py" line="449"/>
+        <location filename="../../console/ui/wall/panel.py" line="452" />
         <source>Sensitive camera</source>
         <translation>敏感点位</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall/panel.py" line="451"/>
+        <location filename="../../console/ui/wall/panel.py" line="454" />
         <source>“%1” is a sensitive location. State the reason for viewing:</source>
         <translation>“%1”为敏感点位，请填写查看事由：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall/panel.py" line="501"/>
+        <location filename="../../console/ui/wall/panel.py" line="504" />
         <source>Remove from wall</source>
         <translation>移出画面</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall/panel.py" line="502"/>
+        <location filename="../../console/ui/wall/panel.py" line="505" />
         <source>Back to the wall</source>
         <translation>返回多画面</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall/panel.py" line="502"/>
+        <location filename="../../console/ui/wall/panel.py" line="505" />
         <source>Focus</source>
         <translation>单画面放大</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall/panel.py" line="505"/>
+        <location filename="../../console/ui/wall/panel.py" line="508" />
         <source>Reset zoom</source>
         <translation>复位缩放</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall/panel.py" line="512"/>
+        <location filename="../../console/ui/wall/panel.py" line="515" />
         <source>Remove from favourites</source>
         <translation>取消收藏</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall/panel.py" line="514"/>
+        <location filename="../../console/ui/wall/panel.py" line="517" />
         <source>Add to favourites</source>
         <translation>加入收藏</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall/panel.py" line="519"/>
+        <location filename="../../console/ui/wall/panel.py" line="522" />
         <source>Add to group</source>
         <translation>加入分组</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall/panel.py" line="584"/>
+        <location filename="../../console/ui/wall/panel.py" line="587" />
         <source>No camera matches</source>
         <translation>没有匹配的点位</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall/panel.py" line="620"/>
+        <location filename="../../console/ui/wall/panel.py" line="623" />
         <source>Stop tour</source>
         <translation>停止轮巡</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall/panel.py" line="692"/>
+        <location filename="../../console/ui/wall/panel.py" line="695" />
         <source>Save view</source>
         <translation>保存视图</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall/panel.py" line="693"/>
+        <location filename="../../console/ui/wall/panel.py" line="696" />
         <source>Name of this view (layout, cameras and tour):</source>
         <translation>视图名称（保存布局、点位和轮巡）：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall/panel.py" line="705"/>
+        <location filename="../../console/ui/wall/panel.py" line="708" />
         <source>Screen %1 (%2×%3)</source>
         <translation>屏幕 %1（%2×%3）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall/panel.py" line="719"/>
+        <location filename="../../console/ui/wall/panel.py" line="722" />
         <source>screen %1</source>
         <translation>屏幕 %1</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall/panel.py" line="721"/>
+        <location filename="../../console/ui/wall/panel.py" line="724" />
         <source>full screen</source>
         <translation>全屏</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall/panel.py" line="725"/>
+        <location filename="../../console/ui/wall/panel.py" line="728" />
         <source>The wall is shown on %1. Press Esc there or close it to bring it back.</source>
         <translation>电视墙已显示在%1。在那里按 Esc 或关闭窗口即可收回。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall/panel.py" line="771"/>
+        <location filename="../../console/ui/wall/panel.py" line="774" />
         <source>main</source>
         <translation>主</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall/panel.py" line="771"/>
+        <location filename="../../console/ui/wall/panel.py" line="774" />
         <source>sub</source>
         <translation>子</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall/panel.py" line="773"/>
+        <location filename="../../console/ui/wall/panel.py" line="776" />
         <source>%1 stream, key frames only</source>
         <translation>%1码流 仅关键帧</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall/panel.py" line="776"/>
+        <location filename="../../console/ui/wall/panel.py" line="779" />
         <source>%1 stream ≤ %2 fps</source>
         <translation>%1码流 ≤%2 帧/秒</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall/panel.py" line="780"/>
+        <location filename="../../console/ui/wall/panel.py" line="783" />
         <source>%1 stream</source>
         <translation>%1码流</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall/panel.py" line="801"/>
+        <location filename="../../console/ui/wall/panel.py" line="804" />
         <source>last frame %1 s ago</source>
         <translation>最后画面 %1 秒前</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall/panel.py" line="806"/>
+        <location filename="../../console/ui/wall/panel.py" line="809" />
         <source>frame age %1 ms</source>
         <translation>画面延迟 %1 毫秒</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall/panel.py" line="811"/>
+        <location filename="../../console/ui/wall/panel.py" line="814" />
         <source>Live: %1 / %2</source>
         <translation>在线画面：%1 / %2</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall/panel.py" line="816"/>
+        <location filename="../../console/ui/wall/panel.py" line="819" />
         <source>Connecting</source>
         <translation>连接中</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall/panel.py" line="817"/>
+        <location filename="../../console/ui/wall/panel.py" line="820" />
         <source>Live</source>
         <translation>实时</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall/panel.py" line="818"/>
+        <location filename="../../console/ui/wall/panel.py" line="821" />
         <source>Stale</source>
         <translation>画面停滞</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall/panel.py" line="819"/>
+        <location filename="../../console/ui/wall/panel.py" line="822" />
         <source>Frozen</source>
         <translation>画面冻结</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall/panel.py" line="820"/>
+        <location filename="../../console/ui/wall/panel.py" line="823" />
         <source>Reconnecting</source>
         <translation>重连中</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall/panel.py" line="821"/>
+        <location filename="../../console/ui/wall/panel.py" line="824" />
         <source>Offline</source>
         <translation>离线</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall/panel.py" line="822"/>
+        <location filename="../../console/ui/wall/panel.py" line="825" />
         <source>Access denied</source>
         <translation>拒绝访问</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall/panel.py" line="849"/>
+        <location filename="../../console/ui/wall/panel.py" line="852" />
         <source>Motion alert: the camera is on the wall</source>
         <translation>移动侦测告警：该点位已上墙</translation>
     </message>
@@ -907,12 +1441,12 @@
 <context>
     <name>WallWindow</name>
     <message>
-        <location filename="../../console/ui/wall/wall_surface.py" line="74"/>
+        <location filename="../../console/ui/wall/wall_surface.py" line="74" />
         <source>Video wall</source>
         <translation>电视墙</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall/wall_surface.py" line="77"/>
+        <location filename="../../console/ui/wall/wall_surface.py" line="77" />
         <source>Esc returns the wall to the console</source>
         <translation>按 Esc 将电视墙收回指挥台</translation>
     </message>
@@ -920,64 +1454,77 @@
 <context>
     <name>ZoneEditor</name>
     <message>
-        <location filename="../../console/ui/wall/zone_editor.py" line="123"/>
+        <location filename="../../console/ui/wall/zone_editor.py" line="123" />
         <source>Zones of %1</source>
         <translation>%1 的区域</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall/zone_editor.py" line="129"/>
+        <location filename="../../console/ui/wall/zone_editor.py" line="129" />
         <source>Zone name, e.g. 住宅窗户 or 出入口</source>
         <translation>区域名称，如 住宅窗户、出入口</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall/zone_editor.py" line="139"/>
+        <location filename="../../console/ui/wall/zone_editor.py" line="139" />
         <source>Undo point</source>
         <translation>撤销上一点</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall/zone_editor.py" line="141"/>
+        <location filename="../../console/ui/wall/zone_editor.py" line="141" />
         <source>Clear</source>
         <translation>清除</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall/zone_editor.py" line="143"/>
+        <location filename="../../console/ui/wall/zone_editor.py" line="143" />
         <source>Save zone</source>
         <translation>保存区域</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall/zone_editor.py" line="146"/>
+        <location filename="../../console/ui/wall/zone_editor.py" line="146" />
         <source>Delete selected zone</source>
         <translation>删除所选区域</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall/zone_editor.py" line="148"/>
+        <location filename="../../console/ui/wall/zone_editor.py" line="148" />
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall/zone_editor.py" line="152"/>
+        <location filename="../../console/ui/wall/zone_editor.py" line="152" />
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall/zone_editor.py" line="154"/>
+        <location filename="../../console/ui/wall/zone_editor.py" line="154" />
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall/zone_editor.py" line="156"/>
+        <location filename="../../console/ui/wall/zone_editor.py" line="156" />
         <source>Sensitivity</source>
         <translation>灵敏度</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall/zone_editor.py" line="166"/>
+        <location filename="../../console/ui/wall/zone_editor.py" line="166" />
         <source>Zones of this camera</source>
         <translation>本点位的区域</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall/zone_editor.py" line="172"/>
+        <location filename="../../console/ui/wall/zone_editor.py" line="172" />
         <source>Click on the picture to add the corners of the zone.</source>
         <translation>在画面上单击，依次添加区域的各个顶点。</translation>
+    </message>
+</context>
+<context>
+    <name>_CallPicture</name>
+    <message>
+        <location filename="../../console/ui/intake/call_view.py" line="50" />
+        <source>The caller's picture shows here during a call</source>
+        <translation>通话时在此显示来访人画面</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/intake/call_view.py" line="51" />
+        <source>My camera</source>
+        <translation>本人画面</translation>
     </message>
 </context>
 </TS>

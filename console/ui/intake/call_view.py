@@ -45,6 +45,10 @@ class _CallPicture(QWidget):
         self.local = VideoTile(1, self)
         self.local.setObjectName("call-local")
         self.local.setMinimumSize(120, 68)
+        for tile in (self.remote, self.local):
+            tile.keep_aspect = True
+        self.remote.empty_text = self.tr("The caller's picture shows here during a call")
+        self.local.empty_text = self.tr("My camera")
         self.setMinimumSize(480, 270)
 
     def sizeHint(self) -> QSize:

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QSplitter,
     QStyle,
     QSystemTrayIcon,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -160,11 +161,14 @@ class IntakePanel(QWidget):
             cards.addWidget(card)
 
         self.queue_view = make_table(
-            self.queue_model, self, stretch_column=2, widths={0: 170, 1: 90, 3: 110, 5: 60}
+            self.queue_model, self, stretch_column=2, widths={0: 190, 1: 90, 3: 120, 4: 80, 5: 70}
         )
         self.queue_view.setToolTip(self.tr("Double-click a waiting call to answer it"))
         self.history_view = make_table(
-            self.history_model, self, stretch_column=7, widths={0: 100, 1: 90, 2: 100}
+            self.history_model,
+            self,
+            stretch_column=7,
+            widths={0: 100, 1: 80, 2: 100, 3: 64, 4: 64, 5: 70, 6: 80, 8: 64},
         )
         self.history_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.history_search = QLineEdit()
@@ -184,18 +188,17 @@ class IntakePanel(QWidget):
         queue_box = QWidget()
         qv = QVBoxLayout(queue_box)
         qv.setContentsMargins(0, 0, 0, 0)
-        qv.addWidget(self._section(self.tr("Call queue (priority first, then longest waiting)")))
+        qv.addWidget(self._section(self.tr("Priority first, then longest waiting")))
         qv.addWidget(self.queue_view)
         history_box = QWidget()
         hv = QVBoxLayout(history_box)
         hv.setContentsMargins(0, 0, 0, 0)
-        hv.addWidget(self._section(self.tr("Call history")))
         hv.addWidget(self.history_search)
         hv.addWidget(self.history_view)
-        lists = QSplitter(Qt.Orientation.Vertical)
-        lists.addWidget(queue_box)
-        lists.addWidget(history_box)
-        lists.setSizes([420, 480])
+        self.lists = QTabWidget()
+        self.lists.setObjectName("intake-lists")
+        self.lists.addTab(queue_box, self.tr("Call queue"))
+        self.lists.addTab(history_box, self.tr("Call history"))
 
         call_box = QWidget()
         cv = QVBoxLayout(call_box)
@@ -204,20 +207,24 @@ class IntakePanel(QWidget):
         cv.addWidget(self.ring_banner)
         cv.addWidget(self.call_view, 1)
 
+        # Left: the caller and the queue; right: the form the officer types into while
+        # talking (a party's row needs about 1000 px).
+        left = QSplitter(Qt.Orientation.Vertical)
+        left.addWidget(call_box)
+        left.addWidget(self.lists)
+        left.setSizes([620, 380])
+        left.setChildrenCollapsible(False)
         self.registration = registration_form
         self.split = QSplitter(Qt.Orientation.Horizontal)
-        self.split.addWidget(lists)
-        self.split.addWidget(call_box)
+        self.split.addWidget(left)
         if registration_form is not None:
             scroll = QScrollArea()
             scroll.setObjectName("registration-scroll")
             scroll.setWidgetResizable(True)
             scroll.setWidget(registration_form)
-            scroll.setMinimumWidth(460)
+            scroll.setMinimumWidth(520)
             self.split.addWidget(scroll)
-            self.split.setSizes([560, 760, 600])
-        else:
-            self.split.setSizes([760, 1160])
+            self.split.setSizes([860, 1040])
         self.split.setChildrenCollapsible(False)
 
         layout = QVBoxLayout(self)
@@ -269,8 +276,9 @@ class IntakePanel(QWidget):
         self.connection_label.setObjectName("desk-connection")
         self.presence_combo = QComboBox()
         self.presence_combo.setObjectName("desk-presence")
-        self.presence_combo.addItem(self.tr("Available"), "available")
-        self.presence_combo.addItem(self.tr("Away"), "away")
+        self.presence_combo.addItem(self.tr("Take calls"), "available")
+        self.presence_combo.addItem(self.tr("Pause calls (away)"), "away")
+        self.presence_combo.setToolTip(self.tr("Whether calls may ring here between calls"))
         self.presence_state = QLabel("")
         self.presence_state.setObjectName("desk-presence-state")
         self.wrap_up_button = QPushButton(self.tr("Finish wrap-up"))
@@ -283,9 +291,9 @@ class IntakePanel(QWidget):
         self.microphone_combo.setObjectName("desk-microphone")
         self.microphone_combo.setToolTip(self.tr("Microphone for the next call"))
         row.addWidget(self.connection_label)
-        row.addWidget(QLabel(self.tr("My state")))
-        row.addWidget(self.presence_combo)
+        row.addWidget(QLabel(self.tr("My state:")))
         row.addWidget(self.presence_state)
+        row.addWidget(self.presence_combo)
         row.addWidget(self.wrap_up_button)
         row.addStretch(1)
         row.addWidget(QLabel(self.tr("Camera")))
@@ -520,12 +528,14 @@ class IntakePanel(QWidget):
                 view.remote.detach(self.tr("On hold") if on_hold else "")
             else:
                 view.remote.attach(remote, desk.call.caller_name if desk.call else "")
+                view.remote.set_status(None, "")  # the call's own header says how it is
         if local is not self._local_slot:
             self._local_slot = local
             if local is None:
                 view.local.detach("")
             else:
                 view.local.attach(local, self.tr("Me"))
+                view.local.set_status(None, "")
         view.remote.refresh()
         view.local.refresh()
 

@@ -63,6 +63,10 @@ class VideoTile(QWidget):
         self.selected = False
         self.painted_frames = 0
         self.zoomable = False
+        self.keep_aspect = False
+        """Letterbox the picture instead of stretching it over the tile (calls, not walls)."""
+        self.empty_text: str | None = None
+        """What an empty tile says; None: the wall's hint."""
         # Digital zoom: the factor and the picture point (0..1) at the tile's centre.
         self.zoom = 1.0
         self._centre = QPointF(0.5, 0.5)
@@ -192,7 +196,10 @@ class VideoTile(QWidget):
         rect = self.rect()
         if self._image is None:  # a picture is always stretched over the whole tile
             p.fillRect(rect, QColor("#05090e"))
-        if self._image is not None:
+        if self._image is not None and self.keep_aspect:
+            p.fillRect(rect, QColor("#05090e"))
+            p.drawImage(self._fitted(rect), self._image)
+        elif self._image is not None:
             if self.zoom > 1.0:
                 p.drawImage(QRectF(rect), self._image, self.source_rect())
             elif self._image.width() == rect.width() and self._image.height() == rect.height():
@@ -203,12 +210,26 @@ class VideoTile(QWidget):
             p.drawPixmap(place.topLeft(), pixmap)
         if self._image is None and not self.title:
             p.setPen(QColor(theme.MUTED))
-            p.drawText(rect, Qt.AlignmentFlag.AlignCenter, self.tr("Empty — double-click a camera"))
+            text = self.empty_text
+            if text is None:
+                text = self.tr("Empty — double-click a camera")
+            p.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
         p.setBrush(Qt.BrushStyle.NoBrush)
         p.setPen(QColor(theme.ACCENT if self.selected else theme.LINE))
         p.drawRect(rect.adjusted(0, 0, -1, -1))
         p.end()
         self.painted_frames += 1
+
+    def _fitted(self, rect: QRect) -> QRect:
+        """The largest rectangle of the picture's shape centred in `rect`."""
+        assert self._image is not None
+        size = self._image.size().scaled(rect.size(), Qt.AspectRatioMode.KeepAspectRatio)
+        return QRect(
+            rect.x() + (rect.width() - size.width()) // 2,
+            rect.y() + (rect.height() - size.height()) // 2,
+            size.width(),
+            size.height(),
+        )
 
     def _overlay_pixmaps(self, rect: QRect) -> list[tuple[QRect, QPixmap]]:
         zoom_text = f"×{self.zoom:.1f}" if self.zoom > 1.0 else ""
