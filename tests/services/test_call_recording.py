@@ -146,7 +146,9 @@ def _video_frames(path: Path) -> int:
         return sum(1 for _ in container.decode(video=0))
 
 
-def test_recording_and_snapshots_refused_without_consent(store: Store, people: People, tmp_path: Path) -> None:
+def test_recording_and_snapshots_refused_without_consent(
+    store: Store, people: People, tmp_path: Path
+) -> None:
     store.write_sync(
         partial(
             call_queue.enqueue,
