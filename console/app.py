@@ -212,6 +212,7 @@ def run_gui(args: argparse.Namespace, *, db_url: str) -> int:
                 token_provider=lambda: server.server.staff_token(operator.id, role, operator.name),
                 officer_name=operator.name,
                 recording=CallRecordingService(store),
+                audio_output="default",
             )
             try:
                 await desk.start()

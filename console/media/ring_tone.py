@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import enum
 import logging
-import os
 import threading
-import time
 from collections.abc import Callable
 
 import av
 import numpy as np
+
+from console.media.alsa import PacedPcmOutput
 
 log = logging.getLogger(__name__)
 
@@ -21,10 +21,6 @@ OFF_S = 4.0
 CHUNK_S = 0.1
 """Each write is this long, so stop() is obeyed within about a tenth of a second."""
 VOLUME = 0.3
-AHEAD_S = 0.2
-"""Never write further ahead of the clock than this: a device that does not block (the
-null device, a network sink) would otherwise take the whole ring at once."""
-SYSTEM_ALSA_CONFIG = "/usr/share/alsa/alsa.conf"
 
 
 class RingProblem(enum.Enum):
@@ -84,39 +80,25 @@ class RingTone:
             self._thread = None
 
     def _run(self) -> None:
-        # PyAV's bundled ALSA library looks for its configuration under its own build path;
-        # without the system's, it knows no device names at all.
-        if os.path.exists(SYSTEM_ALSA_CONFIG):
-            os.environ.setdefault("ALSA_CONFIG_PATH", SYSTEM_ALSA_CONFIG)
-        written = 0
         try:
-            out = av.open(self.device, "w", format="alsa")
+            out = PacedPcmOutput(self.device, SAMPLE_RATE, "mono", self._stop)
         except (av.FFmpegError, OSError, ValueError) as exc:
-            self._failed(exc, written)
+            self._failed(exc, 0)
             return
         try:
-            stream = out.add_stream("pcm_s16le", rate=SAMPLE_RATE, layout="mono")
             period = cadence()
             chunk = int(CHUNK_S * SAMPLE_RATE)
-            started = time.monotonic()
             while not self._stop.is_set():
                 for start in range(0, len(period), chunk):
-                    ahead = written / SAMPLE_RATE - (time.monotonic() - started)
-                    if ahead > AHEAD_S and self._stop.wait(ahead - AHEAD_S):
-                        break
-                    if self._stop.is_set():
-                        break
                     samples = period[start : start + chunk].reshape(1, -1)
                     frame = av.AudioFrame.from_ndarray(samples, format="s16", layout="mono")
                     frame.sample_rate = SAMPLE_RATE
-                    frame.pts = written
-                    written += samples.shape[1]
-                    for packet in stream.encode(frame):
-                        out.mux(packet)
+                    if self._stop.is_set() or not out.write(frame):
+                        break
                 else:
                     self.periods_played += 1
         except (av.FFmpegError, OSError) as exc:
-            self._failed(exc, written)
+            self._failed(exc, out.samples_written)
         finally:
             out.close()
 
@@ -124,7 +106,7 @@ class RingTone:
         log.info("ring tone on %s: %s", self.device, exc)
         if self.on_error is None:
             return
-        if written <= int(CHUNK_S * SAMPLE_RATE):  # ALSA opens lazily: the first write fails
+        if written == 0:  # ALSA opens lazily: a missing device fails on the first write
             self.on_error(RingProblem.NO_DEVICE)
         else:
             self.on_error(RingProblem.INTERRUPTED)

@@ -22,6 +22,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any, Literal, Protocol
 
+from console.media.audio_out import AudioPlayer, PlaybackProblem
 from console.media.frame_slot import LatestFrameSlot
 from console.media.local_sources import (
     GENERATED,
@@ -194,6 +195,7 @@ class OfficerDesk:
         audio_source: str | None = None,
         wrap_up_s: float = 30.0,
         recording: RecordingHook | None = None,
+        audio_output: str | None = None,
         ssl: Any = None,
     ) -> None:
         self.base_url = base_url
@@ -203,6 +205,9 @@ class OfficerDesk:
         self.audio_source = audio_source or GENERATED
         self.wrap_up_s = wrap_up_s
         self.recording_service = recording
+        self.audio_output = audio_output
+        """ALSA device for the caller's voice ("default"); None plays nothing (tests)."""
+        self._player: AudioPlayer | None = None
         self._client_args = (ws_url(base_url), token_provider, ssl)
         self._client = self._make_client()
         self._client_used = False
@@ -262,6 +267,11 @@ class OfficerDesk:
     def leg(self) -> MediaLeg | None:
         """The current call's media leg (tests and benches read its counters)."""
         return self._leg
+
+    @property
+    def audio_frames_played(self) -> int:
+        """Frames of the caller's voice played on this call (0 without an output)."""
+        return self._player.frames_played if self._player is not None else 0
 
     @property
     def remote_slot(self) -> LatestFrameSlot | None:
@@ -624,6 +634,7 @@ class OfficerDesk:
             preview=self.local_slot,
         )
         self._leg.pc.on("connectionstatechange", self._on_media_state)
+        self._start_playback(self._leg)
         self._set_call(
             replace(
                 call,
@@ -666,6 +677,8 @@ class OfficerDesk:
             return
         if self._leg is not None:
             self._leg.set_hold(msg.on)
+        if self._player is not None:
+            self._player.muted = msg.on  # on hold neither side hears the other
         state: CallPhase = "on_hold" if msg.on else "in_call"
         self._set_call(replace(call, state=state))
 
@@ -738,9 +751,32 @@ class OfficerDesk:
 
     async def _close_leg(self) -> None:
         leg, self._leg, self._peer = self._leg, None, None
+        player, self._player = self._player, None
         self.local_slot = None
+        if leg is not None and player is not None:
+            leg.audio_tap.remove(player.push)
+        if player is not None:
+            await asyncio.to_thread(player.stop)
         if leg is not None:
             await leg.close()
+
+    def _start_playback(self, leg: MediaLeg) -> None:
+        """The caller's voice on this workstation's speaker, when one is configured."""
+        if self.audio_output is None:
+            return
+        loop = asyncio.get_running_loop()
+
+        def problem(kind: PlaybackProblem) -> None:  # on the player's thread
+            text = (
+                "没有可用的放音设备，听不到来访人声音"
+                if kind is PlaybackProblem.NO_DEVICE
+                else "放音设备出错，来访人声音中断"
+            )
+            loop.call_soon_threadsafe(self._error, MEDIA_FAILED, text)
+
+        self._player = AudioPlayer(self.audio_output, on_problem=problem, name="call-audio-out")
+        self._player.start()
+        leg.audio_tap.add(self._player.push)
 
     async def _on_refused(self, err: p.Error) -> None:
         what = self._pending.pop(err.ref, "") if err.ref else ""

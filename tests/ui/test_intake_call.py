@@ -1,9 +1,9 @@
 """The intake screen end to end: a real signalling server, the officer's desk, an aiortc caller.
 
-Ring → answer from the banner → video both ways painted on the tiles → the registration
-form opens on the call → record with consent and a snapshot (hashes verify) → hold shows the holding
-state → hang up → the call in the history, found by search → register → the case and the
-recording belong together.
+Ring → answer from the banner → video both ways painted on the tiles, the caller's voice
+played → the registration form opens on the call → record with consent and a snapshot
+(hashes verify) → hold shows the holding state → hang up → the call in the history, found
+by search → register → the case and the recording belong together.
 """
 
 from __future__ import annotations
@@ -75,6 +75,7 @@ def test_answer_talk_record_hold_hang_up_search_register(  # type: ignore[no-unt
             officer_name=duty.name,
             recording=recording,
             wrap_up_s=0.5,
+            audio_output="null",  # ALSA's null device: no sound card on these machines
         )
         caller = Caller(base, name="王秀英", category=DisputeCategory.LABOUR.code)
         try:
@@ -101,6 +102,8 @@ def test_answer_talk_record_hold_hang_up_search_register(  # type: ignore[no-unt
             await until(lambda: view.remote.painted_frames > 30, 30)
             await until(lambda: view.local.painted_frames > 10, 30)
             assert view.remote.current_image() is not None
+            # ... and the caller's voice reaches the speaker.
+            await until(lambda: desk.audio_frames_played > 25, 20)
             cleg = caller.leg
             assert cleg is not None and cleg.sink is not None
             assert await cleg.sink.wait_frames(30, 20) >= 30
