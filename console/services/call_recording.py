@@ -144,29 +144,12 @@ class CallRecordingService:
             ended_at=utc_naive(result.ended_at),
         )
 
-        def op(session):  # type: ignore[no-untyped-def]
-            record = media_assets.add_call_recording(session, new)
-            audit.append(
-                session,
-                actor_id=record.created_by,
-                action=AuditAction.RECORD,
-                target_kind="call",
-                target_id=handle.ticket,
-                detail=(
-                    f"recorded call {handle.ticket}; asset {record.id}; sha256 {sha256}; "
-                    f"{result.duration_s:.1f} s; dropped {result.dropped_video}+"
-                    f"{result.dropped_audio} frames"
-                ),
-            )
-            return record, ChangeSet(
-                Operation.MEDIA_ADDED,
-                handle.operator_id,
-                (change(Entity.MEDIA_ASSET, ChangeAction.CREATED, record.id),),
-                extra=(("call_id", str(handle.call_id)), ("case_id", str(record.case_id or ""))),
-            )
-
+        detail = (
+            f"recorded call {handle.ticket}; sha256 {sha256}; {result.duration_s:.1f} s; "
+            f"dropped {result.dropped_video}+{result.dropped_audio} frames"
+        )
         try:
-            record, _ = await self.store.write(op)
+            record = await self._store_asset(new, AuditAction.RECORD, handle.ticket, detail)
         except BaseException:
             # A file the store does not know is an orphan nobody can account for.
             with contextlib.suppress(OSError):
@@ -214,21 +197,29 @@ class CallRecordingService:
             ended_at=at,
         )
 
+        detail = f"snapshot of call {ticket}; sha256 {sha256}"
+        return await self._store_asset(new, AuditAction.SNAPSHOT, ticket, detail)
+
+    async def _store_asset(
+        self, new: NewMediaAsset, action: AuditAction, ticket: str, detail: str
+    ) -> MediaAssetRecord:
+        """The asset row and its audit row in one transaction, announced as a change."""
+
         def op(session):  # type: ignore[no-untyped-def]
             record = media_assets.add_call_recording(session, new)
             audit.append(
                 session,
                 actor_id=record.created_by,
-                action=AuditAction.SNAPSHOT,
+                action=action,
                 target_kind="call",
                 target_id=ticket,
-                detail=f"snapshot of call {ticket}; asset {record.id}; sha256 {sha256}",
+                detail=f"{detail}; asset {record.id}",
             )
             return record, ChangeSet(
                 Operation.MEDIA_ADDED,
-                operator_id,
+                new.created_by,
                 (change(Entity.MEDIA_ASSET, ChangeAction.CREATED, record.id),),
-                extra=(("call_id", str(call.id)), ("case_id", str(record.case_id or ""))),
+                extra=(("call_id", str(new.call_id)), ("case_id", str(record.case_id or ""))),
             )
 
         record, _ = await self.store.write(op)

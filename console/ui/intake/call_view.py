@@ -121,17 +121,17 @@ class CallView(QWidget):
         self.transfer_button.setMenu(self.transfer_menu)
         self.transfer_menu.aboutToShow.connect(self._fill_transfer_menu)
 
-        controls = QHBoxLayout()
-        for b in (
-            self.accept_button,
-            self.decline_button,
+        # What a live call allows; answer and decline only show while it rings.
+        self._in_call_buttons = (
             self.hold_button,
             self.mic_button,
             self.camera_button,
             self.snapshot_button,
             self.record_button,
             self.transfer_button,
-        ):
+        )
+        controls = QHBoxLayout()
+        for b in (self.accept_button, self.decline_button, *self._in_call_buttons):
             controls.addWidget(b)
         controls.addStretch(1)
         controls.addWidget(self.hangup_button)
@@ -211,14 +211,7 @@ class CallView(QWidget):
             self.consent.setStyleSheet(f"color: {theme.OK if call.consent else theme.MUTED};")
         self.accept_button.setVisible(ringing)
         self.decline_button.setVisible(ringing)
-        for b in (
-            self.hold_button,
-            self.mic_button,
-            self.camera_button,
-            self.snapshot_button,
-            self.record_button,
-            self.transfer_button,
-        ):
+        for b in self._in_call_buttons:
             b.setEnabled(live)
         self.hangup_button.setEnabled(live)
         self.hold_button.setChecked(state == "on_hold")
