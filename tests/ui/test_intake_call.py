@@ -3,7 +3,7 @@
 Ring → answer from the banner → video both ways painted on the tiles, the caller's voice
 played → the registration form opens on the call → record with consent and a snapshot
 (hashes verify) → hold shows the holding state → hang up → the call in the history, found
-by search → register → the case and the recording belong together.
+by search, also on a second console → register → the case and the recording belong together.
 """
 
 from __future__ import annotations
@@ -30,6 +30,8 @@ from console.services.surveillance import SurveillanceService
 from console.signalling.server import ServerConfig, SignallingServer
 from console.store.models import Call
 from console.store.repos import media_assets
+from console.store.store import Store
+from console.store.tailer import ChangeTailer
 from console.ui.feed_bridge import FeedBridge
 from console.ui.intake.panel import IntakePanel
 from console.ui.intake.registration_form import RegistrationForm
@@ -65,6 +67,15 @@ def test_answer_talk_record_hold_hang_up_search_register(  # type: ignore[no-unt
     bridge = FeedBridge(store.feed, panel)
     bridge.changed.connect(panel.apply_changes)
     panel.load()
+    # A second console on the same database: it learns of the call through the change log.
+    other_store = Store(store.url)
+    tailer = ChangeTailer(other_store, poll_interval_s=0.1)
+    tailer.start()
+    other = IntakePanel(IntakeService(other_store))
+    qtbot.addWidget(other)
+    other_bridge = FeedBridge(other_store.feed, other)
+    other_bridge.changed.connect(other.apply_changes)
+    other.load()
 
     async def scenario() -> None:
         port = await server.start()
@@ -156,6 +167,8 @@ def test_answer_talk_record_hold_hang_up_search_register(  # type: ignore[no-unt
             assert row.caller_name == "王秀英" and row.state is CallState.COMPLETED
             assert row.officer_name == duty.name and row.ended_at is not None
             assert panel.queue_model.rowCount() == 0
+            await until(lambda: other.history_model.rowCount() == 1, 20)
+            assert other.history_model.record(0).ticket == row.ticket
 
             # History search: by name finds it, by something else does not.
             panel.history_search.setText("秀英")
@@ -176,6 +189,8 @@ def test_answer_talk_record_hold_hang_up_search_register(  # type: ignore[no-unt
             await until(lambda: panel.history_model.record(0).case_id is not None, 20)
             case_id = panel.history_model.record(0).case_id
             assert {a.case_id for a in assets()} == {case_id}  # type: ignore[attr-defined]
+            # The other console shows the call's case too, without being told by anyone.
+            await until(lambda: other.history_model.record(0).case_id == case_id, 20)
             cases = CaseService(store, duty)
             rows = await cases.rows_by_ids(CaseFilter(), frozenset({case_id}))
             assert [r.category for r in rows] == [DisputeCategory.LABOUR]
@@ -185,6 +200,10 @@ def test_answer_talk_record_hold_hang_up_search_register(  # type: ignore[no-unt
             await asyncio.wait_for(desk.stop(), 10)
             panel.close_panel()
             bridge.close()
+            other.close_panel()
+            other_bridge.close()
+            tailer.stop()
+            other_store.close()
             await server.stop()
             await asyncio.sleep(0)
 
