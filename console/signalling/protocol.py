@@ -12,7 +12,8 @@ Who may send what:
   `call.hold`, `call.transfer`, `call.callback`, `call.recording`, `presence.set` only from
   staff; `call.recording` is refused (`forbidden`) when the caller did not consent to
   recording, and echoed to both ends when the server accepts it;
-- `room.admit`, `room.remove`, `room.mute`, `room.caucus` only from the room's mediator;
+- `room.admit`, `room.remove`, `room.mute`, `room.caucus` only from the room's mediator
+  (a mediator or supervisor who joined it); the muted participant receives the `room.mute`;
 - `sdp.offer`, `sdp.answer`, `ice.candidate` only between the two ends of one call or
   room seat pair; the server relays them and never reads the SDP.
 """
@@ -246,6 +247,8 @@ class RoomJoin(_Msg):
 
     type: Literal["room.join"] = "room.join"
     name: Name
+    room: Id | None = None
+    """Staff name the room; a citizen's invitation token names it (and must agree)."""
 
 
 class RoomLobby(_Msg):
@@ -396,6 +399,7 @@ ServerMessage = Annotated[
     | RoomLobby
     | RoomAdmitted
     | RoomState
+    | RoomMute
     | Relayed
     | StoreChanged,
     Field(discriminator="type"),

@@ -10,6 +10,7 @@ import secrets
 import ssl
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,6 +25,7 @@ from console.core.queue_records import QueuedCall
 from console.signalling import protocol as p
 from console.signalling.limits import AddressBuckets, ConnectionCounter, TokenBucket
 from console.signalling.ports import QueueStore
+from console.signalling.rooms import Room, RoomBook, RoomRefused
 
 log = logging.getLogger("console.signalling")
 
@@ -46,9 +48,8 @@ STAFF_ONLY = frozenset(
     }
 )
 RELAY_TYPES = frozenset({"sdp.offer", "sdp.answer", "ice.candidate"})
-ROOM_TYPES = frozenset(
-    {"room.join", "room.admit", "room.leave", "room.remove", "room.mute", "room.caucus"}
-)
+HOST_ROLES = frozenset({Role.MEDIATOR.code, Role.SUPERVISOR.code})
+"""Staff who host a room when they join it; other staff wait in the lobby like anyone."""
 SEEN_IDS = 1024
 """Message ids remembered per connection to refuse replays; older ids fall out."""
 FRAME_LIMIT = 4 * 1024 * 1024
@@ -191,6 +192,7 @@ class Hub:
         self.recording: set[str] = set()
         """Answered calls whose recording is on."""
         self.lock = asyncio.Lock()
+        self.rooms = RoomBook()
         self._seq = 0
         self._reaper: asyncio.Task[None] | None = None
         self._started = time.monotonic()
@@ -331,8 +333,6 @@ class Hub:
         if kind == "store.changed":
             await self._store_changed(session, msg)
             return
-        if kind in ROOM_TYPES:
-            raise BadInput(p.ErrorCode.NOT_FOUND, "rooms are not served by this server yet")
         async with self.lock:
             handler = getattr(self, "_on_" + kind.replace(".", "_"))
             await handler(session, msg)
@@ -490,6 +490,96 @@ class Hub:
                 )
         elif ticket is not None and ticket in self.calls:
             await self._end(ticket, f"caller {reason}")
+        room = self.rooms.leave(session.id)
+        if room is not None:
+            await self._room_changed(room)
+
+    # --- mediation rooms
+
+    def _room_call(self, action: Callable[[], Room]) -> Room:
+        try:
+            return action()
+        except RoomRefused as exc:
+            raise BadInput(p.ErrorCode(exc.code), exc.reason) from None
+
+    async def _room_changed(self, room: Room, *, also: Session | None = None) -> None:
+        """Everyone seated (and `also`, e.g. someone just removed) learns the new state."""
+        state = p.RoomState(
+            id=self._next_id(),
+            room=room.id,
+            admitted=list(room.admitted),
+            lobby=list(room.lobby),
+            caucus=sorted(room.caucus),
+        )
+        targets = [self.sessions.get(sid) for sid in room.members()]
+        for target in [*targets, also]:
+            await self._to(target, state)
+
+    async def _on_room_join(self, session: Session, msg: p.RoomJoin) -> None:
+        invited = session.claims.room if session.claims.kind == "invite" else None
+        if not session.staff and invited is None:
+            raise BadInput(p.ErrorCode.FORBIDDEN, "joining a room needs an invitation")
+        if invited is not None and msg.room not in (None, invited):
+            raise BadInput(p.ErrorCode.FORBIDDEN, "the invitation is for another room")
+        room_id = invited or msg.room
+        if room_id is None:
+            raise BadInput(p.ErrorCode.BAD_MESSAGE, "name the room to join")
+        host = session.staff and session.claims.role in HOST_ROLES
+        room = self._room_call(lambda: self.rooms.join(room_id, session.id, msg.name, host=host))
+        if session.id in room.admitted:
+            await self._admitted(room, session)
+        else:
+            for host_sid in room.hosts:
+                await self._to(
+                    self.sessions.get(host_sid),
+                    p.RoomLobby(
+                        id=self._next_id(), room=room.id, participant=session.id, name=msg.name
+                    ),
+                )
+        await self._room_changed(room)
+
+    async def _admitted(self, room: Room, session: Session | None) -> None:
+        if session is not None:
+            await self._to(
+                session,
+                p.RoomAdmitted(
+                    id=self._next_id(),
+                    room=room.id,
+                    participant=session.id,
+                    peers=room.peers_of(session.id),
+                ),
+            )
+
+    async def _on_room_admit(self, session: Session, msg: p.RoomAdmit) -> None:
+        room = self._room_call(lambda: self.rooms.admit(session.id, msg.room, msg.participant))
+        await self._admitted(room, self.sessions.get(msg.participant))
+        await self._room_changed(room)
+
+    async def _on_room_leave(self, session: Session, msg: p.RoomLeave) -> None:
+        room = self.rooms.room_of(session.id)
+        if room is None or room.id != msg.room:
+            raise BadInput(p.ErrorCode.NOT_FOUND, "you are not in that room")
+        self.rooms.leave(session.id)
+        await self._room_changed(room, also=session)
+
+    async def _on_room_remove(self, session: Session, msg: p.RoomRemove) -> None:
+        room = self._room_call(lambda: self.rooms.remove(session.id, msg.room, msg.participant))
+        await self._room_changed(room, also=self.sessions.get(msg.participant))
+
+    async def _on_room_mute(self, session: Session, msg: p.RoomMute) -> None:
+        self._room_call(lambda: self.rooms.check_host(session.id, msg.room, msg.participant))
+        await self._to(
+            self.sessions.get(msg.participant), msg.model_copy(update={"id": self._next_id()})
+        )
+
+    async def _on_room_caucus(self, session: Session, msg: p.RoomCaucus) -> None:
+        room = self._room_call(
+            lambda: self.rooms.set_caucus(session.id, msg.room, list(msg.participants))
+        )
+        # Everyone's peers change: each learns whom to talk to now.
+        for sid in list(room.admitted):
+            await self._admitted(room, self.sessions.get(sid))
+        await self._room_changed(room)
 
     # --- the intake queue
 
@@ -855,8 +945,12 @@ class Hub:
             if session.staff and session.call
             else self.talks.get(session.ticket or "")
         )
-        if pair is None or msg.to not in pair or msg.to == session.id:
-            raise BadInput(p.ErrorCode.FORBIDDEN, "relay only to the other end of your call")
+        room = self.rooms.room_of(session.id)
+        in_call = pair is not None and msg.to in pair and msg.to != session.id
+        if not in_call and not (room is not None and room.may_relay(session.id, msg.to)):
+            raise BadInput(
+                p.ErrorCode.FORBIDDEN, "relay only to the other end of your call or room"
+            )
         target = self.sessions.get(msg.to)
         if target is None or target.conn is None:
             raise BadInput(p.ErrorCode.NOT_FOUND, "the other end is not connected")
