@@ -116,6 +116,7 @@ def run_gui(args: argparse.Namespace, *, db_url: str) -> int:
             registration_form=RegistrationForm(RegistrationService(store, operator), surveillance),
             ringer=Ringer(on_problem=lambda problem: intake.ring_problem.emit(problem.value)),
             capture_devices=(capture_devices.video_devices, capture_devices.audio_devices),
+            rooms=MediationService(store).rooms,
         )
         mediation = MediationPanel(MediationService(store))
         evidence = EvidenceService(store, operator, live)

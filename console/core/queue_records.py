@@ -7,8 +7,10 @@ from datetime import datetime
 
 from console.core.codes import CallState
 
-WAITING_STATES = frozenset({CallState.QUEUED, CallState.RINGING, CallState.TRANSFERRED})
-"""Not yet (or no longer) talking to an officer: these hold a place in the queue."""
+WAITING_STATES = frozenset({CallState.QUEUED, CallState.RINGING})
+"""Not yet (or no longer) talking to an officer: these hold a place in the queue. A call
+handed to another officer rings again; one moved into a mediation room (transferred) is
+done here."""
 ACTIVE_STATES = WAITING_STATES | {CallState.IN_CALL, CallState.ON_HOLD}
 
 

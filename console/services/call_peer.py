@@ -71,6 +71,7 @@ class CallStats:
     frames_received: int = 0
     frames_sent: int = 0
     ended_reason: str | None = None
+    moved_to_room: str | None = None
     errors: list[str] = field(default_factory=list)
     states: list[str] = field(default_factory=list)
     local_addresses: list[str] = field(default_factory=list)
@@ -287,6 +288,11 @@ async def run_caller(
                 await leg.handle(event)
             elif isinstance(event, p.CallEnded):
                 stats.ended_reason = event.reason or "ended"
+            elif isinstance(event, p.CallMoved):
+                # Moved into a mediation room: this simulated caller stops here (the page
+                # goes on into the room's lobby with the invitation).
+                stats.moved_to_room = event.room
+                stats.ended_reason = "moved to a mediation room"
             elif isinstance(event, p.Error):
                 stats.errors.append(f"{event.code.value}: {event.message}")
             if leg is not None and leg.sink is not None and stats.first_frame_at is None:

@@ -479,6 +479,15 @@ class OfficerDesk:
                 "transfer",
             )
 
+    async def transfer_to_room(self, room_id: str) -> None:
+        """Move the caller into a mediation room's lobby; the caller does not hang up."""
+        call = self._active_call()
+        if call is not None:
+            await self._send(
+                p.CallTransfer(id=self._client.new_id(), ticket=call.ticket, to_room=room_id),
+                "transfer",
+            )
+
     async def callback(self, ticket: str) -> None:
         """Mark an abandoned caller as called back by this officer (the call row records it)."""
         await self._send(p.CallCallback(id=self._client.new_id(), ticket=ticket), "callback")

@@ -234,6 +234,16 @@ class CallRecording(_Msg):
     on: bool
 
 
+class CallMoved(_Msg):
+    """To the citizen: the officer moved the call into a mediation room; rejoin with `invite`
+    (a token bound to that room) and wait in its lobby, without hanging up."""
+
+    type: Literal["call.moved"] = "call.moved"
+    ticket: Id
+    room: Id
+    invite: Annotated[str, Field(min_length=10, max_length=2048)]
+
+
 class CallCallback(_Msg):
     type: Literal["call.callback"] = "call.callback"
     ticket: Id
@@ -395,6 +405,7 @@ ServerMessage = Annotated[
     | CallAccepted
     | CallHeld
     | CallEnded
+    | CallMoved
     | CallRecording
     | RoomLobby
     | RoomAdmitted

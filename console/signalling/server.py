@@ -803,11 +803,27 @@ class Hub:
         if (msg.to_user is None) == (msg.to_room is None):
             raise BadInput(p.ErrorCode.BAD_MESSAGE, "name exactly one of to_user and to_room")
         if msg.to_room is not None:
+            call = self.calls[msg.ticket]
+            invite = tokens.issue(
+                self.config.secret,
+                kind="invite",
+                subject=f"ticket:{msg.ticket}",
+                role="citizen",
+                ttl_s=tokens.TICKET_TTL_S,
+                room=msg.to_room,
+                name=call.name,
+            )
+            # Stored first: the citizen leaves this session as soon as it hears of the room.
             await self._end(
                 msg.ticket,
                 "transferred to a mediation room",
                 state=CallState.TRANSFERRED,
                 outcome=f"room:{msg.to_room}",
+                tell_citizen=False,
+            )
+            await self._to(
+                citizen,
+                p.CallMoved(id=self._next_id(), ticket=msg.ticket, room=msg.to_room, invite=invite),
             )
             return
         target = next(
@@ -911,8 +927,11 @@ class Hub:
         *,
         state: CallState | None = None,
         outcome: str | None = None,
+        tell_citizen: bool = True,
     ) -> None:
-        """End `ticket`'s call: completed if it was answered, abandoned if it never was."""
+        """End `ticket`'s call: completed if it was answered, abandoned if it never was.
+
+        `tell_citizen=False`: the citizen goes on elsewhere (moved into a room)."""
         call = self.calls.get(ticket)
         if call is None:
             return
@@ -929,7 +948,8 @@ class Hub:
             if s.ringing == ticket:
                 s.ringing = None
         ended = p.CallEnded(id=self._next_id(), ticket=ticket, reason=reason[:500])
-        await self._to(citizen, ended)
+        if tell_citizen:
+            await self._to(citizen, ended)
         await self._to(officer, ended)
         _event("call.ended", ticket=ticket, state=state.code)
         await self._publish()

@@ -36,7 +36,7 @@ const T = {
 
 const $ = (id) => document.getElementById(id);
 const params = new URLSearchParams(location.search);
-const invite = params.get("invite");
+let invite = params.get("invite"); // replaced when the officer moves the call into a room
 
 let lang = params.get("lang") === "en" ? "en" : "zh";
 let categories = [];
@@ -223,6 +223,26 @@ async function onMessage(msg) {
     case "call.ended":
       end(msg.reason);
       break;
+    case "call.moved": {
+      // The officer moved us into a mediation room: same camera, no hang-up; a new
+      // session with the room's invitation, waiting in its lobby.
+      stats.moved = msg.room;
+      invite = msg.invite;
+      token = msg.invite;
+      closePeer();
+      peer = null;
+      session = null;
+      requested = false;
+      stats.framesDecoded = 0;
+      $("lobby-text").hidden = false;
+      $("wait-h").hidden = true;
+      show("wait");
+      const old = ws;
+      ws = null;
+      if (old) old.close();
+      connect();
+      break;
+    }
     case "relayed":
       await onRelayed(msg);
       break;

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import aiohttp
 
+from console.core.codes import Role
 from console.signalling.server import Limits
 from tests.signalling.conftest import Harness, staff_token
 
@@ -262,11 +263,25 @@ def test_transfer_to_user_and_room(sqlite_url: str) -> None:
             await b.send("call.accept", ticket=ring["ticket"])
             acc = await citizen.expect("call.accepted", lambda m: m["officer"] == "乙")
             assert acc["peer"] == b.session
+            mediator = await h.connect(staff_token("7", Role.MEDIATOR, "周调解员"))
+            await mediator.send("room.join", name="周调解员", room="42")
+            await mediator.expect("room.admitted")
             await b.send("call.transfer", ticket=ring["ticket"], to_room="42")
-            await citizen.expect("call.ended")
+            # Into the room without hanging up: the citizen gets the room's invitation...
+            moved = await citizen.expect("call.moved")
+            assert moved["room"] == "42" and moved["ticket"] == ring["ticket"]
+            await b.expect("call.ended")
             row = await h.queue.get(ring["ticket"])
             assert row is not None and row.state.code == "transferred"
             assert row.outcome == "room:42"
+            assert not any(m["type"] == "call.ended" for m in citizen.buffer)
+            # ... and with it waits in the room's lobby, where the mediator admits them.
+            again = await h.connect(moved["invite"])
+            await again.send("room.join", name="张三")
+            lobby = await mediator.expect("room.lobby")
+            assert lobby["name"] == "张三" and lobby["participant"] == again.session
+            await mediator.send("room.admit", room="42", participant=again.session)
+            assert (await again.expect("room.admitted"))["peers"] == [mediator.session]
 
     asyncio.run(main())
 

@@ -6,12 +6,11 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from console.core.codes import CallState, DisputeCategory, Urgency
+from console.core.queue_records import ACTIVE_STATES
 from console.core.records import CallRow
 from console.core.service_level import service_level
 from console.store.like import ESCAPE, contains
 from console.store.models import Call, User
-
-ACTIVE_STATES = (CallState.QUEUED, CallState.RINGING, CallState.IN_CALL, CallState.ON_HOLD)
 
 
 def _rows(session: Session, stmt) -> list[CallRow]:  # type: ignore[no-untyped-def]

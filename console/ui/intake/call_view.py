@@ -74,6 +74,7 @@ class CallView(QWidget):
     snapshot_clicked = Signal()
     recording_toggled = Signal(bool)
     transfer_requested = Signal(str)  # the other officer's user id
+    room_transfer_requested = Signal(str)  # a mediation room's id
     hangup_clicked = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -81,6 +82,7 @@ class CallView(QWidget):
         self.setObjectName("call-view")
         self._call: Any = None
         self._officers: dict[str, tuple[str, Any]] = {}
+        self._rooms: list[tuple[str, str]] = []
 
         self.title = QLabel(self.tr("No call"))
         self.title.setProperty("role", "section")
@@ -251,6 +253,10 @@ class CallView(QWidget):
         """Other officers on duty: user id → (name, presence state)."""
         self._officers = dict(officers)
 
+    def set_rooms(self, rooms: list[tuple[str, str]]) -> None:
+        """Mediation rooms a call can move into now: (room id, label)."""
+        self._rooms = list(rooms)
+
     def set_notice(self, text: str, colour: str | None = None) -> None:
         self.notice.setText(text)
         self.notice.setStyleSheet(f"color: {colour};" if colour else "")
@@ -297,11 +303,20 @@ class CallView(QWidget):
         if not available:
             action = self.transfer_menu.addAction(self.tr("No other officer is on duty"))
             action.setEnabled(False)
-            return
         for uid, name, state in available:
             label = f"{name} · {self._presence_text(state)}"
             action = self.transfer_menu.addAction(label)
             action.triggered.connect(lambda _=False, u=uid: self.transfer_requested.emit(u))
+        self.transfer_menu.addSeparator()
+        rooms = self.transfer_menu.addMenu(self.tr("Into a mediation room"))
+        rooms.setObjectName("transfer-rooms")
+        if not self._rooms:
+            rooms.addAction(self.tr("No room is open or scheduled")).setEnabled(False)
+        for room_id, label in self._rooms:
+            action = rooms.addAction(label)
+            action.triggered.connect(
+                lambda _=False, r=room_id: self.room_transfer_requested.emit(r)
+            )
 
     def _presence_text(self, state: Any) -> str:
         value = getattr(state, "value", str(state))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime
 from typing import Any
 
@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from console.core.clock import to_local
 from console.core.codes import CallState, Urgency
 from console.core.events import ChangeSet, Entity
+from console.core.queue_records import ACTIVE_STATES
 from console.core.records import CallRow
 from console.core.service_level import ANSWER_WITHIN_S, TARGET
 from console.services.intake import IntakeService
@@ -40,7 +41,6 @@ from console.ui.widgets.tables import make_table
 from console.ui.widgets.video_tile import PAINT_INTERVAL_MS
 
 HISTORY_SEARCH_PAUSE_MS = 300
-ACTIVE = frozenset({CallState.QUEUED, CallState.RINGING, CallState.IN_CALL, CallState.ON_HOLD})
 
 
 def _now() -> datetime:
@@ -81,6 +81,7 @@ class IntakePanel(QWidget):
         registration_form: QWidget | None = None,
         ringer: Any = None,
         capture_devices: tuple[Callable[[], list[Any]], Callable[[], list[Any]]] | None = None,
+        rooms: Callable[[], Coroutine[Any, Any, list[Any]]] | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -91,6 +92,7 @@ class IntakePanel(QWidget):
         self._desk: Any = None
         self._unsubscribe: Callable[[], None] | None = None
         self._ringer = ringer
+        self._rooms = rooms
         self._tray: QSystemTrayIcon | None = None
         self._history_text = ""
         self._registered_for: str | None = None
@@ -122,7 +124,7 @@ class IntakePanel(QWidget):
             columns=common,
             load_all=service.active_queue,
             load_ids=service.by_ids,
-            keep=lambda r: r.state in ACTIVE,
+            keep=lambda r: r.state in ACTIVE_STATES,
             parent=self,
         )
         self.history_model = RecordListModel[CallRow](
@@ -144,7 +146,7 @@ class IntakePanel(QWidget):
             ],
             load_all=lambda: service.history(text=self._history_text),
             load_ids=service.by_ids,
-            keep=lambda r: r.state not in ACTIVE and self._matches_search(r),
+            keep=lambda r: r.state not in ACTIVE_STATES and self._matches_search(r),
             new_first=True,
             parent=self,
         )
@@ -331,6 +333,7 @@ class IntakePanel(QWidget):
         v.mute_changed.connect(lambda a, vid: self._desk_do("mute", a, vid))
         v.recording_toggled.connect(lambda on: self._desk_do("set_recording", on))
         v.transfer_requested.connect(lambda u: self._desk_do("transfer_to_officer", u))
+        v.room_transfer_requested.connect(lambda r: self._desk_do("transfer_to_room", r))
         v.hangup_clicked.connect(lambda: self._desk_do("hangup"))
         v.snapshot_clicked.connect(self._snapshot)
 
@@ -447,8 +450,24 @@ class IntakePanel(QWidget):
             )
         if call is not None and call.state in ("connecting", "in_call"):
             self._open_registration(call)
+        if call is not None and call.state in ("ringing", "connecting"):
+            self._load_rooms()
         if call is not None and call.state == "ended" and call.ended_reason:
             self.call_view.set_notice(self.tr("Call ended: %1").replace("%1", call.ended_reason))
+
+    def _load_rooms(self) -> None:
+        """The rooms a call may move into: scheduled or in session (a room row's id)."""
+        if self._rooms is None:
+            return
+        lang = current_lang()
+
+        def show(rows: list[Any]) -> None:
+            usable = [r for r in rows if r.state.code in ("scheduled", "open", "caucus")]
+            self.call_view.set_rooms(
+                [(str(r.id), f"{r.name} · {r.state.label(lang)}") for r in usable]
+            )
+
+        self._tasks.start(self._rooms(), show)
 
     def _notify_ring(self, name: str) -> None:
         if not QSystemTrayIcon.isSystemTrayAvailable():
