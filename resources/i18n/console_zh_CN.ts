@@ -104,145 +104,155 @@
 <context>
     <name>CallView</name>
     <message>
-        <location filename="../../console/ui/intake/call_view.py" line="85" />
-        <location filename="../../console/ui/intake/call_view.py" line="193" />
+        <location filename="../../console/ui/intake/call_view.py" line="87" />
+        <location filename="../../console/ui/intake/call_view.py" line="195" />
         <source>No call</source>
         <translation>暂无通话</translation>
     </message>
     <message>
-        <location filename="../../console/ui/intake/call_view.py" line="93" />
+        <location filename="../../console/ui/intake/call_view.py" line="95" />
         <source>● REC</source>
         <translation>● 录制中</translation>
     </message>
     <message>
-        <location filename="../../console/ui/intake/call_view.py" line="111" />
+        <location filename="../../console/ui/intake/call_view.py" line="113" />
         <source>Answer</source>
         <translation>接听</translation>
     </message>
     <message>
-        <location filename="../../console/ui/intake/call_view.py" line="112" />
+        <location filename="../../console/ui/intake/call_view.py" line="114" />
         <source>Decline</source>
         <translation>拒接</translation>
     </message>
     <message>
-        <location filename="../../console/ui/intake/call_view.py" line="113" />
-        <location filename="../../console/ui/intake/call_view.py" line="225" />
+        <location filename="../../console/ui/intake/call_view.py" line="115" />
+        <location filename="../../console/ui/intake/call_view.py" line="220" />
         <source>Hold</source>
         <translation>保持</translation>
     </message>
     <message>
-        <location filename="../../console/ui/intake/call_view.py" line="114" />
+        <location filename="../../console/ui/intake/call_view.py" line="116" />
         <source>Mute microphone</source>
         <translation>麦克风静音</translation>
     </message>
     <message>
-        <location filename="../../console/ui/intake/call_view.py" line="115" />
+        <location filename="../../console/ui/intake/call_view.py" line="117" />
         <source>Camera off</source>
         <translation>关闭摄像头</translation>
     </message>
     <message>
-        <location filename="../../console/ui/intake/call_view.py" line="116" />
+        <location filename="../../console/ui/intake/call_view.py" line="118" />
         <source>Snapshot</source>
         <translation>截图</translation>
     </message>
     <message>
-        <location filename="../../console/ui/intake/call_view.py" line="117" />
-        <location filename="../../console/ui/intake/call_view.py" line="230" />
+        <location filename="../../console/ui/intake/call_view.py" line="119" />
+        <location filename="../../console/ui/intake/call_view.py" line="225" />
         <source>Record</source>
         <translation>录制</translation>
     </message>
     <message>
-        <location filename="../../console/ui/intake/call_view.py" line="118" />
+        <location filename="../../console/ui/intake/call_view.py" line="120" />
         <source>Transfer</source>
         <translation>转接</translation>
     </message>
     <message>
-        <location filename="../../console/ui/intake/call_view.py" line="119" />
+        <location filename="../../console/ui/intake/call_view.py" line="121" />
         <source>Hang up</source>
         <translation>挂断</translation>
     </message>
     <message>
-        <location filename="../../console/ui/intake/call_view.py" line="194" />
+        <location filename="../../console/ui/intake/call_view.py" line="196" />
         <source>Calls offered to you ring here; answer from the queue.</source>
         <translation>分配给您的来电会在此振铃；也可在队列中双击接听。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/intake/call_view.py" line="203" />
+        <location filename="../../console/ui/intake/call_view.py" line="205" />
         <source> · vulnerable caller</source>
         <translation> · 特殊群体</translation>
     </message>
     <message>
-        <location filename="../../console/ui/intake/call_view.py" line="207" />
+        <location filename="../../console/ui/intake/call_view.py" line="209" />
         <source>Consented to recording</source>
         <translation>已同意录音录像</translation>
     </message>
     <message>
-        <location filename="../../console/ui/intake/call_view.py" line="209" />
+        <location filename="../../console/ui/intake/call_view.py" line="211" />
         <source>No consent to recording</source>
         <translation>未同意录音录像</translation>
     </message>
     <message>
-        <location filename="../../console/ui/intake/call_view.py" line="225" />
+        <location filename="../../console/ui/intake/call_view.py" line="220" />
         <source>Resume</source>
         <translation>恢复</translation>
     </message>
     <message>
-        <location filename="../../console/ui/intake/call_view.py" line="230" />
+        <location filename="../../console/ui/intake/call_view.py" line="225" />
         <source>Stop recording</source>
         <translation>停止录制</translation>
     </message>
     <message>
-        <location filename="../../console/ui/intake/call_view.py" line="235" />
+        <location filename="../../console/ui/intake/call_view.py" line="230" />
         <source>The caller did not accept the recording notice: recording is not allowed</source>
         <translation>来访人未同意录音录像告知，不能录制</translation>
     </message>
     <message>
-        <location filename="../../console/ui/intake/call_view.py" line="244" />
+        <location filename="../../console/ui/intake/call_view.py" line="239" />
         <source>Ringing — answer or decline</source>
         <translation>振铃中——请接听或拒接</translation>
     </message>
     <message>
-        <location filename="../../console/ui/intake/call_view.py" line="245" />
+        <location filename="../../console/ui/intake/call_view.py" line="240" />
         <source>Connecting the video…</source>
         <translation>正在建立视频…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/intake/call_view.py" line="246" />
+        <location filename="../../console/ui/intake/call_view.py" line="241" />
         <source>In the call</source>
         <translation>通话中</translation>
     </message>
     <message>
-        <location filename="../../console/ui/intake/call_view.py" line="247" />
+        <location filename="../../console/ui/intake/call_view.py" line="242" />
         <source>On hold: the caller sees the holding screen</source>
         <translation>保持中：来访人看到等候画面</translation>
     </message>
     <message>
-        <location filename="../../console/ui/intake/call_view.py" line="248" />
+        <location filename="../../console/ui/intake/call_view.py" line="243" />
         <source>Ended</source>
         <translation>已结束</translation>
     </message>
     <message>
-        <location filename="../../console/ui/intake/call_view.py" line="305" />
+        <location filename="../../console/ui/intake/call_view.py" line="304" />
         <source>No other officer is on duty</source>
         <translation>没有其他在岗人员</translation>
     </message>
     <message>
-        <location filename="../../console/ui/intake/call_view.py" line="316" />
+        <location filename="../../console/ui/intake/call_view.py" line="311" />
+        <source>Into a mediation room</source>
+        <translation>转入调解室</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/intake/call_view.py" line="314" />
+        <source>No room is open or scheduled</source>
+        <translation>没有进行中或已预约的调解室</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/intake/call_view.py" line="324" />
         <source>available</source>
         <translation>空闲</translation>
     </message>
     <message>
-        <location filename="../../console/ui/intake/call_view.py" line="317" />
+        <location filename="../../console/ui/intake/call_view.py" line="325" />
         <source>on a call</source>
         <translation>通话中</translation>
     </message>
     <message>
-        <location filename="../../console/ui/intake/call_view.py" line="318" />
+        <location filename="../../console/ui/intake/call_view.py" line="326" />
         <source>wrap-up</source>
         <translation>整理中</translation>
     </message>
     <message>
-        <location filename="../../console/ui/intake/call_view.py" line="319" />
+        <location filename="../../console/ui/intake/call_view.py" line="327" />
         <source>away</source>
         <translation>离开</translation>
     </message>
@@ -452,279 +462,279 @@
 <context>
     <name>IntakePanel</name>
     <message>
-        <location filename="../../console/ui/intake/panel.py" line="106" />
+        <location filename="../../console/ui/intake/panel.py" line="108" />
         <source>Ticket</source>
         <translation>排队号</translation>
     </message>
     <message>
-        <location filename="../../console/ui/intake/panel.py" line="107" />
+        <location filename="../../console/ui/intake/panel.py" line="109" />
         <source>Caller</source>
         <translation>来访人</translation>
     </message>
     <message>
-        <location filename="../../console/ui/intake/panel.py" line="108" />
+        <location filename="../../console/ui/intake/panel.py" line="110" />
         <source>Matter</source>
         <translation>事项</translation>
     </message>
     <message>
-        <location filename="../../console/ui/intake/panel.py" line="110" />
+        <location filename="../../console/ui/intake/panel.py" line="112" />
         <source>Urgency</source>
         <translation>紧急程度</translation>
     </message>
     <message>
-        <location filename="../../console/ui/intake/panel.py" line="112" />
+        <location filename="../../console/ui/intake/panel.py" line="114" />
         <source> · vulnerable</source>
         <translation> · 弱势群体</translation>
     </message>
     <message>
-        <location filename="../../console/ui/intake/panel.py" line="116" />
+        <location filename="../../console/ui/intake/panel.py" line="118" />
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../console/ui/intake/panel.py" line="117" />
+        <location filename="../../console/ui/intake/panel.py" line="119" />
         <source>Waited</source>
         <translation>已等待</translation>
     </message>
     <message>
-        <location filename="../../console/ui/intake/panel.py" line="118" />
+        <location filename="../../console/ui/intake/panel.py" line="120" />
         <source>Officer</source>
         <translation>接访员</translation>
     </message>
     <message>
-        <location filename="../../console/ui/intake/panel.py" line="132" />
+        <location filename="../../console/ui/intake/panel.py" line="134" />
         <source>Queued at</source>
         <translation>排队时间</translation>
     </message>
     <message>
-        <location filename="../../console/ui/intake/panel.py" line="138" />
+        <location filename="../../console/ui/intake/panel.py" line="140" />
         <source>Talked</source>
         <translation>通话时长</translation>
     </message>
     <message>
-        <location filename="../../console/ui/intake/panel.py" line="140" />
+        <location filename="../../console/ui/intake/panel.py" line="142" />
         <source>Outcome</source>
         <translation>结果</translation>
     </message>
     <message>
-        <location filename="../../console/ui/intake/panel.py" line="142" />
+        <location filename="../../console/ui/intake/panel.py" line="144" />
         <source>Case</source>
         <translation>案件</translation>
     </message>
     <message>
-        <location filename="../../console/ui/intake/panel.py" line="152" />
+        <location filename="../../console/ui/intake/panel.py" line="154" />
         <source>Waiting</source>
         <translation>排队人数</translation>
     </message>
     <message>
-        <location filename="../../console/ui/intake/panel.py" line="153" />
+        <location filename="../../console/ui/intake/panel.py" line="155" />
         <source>Longest wait</source>
         <translation>最长等待</translation>
     </message>
     <message>
-        <location filename="../../console/ui/intake/panel.py" line="154" />
+        <location filename="../../console/ui/intake/panel.py" line="156" />
         <source>Answered today</source>
         <translation>今日接听</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../console/ui/intake/panel.py" line="156" />
+        <location filename="../../console/ui/intake/panel.py" line="158" />
         <source>Service level (answered within %n s)</source>
         <translation>
             <numerusform>服务水平（%n 秒内接听）</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../console/ui/intake/panel.py" line="284" />
+        <location filename="../../console/ui/intake/panel.py" line="286" />
         <source>Finish wrap-up</source>
         <translation>结束整理</translation>
     </message>
     <message>
-        <location filename="../../console/ui/intake/panel.py" line="289" />
+        <location filename="../../console/ui/intake/panel.py" line="291" />
         <source>Camera for the next call</source>
         <translation>下一通电话使用的摄像头</translation>
     </message>
     <message>
-        <location filename="../../console/ui/intake/panel.py" line="292" />
+        <location filename="../../console/ui/intake/panel.py" line="294" />
         <source>Microphone for the next call</source>
         <translation>下一通电话使用的麦克风</translation>
     </message>
     <message>
-        <location filename="../../console/ui/intake/panel.py" line="191" />
+        <location filename="../../console/ui/intake/panel.py" line="193" />
         <source>Priority first, then longest waiting</source>
         <translation>优先级高者在前，其次等待最久者</translation>
     </message>
     <message>
-        <location filename="../../console/ui/intake/panel.py" line="200" />
+        <location filename="../../console/ui/intake/panel.py" line="202" />
         <source>Call queue</source>
         <translation>排队队列</translation>
     </message>
     <message>
-        <location filename="../../console/ui/intake/panel.py" line="279" />
+        <location filename="../../console/ui/intake/panel.py" line="281" />
         <source>Take calls</source>
         <translation>接听来电</translation>
     </message>
     <message>
-        <location filename="../../console/ui/intake/panel.py" line="280" />
+        <location filename="../../console/ui/intake/panel.py" line="282" />
         <source>Pause calls (away)</source>
         <translation>暂停接听（离开）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/intake/panel.py" line="281" />
+        <location filename="../../console/ui/intake/panel.py" line="283" />
         <source>Whether calls may ring here between calls</source>
         <translation>两通电话之间是否允许来电在本机振铃</translation>
     </message>
     <message>
-        <location filename="../../console/ui/intake/panel.py" line="294" />
+        <location filename="../../console/ui/intake/panel.py" line="296" />
         <source>My state:</source>
         <translation>我的状态：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/intake/panel.py" line="299" />
+        <location filename="../../console/ui/intake/panel.py" line="301" />
         <source>Camera</source>
         <translation>摄像头</translation>
     </message>
     <message>
-        <location filename="../../console/ui/intake/panel.py" line="301" />
+        <location filename="../../console/ui/intake/panel.py" line="303" />
         <source>Microphone</source>
         <translation>麦克风</translation>
     </message>
     <message>
-        <location filename="../../console/ui/intake/panel.py" line="317" />
+        <location filename="../../console/ui/intake/panel.py" line="319" />
         <source>Generated test picture</source>
         <translation>测试画面（生成）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/intake/panel.py" line="319" />
+        <location filename="../../console/ui/intake/panel.py" line="321" />
         <source>Generated test tone</source>
         <translation>测试音（生成）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/intake/panel.py" line="359" />
+        <location filename="../../console/ui/intake/panel.py" line="362" />
         <source>Not connected to the signalling server: calls cannot be answered</source>
         <translation>未连接信令服务器：无法接听来电</translation>
     </message>
     <message>
-        <location filename="../../console/ui/intake/panel.py" line="390" />
+        <location filename="../../console/ui/intake/panel.py" line="393" />
         <source>● Signalling not connected</source>
         <translation>● 信令未连接</translation>
     </message>
     <message>
-        <location filename="../../console/ui/intake/panel.py" line="391" />
+        <location filename="../../console/ui/intake/panel.py" line="394" />
         <source>● Connecting to signalling…</source>
         <translation>● 正在连接信令…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/intake/panel.py" line="392" />
+        <location filename="../../console/ui/intake/panel.py" line="395" />
         <source>● Signalling connected</source>
         <translation>● 信令已连接</translation>
     </message>
     <message>
-        <location filename="../../console/ui/intake/panel.py" line="394" />
+        <location filename="../../console/ui/intake/panel.py" line="397" />
         <source>● Signalling lost — reconnecting; calls in progress keep their place</source>
         <translation>● 信令中断——正在重连；进行中的通话和排队位置保留</translation>
     </message>
     <message>
-        <location filename="../../console/ui/intake/panel.py" line="397" />
+        <location filename="../../console/ui/intake/panel.py" line="400" />
         <source>● Signalling closed</source>
         <translation>● 信令已关闭</translation>
     </message>
     <message>
-        <location filename="../../console/ui/intake/panel.py" line="413" />
+        <location filename="../../console/ui/intake/panel.py" line="416" />
         <source>waiting for calls</source>
         <translation>等待来电</translation>
     </message>
     <message>
-        <location filename="../../console/ui/intake/panel.py" line="414" />
+        <location filename="../../console/ui/intake/panel.py" line="417" />
         <source>on a call</source>
         <translation>通话中</translation>
     </message>
     <message>
-        <location filename="../../console/ui/intake/panel.py" line="415" />
+        <location filename="../../console/ui/intake/panel.py" line="418" />
         <source>wrap-up: finish the record, no calls ring</source>
         <translation>整理中：请完成登记，此时不振铃</translation>
     </message>
     <message>
-        <location filename="../../console/ui/intake/panel.py" line="416" />
+        <location filename="../../console/ui/intake/panel.py" line="419" />
         <source>away: no calls ring</source>
         <translation>离开：不振铃</translation>
     </message>
     <message>
-        <location filename="../../console/ui/intake/panel.py" line="446" />
+        <location filename="../../console/ui/intake/panel.py" line="449" />
         <source>Incoming call: %1 — click to answer</source>
         <translation>来电：%1——点击接听</translation>
     </message>
     <message>
-        <location filename="../../console/ui/intake/panel.py" line="451" />
+        <location filename="../../console/ui/intake/panel.py" line="456" />
         <source>Call ended: %1</source>
         <translation>通话已结束：%1</translation>
     </message>
     <message>
-        <location filename="../../console/ui/intake/panel.py" line="462" />
+        <location filename="../../console/ui/intake/panel.py" line="481" />
         <source>Incoming video petition</source>
         <translation>视频接访来电</translation>
     </message>
     <message>
-        <location filename="../../console/ui/intake/panel.py" line="463" />
+        <location filename="../../console/ui/intake/panel.py" line="482" />
         <source>%1 is calling</source>
         <translation>%1 来电</translation>
     </message>
     <message>
-        <location filename="../../console/ui/intake/panel.py" line="471" />
+        <location filename="../../console/ui/intake/panel.py" line="490" />
         <source>No sound device: calls ring on screen and in the tray only</source>
         <translation>没有声音设备：来电只在屏幕和托盘提示</translation>
     </message>
     <message>
-        <location filename="../../console/ui/intake/panel.py" line="472" />
+        <location filename="../../console/ui/intake/panel.py" line="491" />
         <source>The ring's sound device stopped working</source>
         <translation>来电铃声的声音设备停止工作</translation>
     </message>
     <message>
-        <location filename="../../console/ui/intake/panel.py" line="499" />
+        <location filename="../../console/ui/intake/panel.py" line="518" />
         <source>Registered as case #%1; it is in the case ledger</source>
         <translation>已登记为案件 #%1，已进入案件台账</translation>
     </message>
     <message>
-        <location filename="../../console/ui/intake/panel.py" line="510" />
+        <location filename="../../console/ui/intake/panel.py" line="529" />
         <source>Snapshot saved (sha256 %1…)</source>
         <translation>截图已保存（sha256 %1…）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/intake/panel.py" line="528" />
+        <location filename="../../console/ui/intake/panel.py" line="547" />
         <source>On hold</source>
         <translation>保持中</translation>
     </message>
     <message>
-        <location filename="../../console/ui/intake/panel.py" line="537" />
+        <location filename="../../console/ui/intake/panel.py" line="556" />
         <source>Me</source>
         <translation>本人</translation>
     </message>
     <message>
-        <location filename="../../console/ui/intake/panel.py" line="563" />
+        <location filename="../../console/ui/intake/panel.py" line="582" />
         <source>Mark as called back</source>
         <translation>标记为已回拨</translation>
     </message>
     <message>
-        <location filename="../../console/ui/intake/panel.py" line="565" />
+        <location filename="../../console/ui/intake/panel.py" line="584" />
         <source>Open its registration</source>
         <translation>打开登记</translation>
     </message>
     <message>
-        <location filename="../../console/ui/intake/panel.py" line="158" />
+        <location filename="../../console/ui/intake/panel.py" line="160" />
         <source>Abandoned today</source>
         <translation>今日放弃</translation>
     </message>
     <message>
-        <location filename="../../console/ui/intake/panel.py" line="166" />
+        <location filename="../../console/ui/intake/panel.py" line="168" />
         <source>Double-click a waiting call to answer it</source>
         <translation>双击等待中的来电即可接听</translation>
     </message>
     <message>
-        <location filename="../../console/ui/intake/panel.py" line="177" />
+        <location filename="../../console/ui/intake/panel.py" line="179" />
         <source>Search calls: ticket, caller, phone, officer, outcome</source>
         <translation>搜索通话：票号、来访人、电话、接待人、结果</translation>
     </message>
     <message>
-        <location filename="../../console/ui/intake/panel.py" line="201" />
+        <location filename="../../console/ui/intake/panel.py" line="203" />
         <source>Call history</source>
         <translation>来电记录</translation>
     </message>
@@ -1078,22 +1088,22 @@
 <context>
     <name>Screens</name>
     <message>
-        <location filename="../../console/app.py" line="136" />
+        <location filename="../../console/app.py" line="137" />
         <source>Video petition intake</source>
         <translation>视频接访</translation>
     </message>
     <message>
-        <location filename="../../console/app.py" line="144" />
+        <location filename="../../console/app.py" line="145" />
         <source>Video mediation</source>
         <translation>视频调解</translation>
     </message>
     <message>
-        <location filename="../../console/app.py" line="152" />
+        <location filename="../../console/app.py" line="153" />
         <source>Video surveillance</source>
         <translation>视频监控</translation>
     </message>
     <message>
-        <location filename="../../console/app.py" line="160" />
+        <location filename="../../console/app.py" line="161" />
         <source>Case assessment</source>
         <translation>视频研判</translation>
     </message>
@@ -1119,7 +1129,7 @@
 <context>
     <name>VideoTile</name>
     <message>
-        <location filename="../../console/ui/widgets/video_tile.py" line="215" />
+        <location filename="../../console/ui/widgets/video_tile.py" line="244" />
         <source>Empty — double-click a camera</source>
         <translation>空闲 — 双击点位播放</translation>
     </message>
