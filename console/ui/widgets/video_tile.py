@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QPointF, QRect, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QPointF, QRect, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
+    QFontMetrics,
     QImage,
     QMouseEvent,
     QPainter,
@@ -36,6 +38,32 @@ HEALTH_COLOURS = {
     TileHealth.OFFLINE: theme.ALERT,
     TileHealth.DENIED: theme.ALERT,
 }
+
+
+# Painting colours, made once: a QColor parsed from a name on every paint of every tile
+# adds up on a 36-tile wall.
+_BACKGROUND = QColor("#05090e")
+_BAR = QColor(0, 0, 0, 150)
+_TEXT = QColor(theme.TEXT)
+_MUTED = QColor(theme.MUTED)
+_FRAME = QColor(theme.LINE)
+_FRAME_SELECTED = QColor(theme.ACCENT)
+_HEALTH = {health: QColor(colour) for health, colour in HEALTH_COLOURS.items()}
+
+
+@dataclass(frozen=True, slots=True)
+class _Layout:
+    """Where a tile's overlay goes, for one tile size and font."""
+
+    size: tuple[int, int]
+    rect: QRect
+    font: QFont
+    top: QRect  # the title bar
+    title: QRect
+    bottom: QRect  # the status bar
+    dot: tuple[int, int, int]  # the health dot: x, y, diameter
+    status: QRect
+    border: QRect
 
 
 class VideoTile(QWidget):
@@ -69,6 +97,7 @@ class VideoTile(QWidget):
         self.zoom = 1.0
         self._centre = QPointF(0.5, 0.5)
         self._pan_from: QPointF | None = None
+        self._overlay: _Layout | None = None
 
     def attach(self, slot: Any, title: str) -> None:
         if slot is not self._slot:
@@ -120,7 +149,13 @@ class VideoTile(QWidget):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
+        self._overlay = None
         self.resized.emit(event.size())
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.FontChange:
+            self._overlay = None
+        super().changeEvent(event)
 
     def mousePressEvent(self, event: Any) -> None:
         self.activated.emit()
@@ -186,11 +221,12 @@ class VideoTile(QWidget):
         return QRectF(self._centre.x() * w - sw / 2, self._centre.y() * h - sh / 2, sw, sh)
 
     def paintEvent(self, event: QPaintEvent) -> None:
+        layout = self._layout()
+        rect = layout.rect
         p = QPainter(self)
-        rect = self.rect()
         if self._image is None or self.keep_aspect:
             # A wall picture is stretched over the whole tile: no background needed there.
-            p.fillRect(rect, QColor("#05090e"))
+            p.fillRect(rect, _BACKGROUND)
         if self._image is not None and self.keep_aspect:
             p.drawImage(self._fitted(rect), self._image)
         elif self._image is not None:
@@ -200,16 +236,16 @@ class VideoTile(QWidget):
                 p.drawImage(0, 0, self._image)
             else:
                 p.drawImage(rect, self._image)
-        self._paint_overlay(p, rect)
+        self._paint_overlay(p, layout)
         if self._image is None and not self.title:
-            p.setPen(QColor(theme.MUTED))
+            p.setPen(_MUTED)
             text = self.empty_text
             if text is None:
                 text = self.tr("Empty — double-click a camera")
             p.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
         p.setBrush(Qt.BrushStyle.NoBrush)
-        p.setPen(QColor(theme.ACCENT if self.selected else theme.LINE))
-        p.drawRect(rect.adjusted(0, 0, -1, -1))
+        p.setPen(_FRAME_SELECTED if self.selected else _FRAME)
+        p.drawRect(layout.border)
         p.end()
         self.painted_frames += 1
 
@@ -224,36 +260,50 @@ class VideoTile(QWidget):
             size.height(),
         )
 
-    def _paint_overlay(self, p: QPainter, rect: QRect) -> None:
-        font = QFont(self.font())
-        font.setPointSizeF(max(8.0, min(12.0, rect.height() / 22)))
-        p.setFont(font)
-        bar_h = p.fontMetrics().height() + 6
-        if self.title:
-            p.fillRect(QRect(0, 0, rect.width(), bar_h), QColor(0, 0, 0, 150))
-            p.setPen(QColor(theme.TEXT))
-            p.drawText(
-                QRect(6, 0, rect.width() - 12, bar_h), Qt.AlignmentFlag.AlignVCenter, self.title
+    def _layout(self) -> _Layout:
+        """The overlay's font and rectangles for the tile's size and font, made when first
+        painted after a resize or font change: value objects made on every paint of every
+        tile cost the GUI thread measurably on a 36-tile wall."""
+        layout = self._overlay
+        if layout is None or layout.size != (self.width(), self.height()):
+            rect = self.rect()
+            font = QFont(self.font())
+            font.setPointSizeF(max(8.0, min(12.0, rect.height() / 22)))
+            bar_h = QFontMetrics(font, self).height() + 6
+            w, h = rect.width(), rect.height()
+            d = bar_h // 2
+            bottom = QRect(0, h - bar_h, w, bar_h)
+            layout = self._overlay = _Layout(
+                size=(w, h),
+                rect=rect,
+                font=font,
+                top=QRect(0, 0, w, bar_h),
+                title=QRect(6, 0, w - 12, bar_h),
+                bottom=bottom,
+                dot=(6, bottom.top() + (bar_h - d) // 2, d),
+                status=bottom.adjusted(12 + d, 0, -6, 0),
+                border=rect.adjusted(0, 0, -1, -1),
             )
+        return layout
+
+    def _paint_overlay(self, p: QPainter, layout: _Layout) -> None:
+        p.setFont(layout.font)
+        if self.title:
+            p.fillRect(layout.top, _BAR)
+            p.setPen(_TEXT)
+            p.drawText(layout.title, Qt.AlignmentFlag.AlignVCenter, self.title)
             if self.zoom > 1.0:
                 p.drawText(
-                    QRect(6, 0, rect.width() - 12, bar_h),
+                    layout.title,
                     Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight,
                     f"×{self.zoom:.1f}",
                 )
         if self.health is not None or self.status_text:
-            colour = (
-                QColor(HEALTH_COLOURS.get(self.health, theme.MUTED))
-                if self.health
-                else QColor(theme.MUTED)
-            )
-            bottom = QRect(0, rect.height() - bar_h, rect.width(), bar_h)
-            p.fillRect(bottom, QColor(0, 0, 0, 150))
+            colour = _HEALTH.get(self.health, _MUTED) if self.health else _MUTED
+            p.fillRect(layout.bottom, _BAR)
             p.setBrush(colour)
             p.setPen(Qt.PenStyle.NoPen)
-            d = bar_h // 2
-            p.drawEllipse(6, bottom.top() + (bar_h - d) // 2, d, d)
-            p.setPen(QColor(theme.TEXT))
-            p.drawText(
-                bottom.adjusted(12 + d, 0, -6, 0), Qt.AlignmentFlag.AlignVCenter, self.status_text
-            )
+            x, y, d = layout.dot
+            p.drawEllipse(x, y, d, d)
+            p.setPen(_TEXT)
+            p.drawText(layout.status, Qt.AlignmentFlag.AlignVCenter, self.status_text)
