@@ -23,6 +23,7 @@ import aiohttp  # noqa: E402
 
 from console.core.codes import Role  # noqa: E402
 from console.media.peer import set_ice_interfaces  # noqa: E402
+from console.services.call_peer import ws_url  # noqa: E402
 from console.services.officer_desk import (  # noqa: E402
     CallChanged,
     DeskEvent,
@@ -30,6 +31,8 @@ from console.services.officer_desk import (  # noqa: E402
     PresenceChanged,
     Ringing,
 )
+from console.signalling import protocol as p  # noqa: E402
+from console.signalling.client import WebSocketSignallingClient  # noqa: E402
 from console.signalling.protocol import StaffState  # noqa: E402
 from tests.clients.netns_citizen import CHROMIUM, FLAGS, Cdp, _devtools_port  # noqa: E402
 from tests.clients.support import make_server  # noqa: E402
@@ -171,12 +174,36 @@ async def main() -> dict[str, Any]:
                     "window.citizen.officers === 2 && window.citizen.framesDecoded >= 30", 30
                 )
                 out["after_transfer_held"] = await cdp.js("!document.getElementById('held').hidden")
-                mark = len(events2.items)
-                await desk2.hangup("办结")
-                await events2.wait(state_is("ended"), since=mark)
-                out["page_after"] = await cdp.wait_js(
-                    "window.citizen.state === 'ended' && window.citizen.state", 10
+                out["frames_after_transfer"] = await cdp.js("window.citizen.framesDecoded")
+                # Into a mediation room without hanging up: the page rejoins with the room's
+                # invitation and waits in its lobby, where the mediator sees it.
+                mediator = WebSocketSignallingClient(
+                    ws_url(base),
+                    lambda: server.staff_token(30, Role.MEDIATOR, "孙调解员"),
+                    client_name="mediator",
                 )
+                await mediator.connect()
+                lobby_seen = asyncio.get_running_loop().create_future()
+
+                async def watch_lobby() -> None:
+                    async for event in mediator.events():
+                        if isinstance(event, p.RoomLobby) and not lobby_seen.done():
+                            lobby_seen.set_result(event.name)
+
+                watcher = asyncio.get_running_loop().create_task(watch_lobby())
+                await mediator.send(p.RoomJoin(id=mediator.new_id(), name="孙调解员", room="R7"))
+                mark = len(events2.items)
+                await desk2.transfer_to_room("R7")
+                await events2.wait(state_is("ended"), since=mark)
+                out["lobby_name"] = await asyncio.wait_for(lobby_seen, 20)
+                out["page_moved"] = await cdp.wait_js(
+                    "window.citizen.moved === 'R7' && window.citizen.state", 10
+                )
+                out["lobby_text_shown"] = await cdp.js(
+                    "!document.getElementById('lobby-text').hidden"
+                )
+                watcher.cancel()
+                await mediator.close()
                 await events.wait(
                     lambda e: (
                         isinstance(e, PresenceChanged)

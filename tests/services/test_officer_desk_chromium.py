@@ -50,7 +50,10 @@ def test_browser_citizen_sees_hold_card_and_recording_sign_from_the_desk() -> No
     assert page["holds"] == 2 and page["recordings"] == 1 and page["recording"] is False
     assert result["rec_zh"] == "录音录像中" and result["rec_en"] == "Recording"
     assert result["rec_colour"] == "rgb(197, 34, 31)"  # --danger red
-    assert result["page_after"] == "ended"
+    # Moved into a mediation room by the second officer: no hang-up, the page waits in
+    # the room's lobby and the mediator sees the caller there.
+    assert result["lobby_name"] == "王五"
+    assert result["page_moved"] == "wait" and result["lobby_text_shown"] is True
     # Transferred to the second desk: new peer connection, holding screen gone.
     assert page["officers"] == 2 and result["after_transfer_held"] is False
-    assert page["framesDecoded"] >= 30  # counted afresh on the new connection
+    assert result["frames_after_transfer"] >= 30  # counted afresh on the new connection
