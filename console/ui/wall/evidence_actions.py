@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 
 from console.core.codes import ZoneKind
 from console.core.records import CameraRecord
-from console.core.zones import Polygon, may_edit_zones, may_lift_masks
+from console.core.zones import Polygon, ZoneRecord, may_edit_zones, may_lift_masks
 from console.services.evidence import EvidenceService
 from console.services.live_wall import LiveWallService
 from console.services.masks import MaskService
@@ -204,8 +204,19 @@ class EvidenceActions(QObject):
         still = tile.current_image() or QImage(640, 360, QImage.Format.Format_RGB32)
         editor = ZoneEditor(camera.name, still, self._parent)
 
+        generation = [0]
+
         def reload() -> None:
-            self._tasks.start(masks.zones(camera), editor.set_zones)
+            # Reads may finish out of order (several reader threads): only the newest
+            # reload may fill the list, or the opening read could undo a save's.
+            generation[0] += 1
+            mine = generation[0]
+
+            def show(zones: list[ZoneRecord]) -> None:
+                if mine == generation[0]:
+                    editor.set_zones(zones)
+
+            self._tasks.start(masks.zones(camera), show)
 
         def save(kind: ZoneKind, name: str, points: Polygon, sensitivity: int) -> None:
             self._tasks.start(
