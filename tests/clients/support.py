@@ -2,6 +2,16 @@
 
 from __future__ import annotations
 
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
 from console.signalling.memory_queue import MemoryQueue
 from console.signalling.server import ServerConfig, SignallingServer
 
@@ -13,3 +23,31 @@ SECRET = b"client-tests-secret-0123456789abcdef"
 def make_server(queue: MemoryQueue | None = None, **config: object) -> SignallingServer:
     cfg = ServerConfig(secret=SECRET, **config)  # type: ignore[arg-type]
     return SignallingServer(cfg, queue if queue is not None else MemoryQueue())
+
+
+CHROMIUM_PATH = "/usr/bin/chromium"
+
+needs_netns_chromium = [
+    pytest.mark.skipif(not Path(CHROMIUM_PATH).exists(), reason="needs Debian chromium"),
+    pytest.mark.skipif(
+        os.geteuid() != 0 or shutil.which("unshare") is None or shutil.which("ip") is None,
+        reason="needs root, unshare and ip for a private network namespace",
+    ),
+]
+"""Marks for tests that run headless Chromium inside a network namespace of their own."""
+
+
+def run_in_private_netns(script: Path, timeout: float = 80) -> dict[str, Any]:
+    """Run `script` in a fresh network namespace (only `lo`: ICE cannot leave loopback) and
+    return the JSON object it prints last."""
+    proc = subprocess.run(
+        ["unshare", "-n", "--", sys.executable, str(script)],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=script.parents[2],
+    )
+    lines = proc.stdout.strip().splitlines()
+    assert proc.returncode == 0 and lines, proc.stderr[-3000:]
+    result: dict[str, Any] = json.loads(lines[-1])
+    return result

@@ -7,8 +7,9 @@ import asyncio
 import pytest
 
 from console.core.codes import Role
-from console.services.officer_desk import OfficerDesk, Ringing
+from console.services.officer_desk import Ringing
 from tests.services.desk_support import Caller, Recorder, loopback_ice
+from tests.services.test_officer_desk import make_desk
 from tests.signalling.conftest import Harness, staff_token
 
 pytestmark = pytest.mark.timeout(60)
@@ -17,12 +18,7 @@ pytestmark = pytest.mark.timeout(60)
 def test_transfer_into_a_room_moves_the_caller_to_its_lobby(sqlite_url: str) -> None:
     async def main() -> None:
         async with Harness(sqlite_url) as h:
-            desk = OfficerDesk(
-                base_url=h.base,
-                token_provider=lambda: staff_token("101", name="李警官"),
-                officer_name="李警官",
-                wrap_up_s=0.3,
-            )
+            desk = make_desk(h)
             rec = Recorder(desk)
             await desk.start()
             mediator = await h.connect(staff_token("7", Role.MEDIATOR, "周调解员"))

@@ -2,39 +2,19 @@
 
 from __future__ import annotations
 
-import json
-import os
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-SCRIPT = Path(__file__).with_name("netns_desk_citizen.py")
-CHROMIUM = "/usr/bin/chromium"
+from tests.clients.support import needs_netns_chromium, run_in_private_netns
 
-pytestmark = [
-    pytest.mark.timeout(90),
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian chromium"),
-    pytest.mark.skipif(
-        os.geteuid() != 0 or shutil.which("unshare") is None or shutil.which("ip") is None,
-        reason="needs root, unshare and ip for a private network namespace",
-    ),
-]
+SCRIPT = Path(__file__).with_name("netns_desk_citizen.py")
+
+pytestmark = [pytest.mark.timeout(90), *needs_netns_chromium]
 
 
 def test_browser_citizen_sees_hold_card_and_recording_sign_from_the_desk() -> None:
-    proc = subprocess.run(
-        ["unshare", "-n", "--", sys.executable, str(SCRIPT)],
-        capture_output=True,
-        text=True,
-        timeout=80,
-        cwd=SCRIPT.parents[2],
-    )
-    lines = proc.stdout.strip().splitlines()
-    assert proc.returncode == 0 and lines, proc.stderr[-3000:]
-    result = json.loads(lines[-1])
+    result = run_in_private_netns(SCRIPT)
     assert result["ok"], result
     assert result["ring"] == {"name": "王五", "category": "labour"}
     assert result["consent"] is True and result["phone"] == "13800000000"
