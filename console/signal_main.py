@@ -12,7 +12,7 @@ from pathlib import Path
 
 from console.core import paths, tokens
 from console.core.codes import Role
-from console.services.signalling_store import StoreQueue
+from console.services.signalling_store import StoreQueue, StoreRoomSeats
 from console.signalling.server import ServerConfig, SignallingServer
 from console.store import migrate
 from console.store.store import Store
@@ -53,7 +53,7 @@ def _staff_token(secret: bytes, spec: str) -> str:
 
 async def _serve(config: ServerConfig, db_url: str) -> None:
     store = Store(db_url)
-    server = SignallingServer(config, StoreQueue(store))
+    server = SignallingServer(config, StoreQueue(store), StoreRoomSeats(store))
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

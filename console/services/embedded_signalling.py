@@ -10,7 +10,7 @@ from console.core.codes import DisputeCategory
 from console.core.paths import data_dir
 from console.core.tokens import load_or_create_secret
 from console.services.demo_caller import run_demo_caller
-from console.services.signalling_store import StoreQueue
+from console.services.signalling_store import StoreQueue, StoreRoomSeats
 from console.signalling.server import ServerConfig, SignallingServer
 from console.store.store import Store
 
@@ -23,7 +23,9 @@ DEMO_CALLER_WAIT_S = 1800.0
 class EmbeddedSignalling:
     def __init__(self, store: Store) -> None:
         secret = load_or_create_secret(data_dir() / "signalling.key")
-        self.server = SignallingServer(ServerConfig(secret=secret), StoreQueue(store))
+        self.server = SignallingServer(
+            ServerConfig(secret=secret), StoreQueue(store), StoreRoomSeats(store)
+        )
         self.port: int | None = None
         self._callers: set[asyncio.Task[object]] = set()
 

@@ -1,12 +1,13 @@
-"""The signalling server's QueueStore over the console's Store: every write is a change set."""
+"""The signalling server's queue and room seats kept in the console's Store."""
 
 from __future__ import annotations
 
 from functools import partial
 
-from console.core.codes import CallState
+from console.core.codes import CallState, ParticipantState
 from console.core.queue_records import QueuedCall
-from console.store.repos import call_queue
+from console.signalling.ports import StoredSeat
+from console.store.repos import call_queue, rooms
 from console.store.store import Store
 
 
@@ -66,3 +67,44 @@ class StoreQueue:
 
     async def count(self) -> int:
         return await self.store.read(call_queue.count)
+
+
+class StoreRoomSeats:
+    """`console.signalling.ports.RoomSeats` backed by the participant table."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    async def joinable(self, room: str) -> str | None:
+        return await self.store.read(partial(rooms.joinable, room_id=int(room)))
+
+    async def seated(self, room: str, key: str) -> StoredSeat | None:
+        found = await self.store.read(partial(rooms.seated, room_id=int(room), key=key))
+        if found is None:
+            return None
+        state, consent = found
+        return StoredSeat(admitted=state == ParticipantState.ADMITTED.code, consent=consent)
+
+    async def record(
+        self,
+        room: str,
+        key: str,
+        *,
+        name: str,
+        role: str,
+        state: str,
+        consent: bool,
+        host: bool = False,
+    ) -> None:
+        await self.store.write(
+            partial(
+                rooms.record_seat,
+                room_id=int(room),
+                key=key,
+                name=name,
+                role=role,
+                state=ParticipantState(state),
+                consent=consent,
+                host=host,
+            )
+        )

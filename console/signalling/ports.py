@@ -1,13 +1,14 @@
-"""What the signalling server needs from persistence: the intake queue kept in the store."""
+"""What the signalling server needs from persistence: queue tickets and room seats."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Protocol
 
 from console.core.codes import CallState
 from console.core.queue_records import ACTIVE_STATES, WAITING_STATES, QueuedCall
 
-__all__ = ["ACTIVE_STATES", "WAITING_STATES", "QueueStore", "QueuedCall"]
+__all__ = ["ACTIVE_STATES", "WAITING_STATES", "QueueStore", "QueuedCall", "RoomSeats", "StoredSeat"]
 
 
 class QueueStore(Protocol):
@@ -48,4 +49,39 @@ class QueueStore(Protocol):
 
     async def count(self) -> int:
         """All call rows (tests use it to prove bad input changed nothing)."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class StoredSeat:
+    """A room seat as the store keeps it: who, and whether they had been let in."""
+
+    admitted: bool
+    consent: bool
+
+
+class RoomSeats(Protocol):
+    """Room seats kept in the store, so a server restart loses nobody's place in a room.
+
+    A seat is named by the room and a seat key: the invitation's subject for citizens
+    (never the token itself), `user:<id>` for staff."""
+
+    async def joinable(self, room: str) -> str | None:
+        """None if people may join `room` now; otherwise the reason (closed, unknown)."""
+        ...
+
+    async def seated(self, room: str, key: str) -> StoredSeat | None: ...
+
+    async def record(
+        self,
+        room: str,
+        key: str,
+        *,
+        name: str,
+        role: str,
+        state: str,
+        consent: bool,
+        host: bool = False,
+    ) -> None:
+        """Store the seat's state (a ParticipantState code) and consent."""
         ...

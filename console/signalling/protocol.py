@@ -12,8 +12,12 @@ Who may send what:
   `call.hold`, `call.transfer`, `call.callback`, `call.recording`, `presence.set` only from
   staff; `call.recording` is refused (`forbidden`) when the caller did not consent to
   recording, and echoed to both ends when the server accepts it;
-- `room.admit`, `room.remove`, `room.mute`, `room.caucus` only from the room's mediator
-  (a mediator or supervisor who joined it); the muted participant receives the `room.mute`;
+- `room.admit`, `room.remove`, `room.mute`, `room.caucus`, `room.spotlight`,
+  `room.recording`, `room.agreement` only from the room's mediator (a mediator or supervisor
+  who joined it); the muted participant receives the `room.mute`; `room.recording` is
+  refused while anyone admitted has not consented, and pauses by itself when such a person
+  is admitted; `room.chat` reaches the sender's group only (caucus or main room);
+  `room.sign` from an admitted participant reaches the room's hosts as `room.signed`;
 - `sdp.offer`, `sdp.answer`, `ice.candidate` only between the two ends of one call or
   room seat pair; the server relays them and never reads the SDP.
 """
@@ -259,6 +263,7 @@ class RoomJoin(_Msg):
     name: Name
     room: Id | None = None
     """Staff name the room; a citizen's invitation token names it (and must agree)."""
+    recording_consent: bool = False
 
 
 class RoomLobby(_Msg):
@@ -310,12 +315,122 @@ class RoomCaucus(_Msg):
     participants: Annotated[list[Id], Field(max_length=32)]
 
 
+class RoomPerson(BaseModel):
+    """One seat as everyone in the room sees it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    id: Id
+    name: Name
+    role: Annotated[str, Field(max_length=32)]
+    host: bool
+    admitted: bool
+    consent: bool
+    epoch: int = 0
+    """Bumped when the seat's connection is rebuilt (a reconnect): peers rebuild theirs."""
+
+
 class RoomState(_Msg):
+    """The room as the receiver sees it; sent to every member after each change.
+
+    `peers` is authoritative for media: each client keeps one peer connection per listed
+    peer (rebuilt when that person's `epoch` changes) and closes every other; of each pair,
+    the side with the smaller session id sends the offer. People waiting in the lobby see
+    only themselves."""
+
     type: Literal["room.state"] = "room.state"
     room: Id
     admitted: list[Id]
     lobby: list[Id]
     caucus: list[Id]
+    you: Id | None = None
+    peers: list[Id] = Field(default_factory=list)
+    people: list[RoomPerson] = Field(default_factory=list)
+    spotlight: Id | None = None
+    recording: bool = False
+
+
+class RoomConsent(_Msg):
+    """A participant gives (or withdraws) consent to the room's recording."""
+
+    type: Literal["room.consent"] = "room.consent"
+    room: Id
+    on: bool
+
+
+class RoomRecording(_Msg):
+    """Host: start/stop recording (refused unless every admitted person consented).
+    Server → members: recording is now on/off, with the reason when it paused by itself."""
+
+    type: Literal["room.recording"] = "room.recording"
+    room: Id
+    on: bool
+    reason: Text = ""
+
+
+class RoomSpotlight(_Msg):
+    """Host: show this participant big on everyone's screen (None: nobody)."""
+
+    type: Literal["room.spotlight"] = "room.spotlight"
+    room: Id
+    participant: Id | None = None
+
+
+class RoomChat(_Msg):
+    """A text message to the people one shares media with (the caucus or the main room)."""
+
+    type: Literal["room.chat"] = "room.chat"
+    room: Id
+    text: Annotated[str, Field(min_length=1, max_length=2000)]
+
+
+class RoomChatPosted(_Msg):
+    type: Literal["room.chat"] = "room.chat"
+    room: Id
+    from_: Annotated[Id, Field(alias="from")]
+    name: Name
+    text: str
+    at: float
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+AGREEMENT_TEXT_MAX = 16 * 1024
+"""Characters: 16 K Chinese characters are 48 KB of UTF-8, inside MAX_MESSAGE_BYTES."""
+SIGNATURE_MAX = 40 * 1024
+
+
+class RoomAgreement(_Msg):
+    """Host → the admitted participants: the agreement as it stands, to read and sign."""
+
+    type: Literal["room.agreement"] = "room.agreement"
+    room: Id
+    agreement: Id
+    title: Name
+    text: Annotated[str, Field(max_length=AGREEMENT_TEXT_MAX)]
+    content_sha256: Annotated[str, Field(min_length=64, max_length=64)]
+    signed_by: list[Id] = Field(default_factory=list)
+
+
+class RoomSign(_Msg):
+    """A participant signs the agreement version they read: a drawn signature as PNG."""
+
+    type: Literal["room.sign"] = "room.sign"
+    room: Id
+    agreement: Id
+    content_sha256: Annotated[str, Field(min_length=64, max_length=64)]
+    image_png_b64: Annotated[str, Field(min_length=16, max_length=SIGNATURE_MAX)]
+
+
+class RoomSigned(_Msg):
+    """To the hosts: who signed which version (the console checks and stores it)."""
+
+    type: Literal["room.signed"] = "room.signed"
+    room: Id
+    from_: Annotated[Id, Field(alias="from")]
+    name: Name
+    agreement: Id
+    content_sha256: str
+    image_png_b64: str
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
 
 # --- media negotiation (relayed, never parsed) --------------------------------------------
@@ -387,6 +502,12 @@ ClientMessage = Annotated[
     | RoomRemove
     | RoomMute
     | RoomCaucus
+    | RoomConsent
+    | RoomRecording
+    | RoomSpotlight
+    | RoomChat
+    | RoomAgreement
+    | RoomSign
     | SdpOffer
     | SdpAnswer
     | IceCandidate
@@ -411,6 +532,10 @@ ServerMessage = Annotated[
     | RoomAdmitted
     | RoomState
     | RoomMute
+    | RoomRecording
+    | RoomChatPosted
+    | RoomAgreement
+    | RoomSigned
     | Relayed
     | StoreChanged,
     Field(discriminator="type"),

@@ -30,6 +30,19 @@ class Room:
     lobby: dict[str, str] = field(default_factory=dict)
     caucus: set[str] = field(default_factory=set)
     """Participants (not hosts) taken into the private caucus; empty: everyone together."""
+    roles: dict[str, str] = field(default_factory=dict)
+    consent: set[str] = field(default_factory=set)
+    """Who consented to recording (every admitted person must, for it to run)."""
+    epoch: dict[str, int] = field(default_factory=dict)
+    spotlight: str | None = None
+    recording: bool = False
+
+    def name_of(self, sid: str) -> str:
+        return self.admitted.get(sid) or self.lobby.get(sid) or sid
+
+    def not_consenting(self) -> list[str]:
+        """Names of admitted people whose consent is missing, in admission order."""
+        return [name for sid, name in self.admitted.items() if sid not in self.consent]
 
     def members(self) -> set[str]:
         return set(self.admitted) | set(self.lobby)
@@ -64,20 +77,51 @@ class RoomBook:
         room_id = self.seat.get(sid)
         return self.rooms.get(room_id) if room_id is not None else None
 
-    def join(self, room_id: str, sid: str, name: str, *, host: bool) -> Room:
-        """Seat `sid`: hosts are admitted at once, everyone else waits in the lobby."""
+    def join(
+        self,
+        room_id: str,
+        sid: str,
+        name: str,
+        *,
+        host: bool,
+        role: str = "party",
+        consent: bool = False,
+        admit: bool = False,
+    ) -> tuple[Room, str]:
+        """Seat `sid`: hosts (and `admit`: a seat restored from the store) are admitted at
+        once, everyone else waits in the lobby. Also says why recording paused, if it did."""
         current = self.seat.get(sid)
         if current is not None and current != room_id:
             raise RoomRefused("conflict", "leave your current room first")
         room = self.rooms.setdefault(room_id, Room(room_id))
         self.seat[sid] = room_id
+        room.roles[sid] = role
+        room.epoch.setdefault(sid, 0)
+        if consent:
+            room.consent.add(sid)
+        else:
+            room.consent.discard(sid)
+        paused = ""
         if host:
             room.hosts.add(sid)
             room.lobby.pop(sid, None)
             room.admitted[sid] = name
-        elif sid not in room.admitted:
+            paused = self._pause_for(room, sid)
+        elif sid in room.admitted or admit:
+            room.lobby.pop(sid, None)
+            room.admitted[sid] = name
+            paused = self._pause_for(room, sid)
+        else:
             room.lobby[sid] = name
-        return room
+        return room, paused
+
+    @staticmethod
+    def _pause_for(room: Room, sid: str) -> str:
+        """A new admitted person without consent pauses the recording until they consent."""
+        if room.recording and sid not in room.consent:
+            room.recording = False
+            return f"paused: {room.name_of(sid)} has not consented to recording"
+        return ""
 
     def _hosted(self, host: str, room_id: str) -> Room:
         room = self.rooms.get(room_id)
@@ -85,12 +129,57 @@ class RoomBook:
             raise RoomRefused("forbidden", "only the room's mediator may do that")
         return room
 
-    def admit(self, host: str, room_id: str, sid: str) -> Room:
+    def admit(self, host: str, room_id: str, sid: str) -> tuple[Room, str]:
         room = self._hosted(host, room_id)
         if sid not in room.lobby:
             raise RoomRefused("not_found", "that participant is not waiting in the lobby")
         room.admitted[sid] = room.lobby.pop(sid)
+        return room, self._pause_for(room, sid)
+
+    def set_consent(self, sid: str, room_id: str, on: bool) -> tuple[Room, str]:
+        room = self.rooms.get(room_id)
+        if room is None or sid not in room.members():
+            raise RoomRefused("not_found", "you are not in that room")
+        if on:
+            room.consent.add(sid)
+            return room, ""
+        room.consent.discard(sid)
+        if room.recording and sid in room.admitted:
+            room.recording = False
+            return room, f"stopped: {room.name_of(sid)} withdrew consent to recording"
+        return room, ""
+
+    def set_recording(self, host: str, room_id: str, on: bool) -> Room:
+        room = self._hosted(host, room_id)
+        missing = room.not_consenting()
+        if on and missing:
+            raise RoomRefused(
+                "forbidden", "recording needs everyone's consent; missing: " + ", ".join(missing)
+            )
+        room.recording = on
         return room
+
+    def set_spotlight(self, host: str, room_id: str, sid: str | None) -> Room:
+        room = self._hosted(host, room_id)
+        if sid is not None and sid not in room.admitted:
+            raise RoomRefused("not_found", "that participant is not admitted")
+        room.spotlight = sid
+        return room
+
+    def reconnected(self, sid: str) -> Room | None:
+        """`sid` came back on a new connection: its peers rebuild their connections to it."""
+        room = self.room_of(sid)
+        if room is not None:
+            room.epoch[sid] = room.epoch.get(sid, 0) + 1
+        return room
+
+    def group_members(self, sid: str) -> list[str]:
+        """The admitted people in `sid`'s group (itself included): who reads its chat."""
+        room = self.room_of(sid)
+        if room is None or sid not in room.admitted:
+            raise RoomRefused("not_found", "you are not admitted to a room")
+        group = room.group_of(sid)
+        return [other for other in room.admitted if room.group_of(other) == group]
 
     def remove(self, host: str, room_id: str, sid: str) -> Room:
         room = self._hosted(host, room_id)
@@ -125,6 +214,11 @@ class RoomBook:
         room.lobby.pop(sid, None)
         room.hosts.discard(sid)
         room.caucus.discard(sid)
+        room.consent.discard(sid)
+        room.roles.pop(sid, None)
+        room.epoch.pop(sid, None)
+        if room.spotlight == sid:
+            room.spotlight = None
         self.seat.pop(sid, None)
         if not room.members():
             del self.rooms[room.id]

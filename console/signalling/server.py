@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from aiohttp import WSMsgType, web
 from pydantic import BaseModel, ValidationError
@@ -24,10 +24,11 @@ from console.core.codes import CallState, DisputeCategory, Role
 from console.core.queue_records import QueuedCall
 from console.signalling import protocol as p
 from console.signalling.limits import AddressBuckets, ConnectionCounter, TokenBucket
-from console.signalling.ports import QueueStore
+from console.signalling.ports import QueueStore, RoomSeats
 from console.signalling.rooms import Room, RoomBook, RoomRefused
 
 log = logging.getLogger("console.signalling")
+_T = TypeVar("_T")
 
 WEB_ROOT = Path(__file__).resolve().parents[2] / "resources" / "web"
 STAFF_ROLES = frozenset(Role.codes())
@@ -45,6 +46,9 @@ STAFF_ONLY = frozenset(
         "room.remove",
         "room.mute",
         "room.caucus",
+        "room.spotlight",
+        "room.recording",
+        "room.agreement",
     }
 )
 RELAY_TYPES = frozenset({"sdp.offer", "sdp.answer", "ice.candidate"})
@@ -170,9 +174,13 @@ class Session:
 class Hub:
     """All live state of one server: connections, sessions, the cached queue, live calls."""
 
-    def __init__(self, config: ServerConfig, queue: QueueStore) -> None:
+    def __init__(
+        self, config: ServerConfig, queue: QueueStore, seats: RoomSeats | None = None
+    ) -> None:
         self.config = config
         self.queue = queue
+        self.seats = seats
+        """Room seats in the store; None: rooms live in memory only (some tests)."""
         self.conns: set[Conn] = set()
         self.per_address = ConnectionCounter(config.limits.max_connections_per_address)
         self.ticket_buckets = AddressBuckets(
@@ -372,6 +380,8 @@ class Hub:
                 self.close_later(stale, 1000, b"resumed elsewhere")
             old.conn, old.detached_at, old.claims = conn, None, claims
             session, resumed = old, True
+            # Its media connections died with the network: everyone rebuilds theirs to it.
+            self.rooms.reconnected(session.id)
         else:
             session = Session(id=secrets.token_urlsafe(16), claims=claims, conn=conn, staff=staff)
             self.sessions[session.id] = session
@@ -404,6 +414,9 @@ class Hub:
 
     async def _restore(self, session: Session) -> None:
         """Tell a (re)connected session where it stands."""
+        room = self.rooms.room_of(session.id)
+        if room is not None:
+            await self._room_changed(room)
         if session.staff:
             await self._to(session, self._snapshot())
             for other in self._staff():
@@ -490,30 +503,86 @@ class Hub:
                 )
         elif ticket is not None and ticket in self.calls:
             await self._end(ticket, f"caller {reason}")
-        room = self.rooms.leave(session.id)
+        room = self.rooms.room_of(session.id)
         if room is not None:
+            await self._record_seat(room, session, "left")
+            self.rooms.leave(session.id)
             await self._room_changed(room)
 
     # --- mediation rooms
 
-    def _room_call(self, action: Callable[[], Room]) -> Room:
+    def _room_call(self, action: Callable[[], _T]) -> _T:
         try:
             return action()
         except RoomRefused as exc:
             raise BadInput(p.ErrorCode(exc.code), exc.reason) from None
 
-    async def _room_changed(self, room: Room, *, also: Session | None = None) -> None:
-        """Everyone seated (and `also`, e.g. someone just removed) learns the new state."""
-        state = p.RoomState(
+    @staticmethod
+    def _seat_key(session: Session) -> str:
+        c = session.claims
+        return f"user:{c.subject}" if session.staff else c.subject
+
+    async def _record_seat(self, room: Room, session: Session | None, state: str) -> None:
+        """Keep the seat in the store (rooms named by a store id only)."""
+        if self.seats is None or session is None or not room.id.isdigit():
+            return
+        await self.seats.record(
+            room.id,
+            self._seat_key(session),
+            name=room.name_of(session.id),
+            role=room.roles.get(session.id, "party"),
+            state=state,
+            consent=session.id in room.consent,
+            host=session.id in room.hosts,
+        )
+
+    def _state_for(self, room: Room, sid: str) -> p.RoomState:
+        waiting = sid in room.lobby
+        people = [
+            p.RoomPerson(
+                id=other,
+                name=room.name_of(other)[:100] or "?",
+                role=room.roles.get(other, "party")[:32],
+                host=other in room.hosts,
+                admitted=other in room.admitted,
+                consent=other in room.consent,
+                epoch=room.epoch.get(other, 0),
+            )
+            for other in [*room.admitted, *room.lobby]
+            if not waiting or other == sid
+        ]
+        return p.RoomState(
             id=self._next_id(),
             room=room.id,
-            admitted=list(room.admitted),
-            lobby=list(room.lobby),
-            caucus=sorted(room.caucus),
+            admitted=[] if waiting else list(room.admitted),
+            lobby=[sid] if waiting else list(room.lobby),
+            caucus=[] if waiting else sorted(room.caucus),
+            you=sid,
+            peers=[] if waiting else room.peers_of(sid),
+            people=people,
+            spotlight=None if waiting else room.spotlight,
+            recording=room.recording,
         )
-        targets = [self.sessions.get(sid) for sid in room.members()]
-        for target in [*targets, also]:
-            await self._to(target, state)
+
+    async def _room_changed(self, room: Room, *, also: Session | None = None) -> None:
+        """Everyone seated learns the room as they see it (whom to exchange media with);
+        `also` (someone just removed or gone) learns that they are out."""
+        for sid in room.members():
+            await self._to(self.sessions.get(sid), self._state_for(room, sid))
+        if also is not None and also.id not in room.members():
+            await self._to(
+                also,
+                p.RoomState(
+                    id=self._next_id(), room=room.id, admitted=[], lobby=[], caucus=[], you=also.id
+                ),
+            )
+
+    async def _recording_changed(self, room: Room, reason: str = "") -> None:
+        msg = p.RoomRecording(id=self._next_id(), room=room.id, on=room.recording, reason=reason)
+        for sid in room.admitted:
+            await self._to(self.sessions.get(sid), msg)
+        if reason:
+            _event("room.recording_paused", room=room.id, reason=reason)
 
     async def _on_room_join(self, session: Session, msg: p.RoomJoin) -> None:
         invited = session.claims.room if session.claims.kind == "invite" else None
@@ -525,8 +594,30 @@ class Hub:
         if room_id is None:
             raise BadInput(p.ErrorCode.BAD_MESSAGE, "name the room to join")
         host = session.staff and session.claims.role in HOST_ROLES
-        room = self._room_call(lambda: self.rooms.join(room_id, session.id, msg.name, host=host))
-        if session.id in room.admitted:
+        restored = False
+        if self.seats is not None and room_id.isdigit():
+            refused = await self.seats.joinable(room_id)
+            if refused is not None:
+                raise BadInput(p.ErrorCode.CONFLICT, refused)
+            seat = await self.seats.seated(room_id, self._seat_key(session))
+            # Admitted before a server restart: back into the room, not the lobby.
+            restored = seat is not None and seat.admitted
+        # Other staff (a duty officer looking in) sit as observers; citizens as parties.
+        role = "mediator" if host else "observer" if session.staff else "party"
+        room, paused = self._room_call(
+            lambda: self.rooms.join(
+                room_id,
+                session.id,
+                msg.name,
+                host=host,
+                role=role,
+                consent=msg.recording_consent,
+                admit=restored,
+            )
+        )
+        admitted = session.id in room.admitted
+        await self._record_seat(room, session, "admitted" if admitted else "lobby")
+        if admitted:
             await self._admitted(room, session)
         else:
             for host_sid in room.hosts:
@@ -537,6 +628,8 @@ class Hub:
                     ),
                 )
         await self._room_changed(room)
+        if paused:
+            await self._recording_changed(room, paused)
 
     async def _admitted(self, room: Room, session: Session | None) -> None:
         if session is not None:
@@ -551,20 +644,31 @@ class Hub:
             )
 
     async def _on_room_admit(self, session: Session, msg: p.RoomAdmit) -> None:
-        room = self._room_call(lambda: self.rooms.admit(session.id, msg.room, msg.participant))
-        await self._admitted(room, self.sessions.get(msg.participant))
+        room, paused = self._room_call(
+            lambda: self.rooms.admit(session.id, msg.room, msg.participant)
+        )
+        admitted = self.sessions.get(msg.participant)
+        await self._record_seat(room, admitted, "admitted")
+        await self._admitted(room, admitted)
         await self._room_changed(room)
+        if paused:
+            await self._recording_changed(room, paused)
 
     async def _on_room_leave(self, session: Session, msg: p.RoomLeave) -> None:
         room = self.rooms.room_of(session.id)
         if room is None or room.id != msg.room:
             raise BadInput(p.ErrorCode.NOT_FOUND, "you are not in that room")
+        await self._record_seat(room, session, "left")
         self.rooms.leave(session.id)
         await self._room_changed(room, also=session)
 
     async def _on_room_remove(self, session: Session, msg: p.RoomRemove) -> None:
+        removed = self.sessions.get(msg.participant)
+        room = self.rooms.rooms.get(msg.room)
+        if room is not None and session.id in room.hosts and msg.participant in room.members():
+            await self._record_seat(room, removed, "removed")
         room = self._room_call(lambda: self.rooms.remove(session.id, msg.room, msg.participant))
-        await self._room_changed(room, also=self.sessions.get(msg.participant))
+        await self._room_changed(room, also=removed)
 
     async def _on_room_mute(self, session: Session, msg: p.RoomMute) -> None:
         self._room_call(lambda: self.rooms.check_host(session.id, msg.room, msg.participant))
@@ -580,6 +684,70 @@ class Hub:
         for sid in list(room.admitted):
             await self._admitted(room, self.sessions.get(sid))
         await self._room_changed(room)
+
+    async def _on_room_consent(self, session: Session, msg: p.RoomConsent) -> None:
+        room, stopped = self._room_call(
+            lambda: self.rooms.set_consent(session.id, msg.room, msg.on)
+        )
+        await self._record_seat(
+            room, session, "admitted" if session.id in room.admitted else "lobby"
+        )
+        await self._room_changed(room)
+        if stopped:
+            await self._recording_changed(room, stopped)
+
+    async def _on_room_recording(self, session: Session, msg: p.RoomRecording) -> None:
+        room = self._room_call(lambda: self.rooms.set_recording(session.id, msg.room, msg.on))
+        _event("room.recording", room=room.id, on=room.recording, by=session.id)
+        await self._recording_changed(room)
+        await self._room_changed(room)
+
+    async def _on_room_spotlight(self, session: Session, msg: p.RoomSpotlight) -> None:
+        room = self._room_call(
+            lambda: self.rooms.set_spotlight(session.id, msg.room, msg.participant)
+        )
+        await self._room_changed(room)
+
+    async def _on_room_chat(self, session: Session, msg: p.RoomChat) -> None:
+        readers = self._room_call(lambda: self.rooms.group_members(session.id))
+        room = self.rooms.room_of(session.id)
+        if room is None or room.id != msg.room:
+            raise BadInput(p.ErrorCode.NOT_FOUND, "you are not in that room")
+        posted = p.RoomChatPosted(
+            id=self._next_id(),
+            room=room.id,
+            from_=session.id,
+            name=room.name_of(session.id)[:100] or "?",
+            text=msg.text,
+            at=time.time(),
+        )
+        for sid in readers:
+            await self._to(self.sessions.get(sid), posted)
+
+    async def _on_room_agreement(self, session: Session, msg: p.RoomAgreement) -> None:
+        room = self.rooms.rooms.get(msg.room)
+        if room is None or session.id not in room.hosts:
+            raise BadInput(p.ErrorCode.FORBIDDEN, "only the room's mediator may do that")
+        out = msg.model_copy(update={"id": self._next_id()})
+        for sid in room.admitted:
+            if sid not in room.hosts:
+                await self._to(self.sessions.get(sid), out)
+
+    async def _on_room_sign(self, session: Session, msg: p.RoomSign) -> None:
+        room = self.rooms.room_of(session.id)
+        if room is None or room.id != msg.room or session.id not in room.admitted:
+            raise BadInput(p.ErrorCode.NOT_FOUND, "you are not admitted to that room")
+        signed = p.RoomSigned(
+            id=self._next_id(),
+            room=room.id,
+            from_=session.id,
+            name=room.name_of(session.id)[:100] or "?",
+            agreement=msg.agreement,
+            content_sha256=msg.content_sha256,
+            image_png_b64=msg.image_png_b64,
+        )
+        for sid in room.hosts:
+            await self._to(self.sessions.get(sid), signed)
 
     # --- the intake queue
 
@@ -1119,10 +1287,12 @@ async def _healthz(request: web.Request) -> web.Response:
     )
 
 
-def make_app(config: ServerConfig, queue_store: QueueStore) -> web.Application:
+def make_app(
+    config: ServerConfig, queue_store: QueueStore, seats: RoomSeats | None = None
+) -> web.Application:
     """The aiohttp application: /ws, /api/ticket, /healthz and the citizen page at /."""
     app = web.Application(client_max_size=64 * 1024)
-    hub = Hub(config, queue_store)
+    hub = Hub(config, queue_store, seats)
     app[HUB] = hub
     app.on_startup.append(hub.startup)
     app.on_shutdown.append(hub.shutdown)
@@ -1146,9 +1316,11 @@ def make_app(config: ServerConfig, queue_store: QueueStore) -> web.Application:
 class SignallingServer:
     """The server as an object: start on the running loop (the GUI's, or its own), stop."""
 
-    def __init__(self, config: ServerConfig, queue_store: QueueStore) -> None:
+    def __init__(
+        self, config: ServerConfig, queue_store: QueueStore, seats: RoomSeats | None = None
+    ) -> None:
         self.config = config
-        self.app = make_app(config, queue_store)
+        self.app = make_app(config, queue_store, seats)
         self._runner: web.AppRunner | None = None
         self.port: int | None = None
 
@@ -1186,9 +1358,11 @@ class SignallingServer:
         )
 
 
-async def run_server(config: ServerConfig, queue_store: QueueStore) -> None:
+async def run_server(
+    config: ServerConfig, queue_store: QueueStore, seats: RoomSeats | None = None
+) -> None:
     """Serve until cancelled (the standalone `console-signal`)."""
-    server = SignallingServer(config, queue_store)
+    server = SignallingServer(config, queue_store, seats)
     await server.start()
     try:
         await asyncio.Event().wait()

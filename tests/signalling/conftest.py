@@ -11,9 +11,11 @@ from typing import Any
 import aiohttp
 
 from console.core import tokens
-from console.core.codes import Role
-from console.services.signalling_store import StoreQueue
+from console.core.clock import utcnow
+from console.core.codes import Role, RoomState
+from console.services.signalling_store import StoreQueue, StoreRoomSeats
 from console.signalling.server import Limits, ServerConfig, SignallingServer
+from console.store.models import Room
 from console.store.store import Store
 
 SECRET = b"s" * 32
@@ -81,7 +83,7 @@ class Harness:
     async def __aenter__(self) -> Harness:
         self.store = Store(self.url)
         self.queue = StoreQueue(self.store)
-        self.server = SignallingServer(self.config, self.queue)
+        self.server = SignallingServer(self.config, self.queue, StoreRoomSeats(self.store))
         self.port = await self.server.start()
         self.http = aiohttp.ClientSession()
         return self
@@ -131,11 +133,23 @@ class Harness:
         self.store.close()
         self.store = Store(self.url)
         self.queue = StoreQueue(self.store)
-        self.server = SignallingServer(self.config, self.queue)
+        self.server = SignallingServer(self.config, self.queue, StoreRoomSeats(self.store))
         self.port = await self.server.start()
 
     async def rows(self) -> int:
         return await self.queue.count()
+
+    def add_room(self, name: str = "调解室", state: RoomState = RoomState.SCHEDULED) -> str:
+        """A mediation room in the store (the server seats people only in stored rooms)."""
+
+        def op(session: Any) -> tuple[int, None]:
+            room = Room(name=name, state=state.code, scheduled_at=utcnow())
+            session.add(room)
+            session.flush()
+            return room.id, None
+
+        room_id, _ = self.store.write_sync(op)
+        return str(room_id)
 
 
 def staff_token(user: str = "101", role: Role = Role.DUTY_OFFICER, name: str = "李警官") -> str:

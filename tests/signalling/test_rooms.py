@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+from functools import partial
 
 import pytest
 
 from console.core import tokens
-from console.core.codes import Role
+from console.core.codes import Role, RoomState
 from console.signalling.rooms import RoomBook, RoomRefused
+from console.store.repos import rooms as rooms_repo
 from tests.signalling.conftest import SECRET, Client, Harness, staff_token
 
 
@@ -130,3 +132,157 @@ def test_room_book_rules_without_a_server() -> None:
     book.leave("x")
     book.leave("m")
     assert book.rooms == {}  # an empty room is forgotten
+
+
+def _person(state: dict[str, object], sid: str | None) -> dict[str, object]:
+    """The person `sid` as `state` lists them ({} when not listed yet)."""
+    return next((p for p in state["people"] if p["id"] == sid), {})  # type: ignore[union-attr, index]
+
+
+def test_consent_gates_recording_chat_stays_in_its_group_and_signatures_reach_the_host(
+    sqlite_url: str,
+) -> None:
+    async def main() -> None:
+        async with Harness(sqlite_url) as h:
+            room = h.add_room("第一调解室")
+            mediator = await h.connect(staff_token("201", Role.MEDIATOR, "周调解员"))
+            await mediator.send("room.join", name="周调解员", room=room, recording_consent=True)
+            await mediator.expect("room.admitted")
+            a = await h.connect(invite(room, "甲方"))
+            await a.send("room.join", name="甲方", recording_consent=True)
+            b = await h.connect(invite(room, "乙方"))
+            await b.send("room.join", name="乙方")  # no consent given
+            await mediator.expect("room.lobby", lambda m: m["participant"] == b.session)
+            # Someone waiting in the lobby sees only themselves.
+            waiting = await b.expect("room.state")
+            assert [p["name"] for p in waiting["people"]] == ["乙方"] and waiting["peers"] == []
+
+            await mediator.send("room.admit", room=room, participant=a.session)
+            await mediator.send("room.recording", room=room, on=True)
+            assert (await a.expect("room.recording"))["on"] is True
+            # A new arrival without consent pauses the recording, and says who.
+            await mediator.send("room.admit", room=room, participant=b.session)
+            paused = await mediator.expect("room.recording", lambda m: m["on"] is False)
+            assert "乙方" in paused["reason"]
+            assert (await a.expect("room.recording", lambda m: not m["on"]))["reason"]
+            await mediator.send("room.recording", room=room, on=True)
+            refused = await _refused(mediator, "forbidden")
+            assert "乙方" in str(refused["message"])
+            await b.send("room.consent", room=room, on=True)
+            state = await mediator.expect(
+                "room.state", lambda m: _person(m, b.session).get("consent") is True
+            )
+            assert [p["name"] for p in state["people"]] == ["周调解员", "甲方", "乙方"]
+            await mediator.send("room.recording", room=room, on=True)
+            assert await b.expect("room.recording", lambda m: m["on"] is True)
+            # Withdrawing consent stops it at once.
+            await b.send("room.consent", room=room, on=False)
+            stopped = await mediator.expect("room.recording", lambda m: m["on"] is False)
+            assert "乙方" in stopped["reason"]
+
+            await mediator.send("room.spotlight", room=room, participant=a.session)
+            assert (await b.expect("room.state", lambda m: m["spotlight"] is not None))[
+                "spotlight"
+            ] == a.session
+
+            # Chat reaches the sender's group; in a caucus the waiting side reads none of it.
+            await a.send("room.chat", room=room, text="大家好")
+            said = await b.expect("room.chat")
+            assert said["name"] == "甲方" and said["text"] == "大家好" and said["from"] == a.session
+            await mediator.send("room.caucus", room=room, participants=[a.session])
+            await b.expect("room.state", lambda m: m["caucus"] == [a.session])
+            await a.send("room.chat", room=room, text="背靠背的话")
+            await mediator.expect("room.chat", lambda m: m["text"] == "背靠背的话")
+            await b.send("ping")
+            await b.expect("pong")
+            assert not any(m.get("text") == "背靠背的话" for m in b.buffer)
+            await mediator.send("room.caucus", room=room, participants=[])
+
+            # The agreement goes to the parties; a signature goes to the host only.
+            sha = "ab" * 32
+            await a.send(
+                "room.agreement",
+                room=room,
+                agreement="1",
+                title="协议",
+                text="x",
+                content_sha256=sha,
+            )
+            await _refused(a, "forbidden")
+            await mediator.send(
+                "room.agreement",
+                room=room,
+                agreement="1",
+                title="人民调解协议书",
+                text="甲乙双方自愿达成如下协议……",
+                content_sha256=sha,
+            )
+            shown = await b.expect("room.agreement")
+            assert shown["text"].startswith("甲乙双方") and shown["content_sha256"] == sha
+            await a.expect("room.agreement")
+            await a.send(
+                "room.sign",
+                room=room,
+                agreement="1",
+                content_sha256=sha,
+                image_png_b64="iVBORw0KGgo" * 4,
+            )
+            signed = await mediator.expect("room.signed")
+            assert signed["name"] == "甲方" and signed["from"] == a.session
+            assert signed["content_sha256"] == sha
+            for c in (a, b, mediator):
+                await c.close()
+
+    asyncio.run(main())
+
+
+def test_seats_are_kept_in_the_store_across_a_server_restart(sqlite_url: str) -> None:
+    async def main() -> None:
+        async with Harness(sqlite_url, grace_s=30.0) as h:
+            room = h.add_room("第二调解室")
+            token_a = invite(room, "甲方")
+            mediator = await h.connect(staff_token("201", Role.MEDIATOR, "周调解员"))
+            await mediator.send("room.join", name="周调解员", room=room)
+            await mediator.expect("room.admitted")
+            a = await h.connect(token_a)
+            await a.send("room.join", name="甲方", recording_consent=True)
+            await mediator.expect("room.lobby")
+            await mediator.send("room.admit", room=room, participant=a.session)
+            await a.expect("room.admitted")
+
+            # A reconnect keeps the seat; peers learn to rebuild their connection to it.
+            first = a.session
+            await a.close()
+            a = await h.connect()
+            welcome = await a.hello(token_a, resume=first)
+            assert welcome["resumed"] is True
+            state = await mediator.expect(
+                "room.state", lambda m: _person(m, first).get("epoch") == 1
+            )
+            assert first in state["admitted"]
+
+            people = await h.store.read(partial(rooms_repo.participants_of, room_id=int(room)))
+            assert sorted((n, s, c) for n, _r, s, c in people) == [
+                ("周调解员", "admitted", False),
+                ("甲方", "admitted", True),
+            ]
+            listed = await h.store.read(rooms_repo.all_rooms)
+            assert next(r for r in listed if str(r.id) == room).state.code == "open"
+
+            # The server restarts: the party comes back straight into the room, not the lobby.
+            await h.restart()
+            a = await h.connect(token_a)
+            await a.send("room.join", name="甲方", recording_consent=True)
+            back = await a.expect("room.admitted")
+            assert back["room"] == room
+
+            # A closed room refuses everyone, with the reason.
+            closed = h.add_room("已结束的调解室", RoomState.CLOSED)
+            c = await h.connect(invite(closed, "丙方"))
+            await c.send("room.join", name="丙方")
+            refused = await _refused(c, "conflict")
+            assert "closed" in str(refused["message"])
+            for client in (a, c, mediator):
+                await client.close()
+
+    asyncio.run(main())

@@ -263,24 +263,25 @@ def test_transfer_to_user_and_room(sqlite_url: str) -> None:
             await b.send("call.accept", ticket=ring["ticket"])
             acc = await citizen.expect("call.accepted", lambda m: m["officer"] == "乙")
             assert acc["peer"] == b.session
+            room = h.add_room()
             mediator = await h.connect(staff_token("7", Role.MEDIATOR, "周调解员"))
-            await mediator.send("room.join", name="周调解员", room="42")
+            await mediator.send("room.join", name="周调解员", room=room)
             await mediator.expect("room.admitted")
-            await b.send("call.transfer", ticket=ring["ticket"], to_room="42")
+            await b.send("call.transfer", ticket=ring["ticket"], to_room=room)
             # Into the room without hanging up: the citizen gets the room's invitation...
             moved = await citizen.expect("call.moved")
-            assert moved["room"] == "42" and moved["ticket"] == ring["ticket"]
+            assert moved["room"] == room and moved["ticket"] == ring["ticket"]
             await b.expect("call.ended")
             row = await h.queue.get(ring["ticket"])
             assert row is not None and row.state.code == "transferred"
-            assert row.outcome == "room:42"
+            assert row.outcome == f"room:{room}"
             assert not any(m["type"] == "call.ended" for m in citizen.buffer)
             # ... and with it waits in the room's lobby, where the mediator admits them.
             again = await h.connect(moved["invite"])
             await again.send("room.join", name="张三")
             lobby = await mediator.expect("room.lobby")
             assert lobby["name"] == "张三" and lobby["participant"] == again.session
-            await mediator.send("room.admit", room="42", participant=again.session)
+            await mediator.send("room.admit", room=room, participant=again.session)
             assert (await again.expect("room.admitted"))["peers"] == [mediator.session]
 
     asyncio.run(main())

@@ -1,11 +1,15 @@
-"""Mediation rooms: the room list."""
+"""Mediation rooms: the room list, who sits in a room, the seats the signalling server keeps."""
 
 from __future__ import annotations
+
+import hashlib
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from console.core.codes import RoomState
+from console.core.clock import utcnow
+from console.core.codes import ParticipantRole, ParticipantState, RoomState
+from console.core.events import ChangeAction, ChangeSet, Entity, Operation, change
 from console.core.records import RoomRow
 from console.store.models import Case, Participant, Room, User
 
@@ -53,3 +57,101 @@ def participants_of(session: Session, room_id: int) -> list[tuple[str, str, str,
         .order_by(Participant.id)
     )
     return [(r[0], r[1], r[2], bool(r[3])) for r in rows]
+
+
+# --- seats kept by the signalling server -----------------------------------------------------
+
+
+def seat_hash(key: str) -> str:
+    """What identifies an invitation's seat in the store: a hash of its subject, never a token."""
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+def _seat_row(session: Session, room_id: int, key: str) -> Participant | None:
+    user_id = _known_user(session, key)
+    cond = (
+        Participant.user_id == user_id
+        if user_id is not None
+        else Participant.invite_token_hash == seat_hash(key)
+    )
+    return session.scalar(
+        select(Participant)
+        .where(Participant.room_id == room_id, cond)
+        .order_by(Participant.id.desc())
+        .limit(1)
+    )
+
+
+def _known_user(session: Session, key: str) -> int | None:
+    """The staff user a `user:<id>` seat key names, if this store knows them."""
+    if key.startswith("user:") and key[5:].isdigit() and len(key) < 15:
+        user_id = int(key[5:])
+        return user_id if session.get(User, user_id) is not None else None
+    return None
+
+
+def joinable(session: Session, *, room_id: int) -> str | None:
+    """None when people may join the room; otherwise the reason, in words."""
+    room = session.get(Room, room_id)
+    if room is None:
+        return "there is no such mediation room"
+    state = RoomState(room.state)
+    if state in (RoomState.CLOSED, RoomState.CANCELLED):
+        return f"the mediation room is {state.label('en').lower()}"
+    return None
+
+
+def seated(session: Session, *, room_id: int, key: str) -> tuple[str, bool] | None:
+    """(participant state code, consent) of the seat, if the store knows it."""
+    row = _seat_row(session, room_id, key)
+    return (row.state, bool(row.recording_consent)) if row is not None else None
+
+
+def record_seat(
+    session: Session,
+    *,
+    room_id: int,
+    key: str,
+    name: str,
+    role: str,
+    state: ParticipantState,
+    consent: bool,
+    host: bool,
+) -> tuple[int | None, ChangeSet | None]:
+    """Create or update the seat; a host's arrival opens a scheduled room."""
+    room = session.get(Room, room_id)
+    if room is None:
+        return None, None
+    row = _seat_row(session, room_id, key)
+    now = utcnow()
+    created = row is None
+    if row is None:
+        # A staff token's subject this store does not know is kept as a hash, like invitations.
+        user_id = _known_user(session, key)
+        row = Participant(
+            room_id=room_id,
+            user_id=user_id,
+            invite_token_hash=None if user_id is not None else seat_hash(key),
+            name=name[:100],
+            role=role if role in ParticipantRole.codes() else ParticipantRole.OBSERVER.code,
+        )
+        session.add(row)
+    row.name = name[:100]
+    row.state = state.code
+    row.recording_consent = consent
+    if state is ParticipantState.ADMITTED:
+        row.joined_at = row.joined_at or now
+        row.left_at = None
+    elif state in (ParticipantState.LEFT, ParticipantState.REMOVED):
+        row.left_at = now
+    if host and room.state == RoomState.SCHEDULED.code:
+        room.state = RoomState.OPEN.code
+        room.opened_at = room.opened_at or now
+    session.flush()
+    action = ChangeAction.CREATED if created else ChangeAction.UPDATED
+    # The room row changes with every seat too: its people count and list.
+    changes = (
+        change(Entity.PARTICIPANT, action, row.id),
+        change(Entity.ROOM, ChangeAction.UPDATED, room.id),
+    )
+    return row.id, ChangeSet(Operation.ROOM_UPDATED, row.user_id, changes)
