@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from console.core.room_rules import missing_consent
+
 
 class RoomRefused(Exception):
     """A room operation that the rules do not allow; `reason` is for the error message."""
@@ -42,7 +44,9 @@ class Room:
 
     def not_consenting(self) -> list[str]:
         """Names of admitted people whose consent is missing, in admission order."""
-        return [name for sid, name in self.admitted.items() if sid not in self.consent]
+        return missing_consent(
+            (name, True, sid in self.consent) for sid, name in self.admitted.items()
+        )
 
     def members(self) -> set[str]:
         return set(self.admitted) | set(self.lobby)
