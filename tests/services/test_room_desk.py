@@ -64,7 +64,8 @@ def test_mesh_room_lobby_media_caucus_consent_and_rejoin(sqlite_url: str) -> Non
                 await a.join(room)
                 await b.join(room)
                 knocks = [
-                    await rec.wait(LobbyKnocked, lambda e: e.name == n) for n in ("甲方", "乙方")
+                    await rec.wait(LobbyKnocked, lambda e, n=n: e.name == n)
+                    for n in ("甲方", "乙方")
                 ]
                 assert {x.name for x in mediator.lobby()} == {"甲方", "乙方"}
                 for knock in knocks:
