@@ -313,3 +313,27 @@ class AuditAction(CodeTable):
     CAMERAS_IMPORTED = ("cameras_imported", "导入监控点位", "Imported cameras")
     ALERT_ACKNOWLEDGED = ("alert_acknowledged", "确认告警", "Acknowledged an alert")
     DB_UPGRADED = ("db_upgraded", "数据库升级", "Database upgraded")
+    AGREEMENT_SIGNED = ("agreement_signed", "签署调解协议", "Signed an agreement")
+    AGREEMENT_CHANGED = ("agreement_changed", "修改调解协议", "Changed an agreement")
+    MEDIATION_OUTCOME = ("mediation_outcome", "登记调解结果", "Recorded a mediation outcome")
+
+
+class SignerRole(CodeTable):
+    """Who signs a 人民调解协议书: each party, and the mediator for the committee."""
+
+    PARTY = ("party", "当事人", "Party")
+    MEDIATOR = ("mediator", "调解员", "Mediator")
+
+
+class MediationOutcome(CodeTable):
+    SUCCESS = ("success", "调解成功", "Mediation succeeded")
+    FAILED = ("failed", "调解不成", "Mediation failed")
+
+
+class JudicialConfirmState(CodeTable):
+    """司法确认: the parties may apply to the court within 30 days of signing."""
+
+    PENDING = ("pending", "待申请", "Not yet applied for")
+    APPLIED = ("applied", "已申请", "Applied for")
+    CONFIRMED = ("confirmed", "已确认", "Confirmed")
+    LAPSED = ("lapsed", "已逾期", "Deadline passed")

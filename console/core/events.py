@@ -63,6 +63,12 @@ class Operation(enum.Enum):
     ANNOTATION_ADDED = "annotation_added"
     USER_ADDED = "user_added"
     WORKSPACE_SEEDED = "workspace_seeded"
+    AGREEMENT_DRAFTED = "agreement_drafted"
+    AGREEMENT_EDITED = "agreement_edited"
+    AGREEMENT_SIGNED = "agreement_signed"
+    AGREEMENT_EXPORTED = "agreement_exported"
+    MEDIATION_CONCLUDED = "mediation_concluded"
+    FOLLOW_UP_DONE = "follow_up_done"
 
 
 @dataclass(frozen=True, slots=True)

@@ -353,6 +353,15 @@ class Agreement(Base):
     judicial_confirm_deadline: Mapped[datetime | None] = mapped_column(DateTime)
     judicial_confirm_state: Mapped[str | None] = mapped_column(CODE)
     created_at: Mapped[datetime] = mapped_column(DateTime)
+    # Identity snapshots as printed and signed (JSON of `core.agreement`): a party's later
+    # change of address must not alter an agreement already signed.
+    parties: Mapped[str] = mapped_column(Text, default="[]")
+    mediators: Mapped[str] = mapped_column(Text, default="[]")
+    updated_at: Mapped[datetime | None] = mapped_column(DateTime)
+    outcome: Mapped[str | None] = mapped_column(CODE)
+    outcome_channel: Mapped[str | None] = mapped_column(CODE)
+    outcome_note: Mapped[str | None] = mapped_column(Text)
+    outcome_at: Mapped[datetime | None] = mapped_column(DateTime)
 
 
 class AgreementSignature(Base):
