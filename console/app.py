@@ -197,6 +197,7 @@ def run_gui(args: argparse.Namespace, *, db_url: str) -> int:
                     return
                 print(f"console: signalling on http://127.0.0.1:{port}", flush=True)
                 await attach_desk(signalling)
+                attach_rooms(signalling)
                 signalling.start_demo_caller()
 
             loop.create_task(start_signalling())
@@ -223,6 +224,33 @@ def run_gui(args: argparse.Namespace, *, db_url: str) -> int:
             desks.append(desk)
             intake.attach_desk(desk)
 
+        def attach_rooms(server: Any) -> None:
+            """Mediation sessions on the signalling server: a desk per room, invitations."""
+            import secrets
+
+            from console.services.room_desk import RoomDesk
+
+            rooms_service = MediationService(store)
+
+            def open_desk(room: Any) -> RoomDesk:
+                return RoomDesk(
+                    base_url=server.base_url,
+                    token_provider=lambda: server.server.staff_token(
+                        operator.id, role, operator.name
+                    ),
+                    name=operator.name,
+                    backend=room.backend,
+                    audio_output="default",
+                )
+
+            def invite_link(room_id: int, name: str) -> str:
+                subject = f"invite:{room_id}:{secrets.token_urlsafe(9)}"
+                token = server.server.invite_token(str(room_id), subject, name)
+                loop.create_task(rooms_service.invite(room_id, subject, name))
+                return f"{server.base_url}/?invite={token}"
+
+            mediation.attach_rooms(open_desk, invite_link)
+
         closed = asyncio.Event()
         window.destroyed.connect(lambda *_: closed.set())
         app.lastWindowClosed.connect(closed.set)
@@ -242,6 +270,7 @@ def run_gui(args: argparse.Namespace, *, db_url: str) -> int:
             try:
                 await lifetime()
             finally:
+                await mediation.leave_room()
                 for desk in desks:
                     await desk.stop()
                 if signalling is not None:

@@ -1,9 +1,10 @@
-"""Mediation room reads for the mediation screen."""
+"""Mediation rooms for the mediation screen: the room list, participants, invitations."""
 
 from __future__ import annotations
 
 from functools import partial
 
+from console.core.codes import ParticipantRole, ParticipantState
 from console.core.records import RoomRow
 from console.store.repos import rooms
 from console.store.store import Store
@@ -21,3 +22,18 @@ class MediationService:
 
     async def participants(self, room_id: int) -> list[tuple[str, str, str, bool]]:
         return await self.store.read(partial(rooms.participants_of, room_id=room_id))
+
+    async def invite(self, room_id: int, subject: str, name: str) -> None:
+        """Note the invitation as a seat (已邀请); joining with it later fills the same seat."""
+        await self.store.write(
+            partial(
+                rooms.record_seat,
+                room_id=room_id,
+                key=subject,
+                name=name,
+                role=ParticipantRole.PARTY.code,
+                state=ParticipantState.INVITED,
+                consent=False,
+                host=False,
+            )
+        )

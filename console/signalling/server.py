@@ -54,6 +54,8 @@ STAFF_ONLY = frozenset(
 RELAY_TYPES = frozenset({"sdp.offer", "sdp.answer", "ice.candidate"})
 HOST_ROLES = frozenset({Role.MEDIATOR.code, Role.SUPERVISOR.code})
 """Staff who host a room when they join it; other staff wait in the lobby like anyone."""
+INVITE_TTL_S = 7 * 24 * 3600.0
+"""An invitation link is sent days before the session; it names one room only."""
 SEEN_IDS = 1024
 """Message ids remembered per connection to refuse replays; older ids fall out."""
 FRAME_LIMIT = 4 * 1024 * 1024
@@ -1346,6 +1348,18 @@ class SignallingServer:
         if self._runner is not None:
             runner, self._runner = self._runner, None
             await runner.cleanup()
+
+    def invite_token(self, room: str, subject: str, name: str, ttl_s: float = INVITE_TTL_S) -> str:
+        """A citizen's invitation into `room` (its link is `/?invite=<token>`)."""
+        return tokens.issue(
+            self.config.secret,
+            kind="invite",
+            subject=subject,
+            role=tokens.CITIZEN_ROLE,
+            ttl_s=ttl_s,
+            room=room,
+            name=name,
+        )
 
     def staff_token(self, user_id: int | str, role: Role, name: str = "") -> str:
         return tokens.issue(

@@ -1,15 +1,21 @@
-"""The mediation screen: today's and upcoming rooms, and who is in the selected one."""
+"""The mediation screen: today's and upcoming rooms, who is in the selected one, the session."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QFormLayout,
     QFrame,
+    QInputDialog,
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QPushButton,
     QSplitter,
+    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -19,8 +25,10 @@ from console.core.codes import ParticipantRole, ParticipantState, RoomState
 from console.core.events import ChangeSet, Entity
 from console.core.records import RoomRow
 from console.services.mediation import MediationService
+from console.services.room_desk import RoomDesk
 from console.ui import theme
 from console.ui.i18n import current_lang
+from console.ui.mediation.room_view import RoomView
 from console.ui.models.record_list_model import Column, RecordListModel
 from console.ui.tasks import TaskGroup
 from console.ui.widgets.tables import make_table
@@ -82,12 +90,26 @@ class MediationPanel(QWidget):
         self.detail_state = QLabel("—")
         self.detail_time = QLabel("—")
         self.participants = QListWidget()
+        self.enter_button = QPushButton(self.tr("Enter the room"))
+        self.enter_button.setObjectName("room-enter")
+        self.enter_button.setProperty("role", "primary")
+        self.enter_button.setEnabled(False)
+        self.enter_button.clicked.connect(self._enter)
+        self.invite_button = QPushButton(self.tr("Invitation link…"))
+        self.invite_button.setEnabled(False)
+        self.invite_button.clicked.connect(self._invite)
+        self.detail_notice = QLabel()
+        self.detail_notice.setWordWrap(True)
+        self.detail_notice.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         form.addRow(self.detail_name)
         form.addRow(self.tr("Case"), self.detail_case)
         form.addRow(self.tr("State"), self.detail_state)
         form.addRow(self.tr("Scheduled"), self.detail_time)
         form.addRow(QLabel(self.tr("Participants")))
         form.addRow(self.participants)
+        form.addRow(self.enter_button)
+        form.addRow(self.invite_button)
+        form.addRow(self.detail_notice)
 
         left = QWidget()
         lv = QVBoxLayout(left)
@@ -100,9 +122,72 @@ class MediationPanel(QWidget):
         split.addWidget(left)
         split.addWidget(detail)
         split.setSizes([900, 420])
+        self.stack = QStackedWidget()
+        self.stack.addWidget(split)
         layout = QVBoxLayout(self)
-        layout.addWidget(split)
+        layout.addWidget(self.stack)
         self.model.loaded.connect(self._select_first)
+        self._open_desk: Callable[[RoomRow], RoomDesk] | None = None
+        self._invite_link: Callable[[int, str], str] | None = None
+        self.room_view: RoomView | None = None
+
+    def attach_rooms(
+        self,
+        open_desk: Callable[[RoomRow], RoomDesk],
+        invite_link: Callable[[int, str], str],
+    ) -> None:
+        """Sessions become possible once signalling runs: a desk per room, invitation links."""
+        self._open_desk = open_desk
+        self._invite_link = invite_link
+        self._show(self.view.currentIndex().row())
+
+    def _current(self) -> RoomRow | None:
+        row = self.view.currentIndex().row()
+        return self.model.record(row) if 0 <= row < self.model.rowCount() else None
+
+    def _enter(self) -> None:
+        room = self._current()
+        if room is None or self._open_desk is None or self.room_view is not None:
+            return
+        desk = self._open_desk(room)
+        view = RoomView(desk, f"{room.name} · {room.case_number}")
+        self.room_view = view
+        self.stack.addWidget(view)
+        self.stack.setCurrentWidget(view)
+        view.left.connect(self._left)
+
+        def failed(text: str) -> None:
+            self.detail_notice.setText(self.tr("Could not enter the room: %1").replace("%1", text))
+            self._left()
+
+        tasks = TaskGroup(view)
+        tasks.failed.connect(failed)
+        tasks.start(desk.join(str(room.id)))
+
+    def _left(self) -> None:
+        view, self.room_view = self.room_view, None
+        self.stack.setCurrentIndex(0)
+        if view is not None:
+            self.stack.removeWidget(view)
+            view.deleteLater()
+        self.load()
+
+    def _invite(self) -> None:
+        room = self._current()
+        if room is None or self._invite_link is None:
+            return
+        name, ok = QInputDialog.getText(
+            self, self.tr("Invitation"), self.tr("Name of the person invited:")
+        )
+        if not ok or not name.strip():
+            return
+        link = self._invite_link(room.id, name.strip())
+        QGuiApplication.clipboard().setText(link)
+        self.detail_notice.setText(
+            self.tr("Invitation for %1 copied to the clipboard:").replace("%1", name.strip())
+            + "\n"
+            + link
+        )
 
     def load(self) -> None:
         self.model.reload()
@@ -123,6 +208,12 @@ class MediationPanel(QWidget):
         self.detail_case.setText(room.case_number)
         self.detail_state.setText(room.state.label(lang))
         self.detail_time.setText(f"{to_local(room.scheduled_at):%Y-%m-%d %H:%M}")
+        live = room.state in (RoomState.SCHEDULED, RoomState.OPEN, RoomState.CAUCUS)
+        self.enter_button.setEnabled(self._open_desk is not None and live)
+        self.invite_button.setEnabled(self._invite_link is not None and live)
+        self.enter_button.setToolTip(
+            "" if self._open_desk is not None else self.tr("Signalling is not running")
+        )
 
         def fill(people: list[tuple[str, str, str, bool]]) -> None:
             self.participants.clear()
@@ -140,3 +231,8 @@ class MediationPanel(QWidget):
     def close_panel(self) -> None:
         self._tasks.cancel_all()
         self.model.close()
+
+    async def leave_room(self) -> None:
+        """On exit: leave the session properly (the others carry on)."""
+        if self.room_view is not None:
+            await self.room_view.close_room()
