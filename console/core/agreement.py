@@ -484,3 +484,34 @@ def outcome_opinion(
     else:
         text = f"调解不成，建议转{channel.zh if channel else ''}"
     return f"{text}。{note.strip()}" if note.strip() else text
+
+
+def plain_text(record: AgreementRecord) -> str:
+    """The agreement as the parties read it on their page: every signed field, in order."""
+    c = record.content
+    deadline = c.performance_deadline
+    lines = [
+        f"人民调解协议书　{c.number}",
+        f"调解委员会：{c.committee}",
+        f"案件编号：{c.case_number}",
+        "",
+        *(
+            f"{p.side.zh}：{p.name}，{p.id_type.zh}：{p.id_number}，"
+            f"住址：{p.address or '—'}，电话：{p.phone or '—'}"
+            for p in c.parties
+        ),
+        "调解员：" + "、".join(m.name for m in c.mediators),
+        "",
+        f"纠纷事实：{c.facts}",
+        f"争议事项：{c.disputed_matters}",
+        f"各方责任：{c.responsibilities or '—'}",
+        f"经调解，当事人自愿达成如下协议：{c.agreed_terms}",
+        f"履行方式：{c.performance_manner}",
+        f"履行地点：{c.performance_place or '—'}",
+        "履行期限："
+        + (f"{deadline.year}年{deadline.month}月{deadline.day}日" if deadline else "—"),
+        f"本协议书一式{c.copies}份，当事人各执一份，{c.committee}留存一份。",
+        "",
+        f"协议内容SHA-256：{record.content_sha256}",
+    ]
+    return "\n".join(lines)

@@ -218,6 +218,25 @@ class AgreementService:
         sig, _ = await self.store.write(op)
         return sig
 
+    async def sign_as_mediator(
+        self,
+        agreement_id: int,
+        image_png: bytes,
+        content_sha256_seen: str,
+        operator: Operator | None = None,
+    ) -> SignatureRecord:
+        """The signed-in mediator signs at the console (drawn on the pad)."""
+        who = self._who(operator)
+        return await self.sign(
+            agreement_id,
+            ag.mediator_key(who.id),
+            who.name,
+            SignerRole.MEDIATOR,
+            image_png,
+            content_sha256_seen,
+            who,
+        )
+
     async def export_pdf(
         self, agreement_id: int, path: Path, operator: Operator | None = None
     ) -> ExportedPdf:

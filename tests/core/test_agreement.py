@@ -239,3 +239,25 @@ def test_outcome_maps_onto_the_case_flow() -> None:
         ag.check_outcome(done, MediationOutcome.FAILED, Channel.LITIGATION)
     assert info.value.code == ag.OUTCOME_RECORDED
     assert "诉讼" in ag.outcome_opinion(unsigned, MediationOutcome.FAILED, Channel.LITIGATION, "")
+
+
+def test_plain_text_for_the_parties_page_shows_every_field() -> None:
+    c = content()
+    text = ag.plain_text(record(c))
+    for value in (
+        c.number,
+        c.committee,
+        c.case_number,
+        c.facts,
+        c.disputed_matters,
+        c.responsibilities,
+        c.agreed_terms,
+        c.performance_manner,
+        c.performance_place,
+        "2099年12月31日",
+        "一式3份",
+        ag.content_sha256(c),
+        "李调解",
+        *(v for p in c.parties for v in (p.name, p.id_number, p.address, p.side.zh)),
+    ):
+        assert value in text, value
