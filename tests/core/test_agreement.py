@@ -22,6 +22,7 @@ from console.core.codes import (
     Channel,
     FlowAction,
     IdType,
+    JudicialConfirmState,
     MediationOutcome,
     PartyRole,
     SignerRole,
@@ -205,6 +206,14 @@ def test_judicial_deadline_and_follow_ups() -> None:
         datetime(2026, 12, 21, 3, 0),
         signed + timedelta(30),
     )
+    deadline = ag.judicial_deadline(signed)
+    pending = JudicialConfirmState.PENDING
+    assert ag.judicial_state_at(pending, deadline, deadline - timedelta(1)) is pending
+    assert ag.judicial_state_at(pending, deadline, deadline + timedelta(1)) is (
+        JudicialConfirmState.LAPSED
+    )
+    confirmed = JudicialConfirmState.CONFIRMED
+    assert ag.judicial_state_at(confirmed, deadline, deadline + timedelta(1)) is confirmed
     # A deadline close to a scheduled visit does not add a second visit that week.
     assert len(ag.follow_up_schedule(signed, date(2026, 12, 8))) == 2
 

@@ -164,13 +164,19 @@ def test_draft_is_prefilled_from_the_case_and_reused(
     assert seen[0].ids_of(Entity.AGREEMENT) == {record.id}
     again = asyncio.run(service.draft_for_case(case_with_parties, None))
     assert again.id == record.id and len(seen) == 1
+    # Another committee numbers in its own series.
+    moved = asyncio.run(
+        service.update(record.id, dataclasses.replace(c, committee="城关镇人民调解委员会"))
+    )
+    assert moved.content.number == f"〔{utcnow().year}〕城调字第0001号"
+    assert moved.content_sha256 == ag.content_sha256(moved.content) != record.content_sha256
     # Incomplete: the respondent's address and the terms are missing.
     problems = asyncio.run(service.problems(record.id))
     assert {"parties.1.address", "agreed_terms", "performance_deadline"} <= problems.keys()
     with pytest.raises(AgreementRefused) as info:
         asyncio.run(
             service.sign(
-                record.id, c.parties[0].key, "张三", None, signature_png("a"), record.content_sha256
+                record.id, c.parties[0].key, "张三", None, signature_png("a"), moved.content_sha256
             )
         )
     assert info.value.code == ag.INCOMPLETE

@@ -140,15 +140,30 @@ def test_fill_in_save_lock_sign_export_and_succeed(  # type: ignore[no-untyped-d
     # A party signs from their page (through the service, as the room does): the editor locks.
     service = AgreementService(workspace.store, mediator)
     applicant, respondent = saved.content.parties
-    for p in (applicant, respondent):
-        qloop.run_until_complete(
-            service.sign(saved.id, p.key, p.name, None, signature_png(p.key), saved.content_sha256)
+    qloop.run_until_complete(
+        service.sign(
+            saved.id, applicant.key, "张三", None, signature_png("a"), saved.content_sha256
         )
-    run_until(qloop, lambda: editor.signatures.count() == 2)
+    )
+    run_until(qloop, lambda: editor.signatures.count() == 1)
     assert editor.notice.isVisible() and "no longer be edited" in editor.notice.text()
     assert not editor.save_button.isEnabled() and not editor.texts["facts"].isEnabled()
     assert "张三" in editor.signatures.item(0).text()
     assert _loaded(editor).signatures[0].image_sha256[:12] in editor.signatures.item(0).text()
+    assert changed == [record.id]  # the page's signature was not this editor's doing
+
+    # The other party signs on a tablet at the console: only those yet to sign are offered.
+    editor.sign_for_party()
+    tablet = editor.sign_dialog
+    assert tablet is not None and tablet.signer.count() == 1
+    assert tablet.signer_key() == respondent.key and "王五" in tablet.signer.currentText()
+    qtbot.mousePress(tablet.pad, Qt.MouseButton.LeftButton, pos=QPoint(30, 30))
+    qtbot.mouseMove(tablet.pad, QPoint(300, 120))
+    qtbot.mouseRelease(tablet.pad, Qt.MouseButton.LeftButton, pos=QPoint(300, 120))
+    tablet.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    run_until(qloop, lambda: editor.signatures.count() == 2)
+    assert changed == [record.id, record.id]
+    assert "王五" in editor.signatures.item(1).text()
 
     # The mediator draws a signature on the pad.
     qtbot.mouseClick(editor.sign_button, Qt.MouseButton.LeftButton)

@@ -18,6 +18,7 @@ from console.core.agreement import (
     SignatureRecord,
     Verification,
 )
+from console.core.clock import utcnow
 from console.core.codes import (
     AgreementState,
     CaseState,
@@ -126,8 +127,12 @@ def get(session: Session, agreement_id: int) -> AgreementRecord:
         created_at=row.created_at,
         signed_at=row.signed_at,
         judicial_deadline=row.judicial_confirm_deadline,
-        judicial_state=(
-            JudicialConfirmState(row.judicial_confirm_state) if row.judicial_confirm_state else None
+        judicial_state=ag.judicial_state_at(
+            JudicialConfirmState(row.judicial_confirm_state)
+            if row.judicial_confirm_state
+            else None,
+            row.judicial_confirm_deadline,
+            utcnow(),
         ),
         follow_ups=tuple(_follow_up(f) for f in follow_ups),
         outcome=MediationOutcome(row.outcome) if row.outcome else None,
@@ -238,7 +243,11 @@ def update(session: Session, agreement_id: int, content: AgreementContent, now: 
     """Store the edited fields (number, case and room stay as drafted); the new content hash."""
     row = _require(session, agreement_id, lock=True)
     ag.check_editable(AgreementState(row.state), len(_signatures(session, agreement_id)))
-    row.committee = content.committee.strip()
+    committee = content.committee.strip()
+    if ag.committee_abbr(committee) != ag.committee_abbr(row.committee):
+        # The number carries the committee's abbreviation: another committee, another series.
+        row.number = next_number(session, committee, row.created_at.year)
+    row.committee = committee
     row.mediators = ag.mediators_to_json(content.mediators)
     row.parties = ag.parties_to_json(content.parties)
     row.facts = content.facts

@@ -12,13 +12,10 @@ import dataclasses
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QDate, QIODevice, QPoint, Qt, Signal
-from PySide6.QtGui import QColor, QImage, QMouseEvent, QPainter, QPaintEvent, QPen
+from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
-    QDialog,
-    QDialogButtonBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -42,81 +39,11 @@ from console.core.codes import Channel, IdType, MediationOutcome, PartyRole
 from console.core.events import ChangeSet, Entity
 from console.services.agreements import AgreementService
 from console.ui.i18n import current_lang
+from console.ui.mediation.signature_pad import SignatureDialog
 from console.ui.tasks import TaskGroup
 
 PARTY_COLUMNS = ("side", "name", "id_type", "id_number", "address", "phone")
 TEXT_FIELDS = ("facts", "disputed_matters", "responsibilities", "agreed_terms")
-
-
-class SignaturePad(QWidget):
-    """A white sheet to draw a signature on with the mouse (or a tablet pen)."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setFixedSize(480, 160)
-        self._image = QImage(self.size(), QImage.Format.Format_RGB32)
-        self._last: QPoint | None = None
-        self.clear()
-
-    def clear(self) -> None:
-        self._image.fill(QColor("white"))
-        self.strokes = 0
-        self.update()
-
-    def is_empty(self) -> bool:
-        return self.strokes == 0
-
-    def png(self) -> bytes:
-        data = QByteArray()
-        buffer = QBuffer(data)
-        buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-        self._image.save(buffer, "PNG")  # type: ignore[call-overload]  # stubs want bytes
-        buffer.close()
-        return bytes(data.data())
-
-    def mousePressEvent(self, event: QMouseEvent) -> None:
-        self._last = event.position().toPoint()
-        self.strokes += 1
-
-    def mouseMoveEvent(self, event: QMouseEvent) -> None:
-        if self._last is None:
-            return
-        point = event.position().toPoint()
-        painter = QPainter(self._image)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setPen(QPen(QColor("black"), 3, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
-        painter.drawLine(self._last, point)
-        painter.end()
-        self._last = point
-        self.update()
-
-    def mouseReleaseEvent(self, _event: QMouseEvent) -> None:
-        self._last = None
-
-    def paintEvent(self, _event: QPaintEvent) -> None:
-        QPainter(self).drawImage(0, 0, self._image)
-
-
-class SignatureDialog(QDialog):
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(self.tr("Mediator's signature"))
-        self.pad = SignaturePad(self)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        clear = self.buttons.addButton(self.tr("Clear"), QDialogButtonBox.ButtonRole.ResetRole)
-        clear.clicked.connect(self.pad.clear)
-        self.buttons.accepted.connect(self._accept_drawn)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(self.tr("Sign in the box below")))
-        layout.addWidget(self.pad)
-        layout.addWidget(self.buttons)
-
-    def _accept_drawn(self) -> None:
-        if not self.pad.is_empty():
-            self.accept()
 
 
 def _combo(table: type[PartyRole] | type[IdType], code: str) -> QComboBox:
@@ -204,11 +131,13 @@ class AgreementEditor(QWidget):
 
         self.save_button = QPushButton(self.tr("Save"))
         self.sign_button = QPushButton(self.tr("Sign as mediator"))
+        self.party_sign_button = QPushButton(self.tr("Party signs here"))
         self.export_button = QPushButton(self.tr("Export PDF"))
         self.success_button = QPushButton(self.tr("Mediation succeeded"))
         self.failure_button = QPushButton(self.tr("Mediation failed"))
         self.save_button.clicked.connect(self.save)
         self.sign_button.clicked.connect(self.sign_as_mediator)
+        self.party_sign_button.clicked.connect(self.sign_for_party)
         self.export_button.clicked.connect(lambda: self.export_pdf())
         self.success_button.clicked.connect(self.record_success)
         self.failure_button.clicked.connect(lambda: self.record_failure())
@@ -216,6 +145,7 @@ class AgreementEditor(QWidget):
         for b in (
             self.save_button,
             self.sign_button,
+            self.party_sign_button,
             self.export_button,
             self.success_button,
             self.failure_button,
@@ -232,7 +162,12 @@ class AgreementEditor(QWidget):
 
     def show_for_room(self, case_id: int, room_id: int | None) -> None:
         """Show the case's agreement, drafting one from the case the first time."""
-        self._tasks.start(self._service.draft_for_case(case_id, room_id), self._show)
+
+        async def load() -> tuple[AgreementRecord, dict[str, str]]:
+            record = await self._service.draft_for_case(case_id, room_id)
+            return record, await self._service.problems(record.id)
+
+        self._tasks.start(load(), self._saved_or_loaded)
 
     def reload(self) -> None:
         if self.record is not None:
@@ -317,7 +252,12 @@ class AgreementEditor(QWidget):
         self.parties.setEnabled(editable)
         self.save_button.setEnabled(editable)
         concluded = record is not None and record.outcome is not None
-        for b in (self.sign_button, self.success_button, self.failure_button):
+        for b in (
+            self.sign_button,
+            self.party_sign_button,
+            self.success_button,
+            self.failure_button,
+        ):
             b.setEnabled(loaded and not concluded)
         self.export_button.setEnabled(loaded)
 
@@ -373,18 +313,39 @@ class AgreementEditor(QWidget):
             saved = await self._service.update(record_id, self.content())
             return saved, await self._service.problems(record_id)
 
-        self._tasks.start(run(), self._saved)
+        self._tasks.start(run(), lambda result: self._saved_or_loaded(result, changed=True))
 
-    def _saved(self, result: tuple[AgreementRecord, dict[str, str]]) -> None:
+    def _saved_or_loaded(
+        self, result: tuple[AgreementRecord, dict[str, str]], changed: bool = False
+    ) -> None:
         record, problems = result
         self._show(record)
-        self.problems.setText("\n".join(problems.values()))
-        self.agreement_changed.emit(record.id)
+        # What is still missing matters only while the agreement can be edited.
+        self.problems.setText("\n".join(problems.values()) if record.editable else "")
+        if changed:
+            self.agreement_changed.emit(record.id)
 
     def sign_as_mediator(self) -> None:
+        self._open_pad(self.tr("Mediator's signature"), None)
+
+    def sign_for_party(self) -> None:
+        """A party present at the console signs on a tablet: choose who, then draw."""
         if self.record is None:
             return
-        self.sign_dialog = SignatureDialog(self)
+        done = {s.signer_key for s in self.record.signatures}
+        lang = current_lang()
+        signers = [
+            (p.key, f"{p.side.label(lang)} {p.name}")
+            for p in self.record.content.parties
+            if p.key not in done
+        ]
+        if signers:
+            self._open_pad(self.tr("Party's signature"), signers)
+
+    def _open_pad(self, title: str, signers: list[tuple[str, str]] | None) -> None:
+        if self.record is None:
+            return
+        self.sign_dialog = SignatureDialog(title, signers, self)
         self.sign_dialog.accepted.connect(self._signature_drawn)
         self.sign_dialog.open()
 
@@ -392,11 +353,13 @@ class AgreementEditor(QWidget):
         dialog, record = self.sign_dialog, self.record
         if dialog is None or record is None:
             return
-        image = dialog.pad.png()
-        self._tasks.start(
-            self._service.sign_as_mediator(record.id, image, record.content_sha256),
-            lambda _sig: self._changed(record.id),
-        )
+        image, key, seen = dialog.pad.png(), dialog.signer_key(), record.content_sha256
+        if key:
+            names = {p.key: p.name for p in record.content.parties}
+            signing = self._service.sign(record.id, key, names.get(key, ""), None, image, seen)
+        else:
+            signing = self._service.sign_as_mediator(record.id, image, seen)
+        self._tasks.start(signing, lambda _sig: self._changed(record.id))
 
     def export_pdf(self, path: Path | None = None) -> None:
         if self.record is None:
