@@ -7,13 +7,14 @@ import dataclasses
 import io
 import json
 import re
-import sqlite3
+from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 from PIL import Image, ImageDraw
 from pypdf import PdfReader
+from sqlalchemy import text
 
 from console.core import agreement as ag
 from console.core.agreement import AgreementRefused
@@ -40,6 +41,7 @@ from console.services import auth
 from console.services.agreements import AgreementService
 from console.services.cases import CaseService
 from console.services.operator import Operator
+from console.store import migrate
 from console.store.models import Party
 from console.store.repos import audit
 from console.store.repos.cases import NewCase
@@ -55,6 +57,18 @@ def signature_png(text: str) -> bytes:
     out = io.BytesIO()
     image.save(out, format="PNG")
     return out.getvalue()
+
+
+@pytest.fixture
+def store(request: pytest.FixtureRequest, sqlite_url: str) -> Iterator[Store]:
+    """SQLite, or a fresh PostgreSQL database for tests parametrised with "postgresql"."""
+    url = sqlite_url
+    if getattr(request, "param", "sqlite") == "postgresql":
+        url = request.getfixturevalue("pg_fresh_db")
+        migrate.upgrade(url)
+    s = Store(url)
+    yield s
+    s.close()
 
 
 @pytest.fixture
@@ -194,6 +208,7 @@ def test_numbers_run_per_committee_and_year(
     assert [ag.number_seq(n) for n in numbers] == [1, 2, 3]
 
 
+@pytest.mark.parametrize("store", ["sqlite", "postgresql"], indirect=True)
 def test_sign_rules_full_signing_and_verification(
     store: Store, mediator: Operator, case_with_parties: int, tmp_path: Path
 ) -> None:
@@ -270,18 +285,16 @@ def test_sign_rules_full_signing_and_verification(
     assert all(r["content_sha256"] == record.content_sha256 for r in signed_rows)
     assert audit_service.verify_sync(store) == []
 
-    # Tampering behind the service's back is found by recomputing the hashes.
-    db = sqlite3.connect(store.url.removeprefix("sqlite:///"))
-    db.execute(
-        "UPDATE agreement_signature SET image = ? WHERE signer_key = ?",
-        (signature_png("forged"), respondent.key),
-    )
-    db.commit()
+    # Tampering behind the service's back, straight in the database.
+    with store.engine.begin() as db:
+        db.execute(
+            text("UPDATE agreement_signature SET image = :image WHERE signer_key = :key"),
+            {"image": signature_png("forged"), "key": respondent.key},
+        )
     check = asyncio.run(service.verify(record.id))
     assert not check.ok and check.content_ok and check.bad_signatures == (respondent.key,)
-    db.execute("UPDATE agreement SET agreed_terms = '王五赔偿张三人民币伍元整。'")
-    db.commit()
-    db.close()
+    with store.engine.begin() as db:
+        db.execute(text("UPDATE agreement SET agreed_terms = '王五赔偿张三人民币伍元整。'"))
     check = asyncio.run(service.verify(record.id))
     assert not check.content_ok and check.computed_sha256 != check.stored_sha256
     # Every signature was of the original content: now all fail.
