@@ -173,6 +173,15 @@ def party_key(party_id: int) -> str:
     return f"party:{party_id}"
 
 
+NEW_PARTY_KEY = ""
+"""The key of a party added in the editor; the store registers it on the case and keys it."""
+
+
+def party_id_of(key: str) -> int | None:
+    prefix, _, number = key.partition(":")
+    return int(number) if prefix == "party" and number.isdigit() else None
+
+
 def mediator_key(user_id: int) -> str:
     return f"mediator:{user_id}"
 

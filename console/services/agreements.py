@@ -141,7 +141,7 @@ class AgreementService:
         who = self._who(operator)
 
         def op(session):  # type: ignore[no-untyped-def]
-            sha = agreements.update(session, agreement_id, content, utcnow())
+            sha, added = agreements.update(session, agreement_id, content, utcnow())
             self._audit(
                 session,
                 who,
@@ -149,10 +149,11 @@ class AgreementService:
                 agreement_id,
                 _detail(op="edited", sha256=sha),
             )
+            changes = [change(Entity.AGREEMENT, ChangeAction.UPDATED, agreement_id)]
+            if added:
+                changes.append(change(Entity.PARTY, ChangeAction.CREATED, *added))
             return agreements.get(session, agreement_id), ChangeSet(
-                Operation.AGREEMENT_EDITED,
-                who.id,
-                (change(Entity.AGREEMENT, ChangeAction.UPDATED, agreement_id),),
+                Operation.AGREEMENT_EDITED, who.id, tuple(changes)
             )
 
         record, _ = await self.store.write(op)

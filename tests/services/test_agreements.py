@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageDraw
 from pypdf import PdfReader
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from console.core import agreement as ag
 from console.core.agreement import AgreementRefused
@@ -42,8 +42,8 @@ from console.services.agreements import AgreementService
 from console.services.cases import CaseService
 from console.services.operator import Operator
 from console.store import migrate
-from console.store.models import Party
-from console.store.repos import audit
+from console.store.models import Case, FlowStep, Party
+from console.store.repos import audit, media_assets
 from console.store.repos.cases import NewCase
 from console.store.store import Store
 from tests.core.test_agreement import resident_id
@@ -349,7 +349,6 @@ def test_pdf_holds_every_field_and_signature_hash(
     assert len(images) == len(signed.signatures) == 3
     # Kept as a document of the case, with the file's hash, and audited.
     assert [s.operation for s in seen] == [Operation.AGREEMENT_EXPORTED]
-    from console.store.repos import media_assets
 
     assets = store.read_sync(lambda s: media_assets.of_case(s, c.case_id))
     assert [(a.kind, a.sha256) for a in assets] == [(MediaKind.DOCUMENT, exported.sha256)]
@@ -394,8 +393,6 @@ def test_success_moves_the_case_to_feedback(
         asyncio.run(service.record_outcome(signed.id, MediationOutcome.SUCCESS))
     assert info.value.code == ag.OUTCOME_RECORDED
 
-    from console.store.models import Case
-
     case = store.read_sync(lambda s: s.get(Case, case_with_parties))
     assert case.success is True and case.method == "mediation"
     # Follow-ups come due and are marked done.
@@ -425,9 +422,6 @@ def test_failure_is_referred_to_another_channel(
     assert after.state is AgreementState.VOIDED and after.outcome_channel is Channel.LITIGATION
     flow = asyncio.run(CaseService(store, people.duty).flow_of(case_with_parties))
     assert flow[-1][0] == "feedback" and "诉讼" in flow[-1][4]
-    from sqlalchemy import select
-
-    from console.store.models import Case, FlowStep
 
     step = store.read_sync(
         lambda s: s.scalars(select(FlowStep).order_by(FlowStep.id.desc()).limit(1)).one()
@@ -455,3 +449,41 @@ def test_outcome_refused_for_a_case_not_in_hand(
     assert info.value.code == ag.CASE_NOT_IN_HAND
     assert asyncio.run(service.get(record.id)).outcome is None
     assert store.read_sync(audit.count) > 0
+
+
+def test_a_party_added_to_the_agreement_joins_the_case(
+    store: Store, mediator: Operator, case_with_parties: int
+) -> None:
+    service = AgreementService(store, mediator)
+    record = asyncio.run(service.draft_for_case(case_with_parties, None))
+    newcomer = ag.AgreementParty(
+        ag.NEW_PARTY_KEY, PartyRole.THIRD_PARTY, "赵六", IdType.RESIDENT_ID, "x", "东街5号"
+    )
+    # A key of another case's party is not trusted either: it is registered afresh.
+    foreign = dataclasses.replace(newcomer, key="party:9999", name="钱七")
+    seen: list[ChangeSet] = []
+    store.feed.subscribe(seen.append)
+    content = dataclasses.replace(
+        record.content, parties=(*record.content.parties, newcomer, foreign)
+    )
+    saved = asyncio.run(service.update(record.id, content))
+    keys = [p.key for p in saved.content.parties]
+    assert keys[:2] == [p.key for p in record.content.parties]
+    added = [ag.party_id_of(k) for k in keys[2:]]
+    assert None not in added and len(set(keys)) == 4
+    assert seen[0].ids_of(Entity.PARTY) == set(added)
+    rows = store.read_sync(
+        lambda s: [
+            (p.name, p.role, p.address)
+            for p in s.scalars(select(Party).where(Party.case_id == case_with_parties))
+        ]
+    )
+    assert rows[2:] == [("赵六", "third_party", "东街5号"), ("钱七", "third_party", "东街5号")]
+    # Saving again does not register them twice.
+    asyncio.run(service.update(record.id, saved.content))
+    assert (
+        store.read_sync(
+            lambda s: len(list(s.scalars(select(Party).where(Party.case_id == case_with_parties))))
+        )
+        == 4
+    )

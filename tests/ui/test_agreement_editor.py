@@ -217,9 +217,24 @@ def test_refusals_are_shown_and_failure_is_referred(  # type: ignore[no-untyped-
     run_until(qloop, lambda: editor.record is not None)
     # Saving an incomplete agreement works, and lists what is missing.
     editor.texts["facts"].setPlainText("")
+    # A third party not yet on the case is added in the editor and becomes one of the case.
+    qtbot.mouseClick(editor.add_party_button, Qt.MouseButton.LeftButton)
+    assert editor.parties.rowCount() == 3
+    for col, value in ((1, "赵六"), (3, resident_id("11010519900303003")), (4, "东街5号")):
+        editor.parties.item(2, col).setText(value)
     editor.save()
     run_until(qloop, lambda: bool(changed))
     assert "facts" in editor.problems.text() and "agreed terms" in editor.problems.text()
+    third = _loaded(editor).content.parties[2]
+    assert third.name == "赵六" and third.key.startswith("party:")
+    names = workspace.store.read_sync(
+        lambda s: [p.name for p in s.scalars(select(Party).where(Party.case_id == case_id))]
+    )
+    assert names == ["张三", "王五", "赵六"]
+    # Removing a row leaves the others; unsaved, the stored agreement keeps all three.
+    editor.parties.setCurrentCell(2, 1)
+    editor.remove_party()
+    assert editor.parties.rowCount() == 2 and len(_loaded(editor).content.parties) == 3
     # Signing it is refused, with the reason.
     editor.sign_as_mediator()
     dialog = editor.sign_dialog

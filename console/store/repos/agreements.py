@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date, datetime
 
 from sqlalchemy import select
@@ -34,6 +35,7 @@ from console.core.codes import (
     Role,
     SignerRole,
 )
+from console.core.registration import normalise_id, sex_from_id
 from console.store.models import (
     Agreement,
     AgreementSignature,
@@ -239,8 +241,13 @@ def draft_for_case(
     return row.id, True
 
 
-def update(session: Session, agreement_id: int, content: AgreementContent, now: datetime) -> str:
-    """Store the edited fields (number, case and room stay as drafted); the new content hash."""
+def update(
+    session: Session, agreement_id: int, content: AgreementContent, now: datetime
+) -> tuple[str, list[int]]:
+    """Store the edited fields (case and room stay as drafted).
+
+    Returns the new content hash and the ids of parties added to the case on the way.
+    """
     row = _require(session, agreement_id, lock=True)
     ag.check_editable(AgreementState(row.state), len(_signatures(session, agreement_id)))
     committee = content.committee.strip()
@@ -249,7 +256,8 @@ def update(session: Session, agreement_id: int, content: AgreementContent, now: 
         row.number = next_number(session, committee, row.created_at.year)
     row.committee = committee
     row.mediators = ag.mediators_to_json(content.mediators)
-    row.parties = ag.parties_to_json(content.parties)
+    parties, added = _keyed(session, row.case_id, content.parties)
+    row.parties = ag.parties_to_json(parties)
     row.facts = content.facts
     row.disputed_matters = content.disputed_matters
     row.responsibilities = content.responsibilities
@@ -266,7 +274,34 @@ def update(session: Session, agreement_id: int, content: AgreementContent, now: 
     session.flush()
     row.content_sha256 = ag.content_sha256(content_of(session, row))
     session.flush()
-    return row.content_sha256
+    return row.content_sha256, added
+
+
+def _keyed(
+    session: Session, case_id: int, parties: tuple[AgreementParty, ...]
+) -> tuple[list[AgreementParty], list[int]]:
+    """Parties added in the editor become parties of the case, so a room seat can sign as one."""
+    keyed, added = [], []
+    for p in parties:
+        party_id = ag.party_id_of(p.key)
+        known = session.get(Party, party_id) if party_id is not None else None
+        if known is None or known.case_id != case_id:
+            known = Party(
+                case_id=case_id,
+                role=p.side.code,
+                name=p.name.strip(),
+                id_type=p.id_type.code,
+                id_number=normalise_id(p.id_number) or None,
+                sex=sex_from_id(p.id_type, p.id_number).code,
+                phone=p.phone.strip() or None,
+                address=p.address.strip() or None,
+            )
+            session.add(known)
+            session.flush()
+            p = dataclasses.replace(p, key=ag.party_key(known.id))
+            added.append(known.id)
+        keyed.append(p)
+    return keyed, added
 
 
 # --- signing

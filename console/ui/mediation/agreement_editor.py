@@ -33,7 +33,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from console.core.agreement import AgreementContent, AgreementParty, AgreementRecord
+from console.core.agreement import (
+    NEW_PARTY_KEY,
+    AgreementContent,
+    AgreementParty,
+    AgreementRecord,
+)
 from console.core.clock import to_local
 from console.core.codes import Channel, IdType, MediationOutcome, PartyRole
 from console.core.events import ChangeSet, Entity
@@ -106,7 +111,16 @@ class AgreementEditor(QWidget):
         form.addRow(self.tr("Committee"), self.committee)
         form.addRow(self.tr("Case"), self.case_label)
         form.addRow(self.tr("Mediators"), self.mediators)
+        self.add_party_button = QPushButton(self.tr("Add party"))
+        self.remove_party_button = QPushButton(self.tr("Remove party"))
+        self.add_party_button.clicked.connect(self.add_party)
+        self.remove_party_button.clicked.connect(self.remove_party)
+        party_buttons = QHBoxLayout()
+        party_buttons.addWidget(self.add_party_button)
+        party_buttons.addWidget(self.remove_party_button)
+        party_buttons.addStretch(1)
         form.addRow(self.tr("Parties"), self.parties)
+        form.addRow("", party_buttons)
         labels = {
             "facts": self.tr("Facts of the dispute"),
             "disputed_matters": self.tr("Disputed matters"),
@@ -187,13 +201,10 @@ class AgreementEditor(QWidget):
         room = f" · {record.room_name}" if record.room_name else ""
         self.case_label.setText(f"{c.case_number} {record.category_zh}{room}")
         self.mediators.setText("、".join(m.name for m in c.mediators) or "—")
-        self._party_keys = [p.key for p in c.parties]
-        self.parties.setRowCount(len(c.parties))
-        for row, p in enumerate(c.parties):
-            self.parties.setCellWidget(row, 0, _combo(PartyRole, p.side.code))
-            self.parties.setCellWidget(row, 2, _combo(IdType, p.id_type.code))
-            for col, value in ((1, p.name), (3, p.id_number), (4, p.address), (5, p.phone)):
-                self.parties.setItem(row, col, QTableWidgetItem(value))
+        self._party_keys = []
+        self.parties.setRowCount(0)
+        for p in c.parties:
+            self._append_party(p)
         for name, edit in self.texts.items():
             edit.setPlainText(getattr(c, name))
         self.performance_manner.setText(c.performance_manner)
@@ -209,6 +220,25 @@ class AgreementEditor(QWidget):
             )
         self._show_after(record)
         self._set_enabled(True)
+
+    def _append_party(self, p: AgreementParty) -> None:
+        row = self.parties.rowCount()
+        self.parties.insertRow(row)
+        self._party_keys.append(p.key)
+        self.parties.setCellWidget(row, 0, _combo(PartyRole, p.side.code))
+        self.parties.setCellWidget(row, 2, _combo(IdType, p.id_type.code))
+        for col, value in ((1, p.name), (3, p.id_number), (4, p.address), (5, p.phone)):
+            self.parties.setItem(row, col, QTableWidgetItem(value))
+
+    def add_party(self) -> None:
+        """A row for someone not yet a party of the case; saving registers them on it."""
+        self._append_party(AgreementParty(NEW_PARTY_KEY, PartyRole.RESPONDENT, ""))
+
+    def remove_party(self) -> None:
+        row = self.parties.currentRow()
+        if 0 <= row < self.parties.rowCount():
+            self.parties.removeRow(row)
+            del self._party_keys[row]
 
     def _show_after(self, record: AgreementRecord) -> None:
         lang = current_lang()
@@ -249,7 +279,8 @@ class AgreementEditor(QWidget):
             *self.texts.values(),
         ):
             w.setEnabled(editable)
-        self.parties.setEnabled(editable)
+        for w in (self.parties, self.add_party_button, self.remove_party_button):
+            w.setEnabled(editable)
         self.save_button.setEnabled(editable)
         concluded = record is not None and record.outcome is not None
         for b in (
