@@ -9,6 +9,7 @@ new version on the parties' pages.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -111,13 +112,11 @@ class AgreementEditor(QWidget):
         form.addRow(self.tr("Committee"), self.committee)
         form.addRow(self.tr("Case"), self.case_label)
         form.addRow(self.tr("Mediators"), self.mediators)
-        self.add_party_button = QPushButton(self.tr("Add party"))
-        self.remove_party_button = QPushButton(self.tr("Remove party"))
-        self.add_party_button.clicked.connect(self.add_party)
-        self.remove_party_button.clicked.connect(self.remove_party)
         party_buttons = QHBoxLayout()
-        party_buttons.addWidget(self.add_party_button)
-        party_buttons.addWidget(self.remove_party_button)
+        self.add_party_button = self._button(party_buttons, self.tr("Add party"), self.add_party)
+        self.remove_party_button = self._button(
+            party_buttons, self.tr("Remove party"), self.remove_party
+        )
         party_buttons.addStretch(1)
         form.addRow(self.tr("Parties"), self.parties)
         form.addRow("", party_buttons)
@@ -143,34 +142,33 @@ class AgreementEditor(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setWidget(body)
 
-        self.save_button = QPushButton(self.tr("Save"))
-        self.sign_button = QPushButton(self.tr("Sign as mediator"))
-        self.party_sign_button = QPushButton(self.tr("Party signs here"))
-        self.export_button = QPushButton(self.tr("Export PDF"))
-        self.success_button = QPushButton(self.tr("Mediation succeeded"))
-        self.failure_button = QPushButton(self.tr("Mediation failed"))
-        self.save_button.clicked.connect(self.save)
-        self.sign_button.clicked.connect(self.sign_as_mediator)
-        self.party_sign_button.clicked.connect(self.sign_for_party)
-        self.export_button.clicked.connect(lambda: self.export_pdf())
-        self.success_button.clicked.connect(self.record_success)
-        self.failure_button.clicked.connect(lambda: self.record_failure())
         buttons = QHBoxLayout()
-        for b in (
-            self.save_button,
-            self.sign_button,
-            self.party_sign_button,
-            self.export_button,
-            self.success_button,
-            self.failure_button,
-        ):
-            buttons.addWidget(b)
+        self.save_button = self._button(buttons, self.tr("Save"), self.save)
+        self.sign_button = self._button(buttons, self.tr("Sign as mediator"), self.sign_as_mediator)
+        self.party_sign_button = self._button(
+            buttons, self.tr("Party signs here"), self.sign_for_party
+        )
+        self.export_button = self._button(buttons, self.tr("Export PDF"), self.export_pdf)
+        self.success_button = self._button(
+            buttons, self.tr("Mediation succeeded"), self.record_success
+        )
+        self.failure_button = self._button(
+            buttons, self.tr("Mediation failed"), self.record_failure
+        )
         layout = QVBoxLayout(self)
         layout.addWidget(self.number)
         layout.addWidget(self.notice)
         layout.addWidget(scroll, 1)
         layout.addLayout(buttons)
         self._set_enabled(False)
+
+    @staticmethod
+    def _button(row: QHBoxLayout, text: str, slot: Callable[[], None]) -> QPushButton:
+        button = QPushButton(text)
+        # clicked(bool) would land in the slot's first parameter: call it without arguments.
+        button.clicked.connect(lambda: slot())
+        row.addWidget(button)
+        return button
 
     # --- loading and showing
 
