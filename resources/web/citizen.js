@@ -15,6 +15,13 @@ const T = {
     lost: "网络连接中断，正在重新连接…", connecting: "正在连接…", connected: "已接通",
     officer: "接待人员：", minutes: "分钟", lessMinute: "不到 1 分钟", ticketFail: "排队失败：",
     inRoom: "已进入调解室", waitingMedia: "正在建立视频连接…", recording: "录音录像中",
+    roomConsent: "我同意本次调解录音录像", signHint: "请核对协议内容，在下方方框内手写签名后点击“签名确认”。",
+    signClear: "重写", signSend: "签名确认", chat: "文字交流", send: "发送",
+    caucusWait: "调解员正在与另一方单独沟通（背靠背调解），请稍候，期间您听不到也看不到对方。",
+    caucusIn: "背靠背调解中：只有您和调解员在交流。", removed: "您已被调解员移出调解室",
+    mutedByMediator: "调解员已将您的麦克风静音", unmutedByMediator: "调解员已恢复您的麦克风",
+    signEmpty: "请先在方框内签名", signSent: "签名已提交，等待调解员确认", signedAll: "已签署",
+    recordingPaused: "录音录像已暂停：", me: "我", mediator: "调解员",
   },
   en: {
     title: "Video reception", formTitle: "Your details", category: "Matter", choose: "Choose…",
@@ -31,6 +38,14 @@ const T = {
     connecting: "Connecting…", connected: "Connected", officer: "Officer: ", minutes: "min",
     lessMinute: "under 1 min", ticketFail: "Could not join the queue: ", inRoom: "In the room",
     waitingMedia: "Setting up video…", recording: "Recording",
+    roomConsent: "I consent to this session being recorded",
+    signHint: "Check the agreement, sign in the box below, then press Sign.",
+    signClear: "Clear", signSend: "Sign", chat: "Chat", send: "Send",
+    caucusWait: "The mediator is talking with the other side privately; please wait. You cannot see or hear them meanwhile.",
+    caucusIn: "Private session: only you and the mediator.", removed: "The mediator removed you from the room",
+    mutedByMediator: "The mediator muted your microphone", unmutedByMediator: "The mediator unmuted your microphone",
+    signEmpty: "Please sign in the box first", signSent: "Signature sent; waiting for the mediator",
+    signedAll: "Signed", recordingPaused: "Recording paused: ", me: "Me", mediator: "Mediator",
   },
 };
 
@@ -56,11 +71,15 @@ let peer = null;
 let pendingCandidates = [];
 let joinDetails = null;
 
+// A mediation room: one peer connection per person the server lists in `peers`.
+const room = { state: null, conns: new Map(), agreement: null };
+
 // Read by tests and by support staff (about:webrtc-like numbers without devtools).
 const stats = {
   state: "form", framesDecoded: 0, framesRendered: 0, position: null, errors: [],
   session: null, reconnects: 0, iceState: "", ended: null, holds: 0,
   recording: false, recordings: 0, officers: 0,
+  peerFrames: {}, peerBytes: {}, chat: [], caucus: false, muted: false, signed: null,
 };
 window.citizen = stats;
 
@@ -180,7 +199,10 @@ async function onMessage(msg) {
       }
       if (!requested || !msg.resumed) {
         requested = true;
-        if (invite) send({ type: "room.join", name: joinDetails.name });
+        if (invite) {
+          send({ type: "room.join", name: joinDetails.name,
+                 recording_consent: joinDetails.recording_consent });
+        }
         else send({ type: "call.request", ...joinDetails });
       }
       break;
@@ -208,10 +230,31 @@ async function onMessage(msg) {
       break;
     case "room.admitted":
       stats.room = msg.room;
-      $("call-status").textContent = t("waitingMedia");
-      if (msg.participant === session || !peer) {
-        show("call");
-      }
+      $("call-status").textContent = t("inRoom");
+      show("call");
+      break;
+    case "room.state":
+      onRoomState(msg);
+      break;
+    case "room.mute":
+      setLocalAudio(!msg.audio);
+      stats.muted = msg.audio;
+      roomNotice(msg.audio ? t("mutedByMediator") : t("unmutedByMediator"));
+      break;
+    case "room.chat": {
+      stats.chat.push({ name: msg.name, text: msg.text });
+      const li = document.createElement("li");
+      li.textContent = `${msg.name}：${msg.text}`;
+      $("chat-log").append(li);
+      li.scrollIntoView({ block: "nearest" });
+      break;
+    }
+    case "room.recording":
+      setRecording(Boolean(msg.on));
+      if (msg.reason) roomNotice(t("recordingPaused") + msg.reason);
+      break;
+    case "room.agreement":
+      showAgreement(msg);
       break;
     case "call.held":
       $("held").hidden = !msg.on;
@@ -244,7 +287,8 @@ async function onMessage(msg) {
       break;
     }
     case "relayed":
-      await onRelayed(msg);
+      if (invite) await onRoomRelayed(msg);
+      else await onRelayed(msg);
       break;
     case "error":
       stats.errors.push(`${msg.code}: ${msg.message}`);
@@ -329,6 +373,226 @@ async function addCandidate(msg) {
   }
 }
 
+// --- a mediation room: mesh of peer connections -------------------------------------------
+
+function roomNotice(text) {
+  $("room-notice").textContent = text || "";
+  $("room-notice").hidden = !text;
+}
+
+function setLocalAudio(on) {
+  if (localStream) for (const tr of localStream.getAudioTracks()) tr.enabled = on;
+}
+
+function personOf(pid) {
+  return (room.state?.people || []).find((x) => x.id === pid);
+}
+
+function epochsOf(pid) {
+  const theirs = personOf(pid)?.epoch ?? 0;
+  const mine = personOf(session)?.epoch ?? 0;
+  return `${theirs}/${mine}`;
+}
+
+function onRoomState(msg) {
+  room.state = msg;
+  stats.room = msg.room;
+  if (msg.you) session = msg.you;
+  const me = msg.you || session;
+  if (!msg.admitted.includes(me) && !msg.lobby.includes(me)) {
+    end(t("removed"));
+    return;
+  }
+  const admitted = msg.admitted.includes(me);
+  if (admitted && stats.state !== "call") show("call");
+  $("grid").hidden = !admitted;
+  $("remote").hidden = true;
+  document.querySelector(".stage").classList.add("room");
+  $("chat").hidden = !admitted;
+  $("room-consent-box").hidden = !admitted;
+  $("room-consent").checked = Boolean(personOf(me)?.consent);
+  stats.caucus = msg.caucus.length > 0;
+  const inCaucus = msg.caucus.includes(me);
+  if (msg.caucus.length && !inCaucus && !personOf(me)?.host) roomNotice(t("caucusWait"));
+  else if (inCaucus) roomNotice(t("caucusIn"));
+  else roomNotice("");
+  setRecording(Boolean(msg.recording));
+  // Exactly one connection per listed peer, rebuilt when either side reconnected.
+  for (const [pid, conn] of room.conns) {
+    if (!msg.peers.includes(pid) || conn.epochs !== epochsOf(pid)) closeRoomPeer(pid);
+  }
+  for (const pid of msg.peers) {
+    if (!room.conns.has(pid)) {
+      const conn = openRoomPeer(pid);
+      if (me < pid) offerTo(pid, conn); // the smaller session id offers: no glare
+    }
+  }
+  layoutGrid();
+}
+
+function openRoomPeer(pid) {
+  const pc = new RTCPeerConnection({ iceServers: config.iceServers || [] });
+  const fig = document.createElement("figure");
+  const video = document.createElement("video");
+  video.autoplay = true;
+  video.playsInline = true;
+  const cap = document.createElement("figcaption");
+  fig.append(video, cap);
+  fig.dataset.peer = pid;
+  $("grid").append(fig);
+  const conn = { pc, pending: [], fig, video, epochs: epochsOf(pid) };
+  room.conns.set(pid, conn);
+  for (const track of localStream.getTracks()) pc.addTrack(track, localStream);
+  pc.ontrack = (ev) => {
+    if (ev.track.kind === "video" || !video.srcObject) {
+      video.srcObject = ev.streams[0] || new MediaStream([ev.track]);
+    }
+  };
+  pc.onicecandidate = (ev) => {
+    const c = ev.candidate;
+    send({
+      type: "ice.candidate", to: pid, candidate: c ? c.candidate : "",
+      sdp_mid: c ? c.sdpMid : null, sdp_mline_index: c ? c.sdpMLineIndex : null,
+    });
+  };
+  pollRoomPeer(pid, conn);
+  return conn;
+}
+
+async function offerTo(pid, conn) {
+  try {
+    await conn.pc.setLocalDescription(await conn.pc.createOffer());
+    send({ type: "sdp.offer", to: pid, sdp: conn.pc.localDescription.sdp });
+  } catch (err) {
+    stats.errors.push(`offer: ${err}`);
+  }
+}
+
+function closeRoomPeer(pid) {
+  const conn = room.conns.get(pid);
+  if (!conn) return;
+  room.conns.delete(pid);
+  conn.pc.close();
+  conn.fig.remove();
+  delete stats.peerFrames[pid]; // counted afresh on the next connection to them
+}
+
+function layoutGrid() {
+  const spot = room.state?.spotlight;
+  for (const [pid, conn] of room.conns) {
+    const who = personOf(pid);
+    conn.fig.querySelector("figcaption").textContent =
+      who ? (who.host ? `${t("mediator")} ${who.name}` : who.name) : "";
+    conn.fig.classList.toggle("spotlight", pid === spot);
+    if (pid === spot) $("grid").prepend(conn.fig);
+  }
+}
+
+async function onRoomRelayed(msg) {
+  const pid = msg.from;
+  if (!room.state || !room.state.peers.includes(pid)) return;
+  let conn = room.conns.get(pid);
+  if (msg.kind === "sdp.offer") {
+    if (conn && conn.pc.remoteDescription) {
+      closeRoomPeer(pid); // they rebuilt their end: so do we
+      conn = null;
+    }
+    if (!conn) conn = openRoomPeer(pid);
+    await conn.pc.setRemoteDescription({ type: "offer", sdp: msg.sdp });
+    for (const c of conn.pending.splice(0)) await addRoomCandidate(conn, c);
+    await conn.pc.setLocalDescription(await conn.pc.createAnswer());
+    send({ type: "sdp.answer", to: pid, sdp: conn.pc.localDescription.sdp });
+  } else if (msg.kind === "sdp.answer" && conn) {
+    await conn.pc.setRemoteDescription({ type: "answer", sdp: msg.sdp });
+    for (const c of conn.pending.splice(0)) await addRoomCandidate(conn, c);
+  } else if (msg.kind === "ice.candidate" && conn) {
+    if (!conn.pc.remoteDescription) conn.pending.push(msg);
+    else await addRoomCandidate(conn, msg);
+  }
+}
+
+async function addRoomCandidate(conn, msg) {
+  try {
+    await conn.pc.addIceCandidate(
+      msg.candidate
+        ? { candidate: msg.candidate, sdpMid: msg.sdp_mid, sdpMLineIndex: msg.sdp_mline_index }
+        : null,
+    );
+  } catch (err) {
+    stats.errors.push(`candidate: ${err}`);
+  }
+}
+
+async function pollRoomPeer(pid, conn) {
+  while (room.conns.get(pid) === conn) {
+    try {
+      const report = await conn.pc.getStats();
+      report.forEach((s) => {
+        if (s.type === "inbound-rtp" && (s.kind === "video" || s.mediaType === "video")) {
+          stats.peerFrames[pid] = s.framesDecoded ?? 0;
+        }
+        if (s.type === "inbound-rtp") {
+          stats.peerBytes[`${pid}:${s.kind}`] = s.bytesReceived ?? 0;
+        }
+      });
+    } catch {
+      /* closed between checks */
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+function showAgreement(msg) {
+  room.agreement = msg;
+  $("agreement").hidden = false;
+  $("agreement-title").textContent = msg.title;
+  $("agreement-text").textContent = msg.text;
+  const mine = msg.signed_by.includes(session);
+  $("sign-send").disabled = mine;
+  $("sign-state").textContent = mine ? t("signedAll") : "";
+  stats.agreement = { id: msg.agreement, sha: msg.content_sha256 };
+}
+
+function setupSignPad() {
+  const pad = $("sign-pad");
+  const ctx = pad.getContext("2d");
+  let drawing = false;
+  pad.dataset.strokes = "0";
+  const point = (ev) => {
+    const r = pad.getBoundingClientRect();
+    return [((ev.clientX - r.left) * pad.width) / r.width, ((ev.clientY - r.top) * pad.height) / r.height];
+  };
+  pad.addEventListener("pointerdown", (ev) => {
+    drawing = true;
+    pad.setPointerCapture(ev.pointerId);
+    ctx.lineWidth = 3;
+    ctx.lineCap = "round";
+    ctx.beginPath();
+    ctx.moveTo(...point(ev));
+  });
+  pad.addEventListener("pointermove", (ev) => {
+    if (!drawing) return;
+    ctx.lineTo(...point(ev));
+    ctx.stroke();
+    pad.dataset.strokes = String(Number(pad.dataset.strokes) + 1);
+  });
+  pad.addEventListener("pointerup", () => { drawing = false; });
+  $("sign-clear").addEventListener("click", () => {
+    ctx.clearRect(0, 0, pad.width, pad.height);
+    pad.dataset.strokes = "0";
+  });
+  $("sign-send").addEventListener("click", () => {
+    const a = room.agreement;
+    if (!a) return;
+    if (pad.dataset.strokes === "0") return void ($("sign-state").textContent = t("signEmpty"));
+    const png = pad.toDataURL("image/png").split(",", 2)[1];
+    send({ type: "room.sign", room: a.room, agreement: a.agreement,
+           content_sha256: a.content_sha256, image_png_b64: png });
+    stats.signed = a.content_sha256;
+    $("sign-state").textContent = t("signSent");
+  });
+}
+
 function countFrames(video) {
   if (!("requestVideoFrameCallback" in HTMLVideoElement.prototype)) return;
   const tick = () => {
@@ -361,6 +625,7 @@ function end(reason) {
   clearInterval(pingTimer);
   setRecording(false);
   closePeer();
+  for (const pid of [...room.conns.keys()]) closeRoomPeer(pid);
   if (ws) {
     send({ type: "bye" });
     ws.close();
@@ -387,7 +652,10 @@ async function join(ev) {
   const name = $("name").value.trim();
   if (!invite && !category) return void (err.textContent = t("needCategory"), $("category").focus());
   if (!name) return void (err.textContent = t("needName"), $("name").focus());
-  if (!$("consent").checked) return void (err.textContent = t("needConsent"), $("consent").focus());
+  // The queue records every call; a mediation room records only with everyone's consent.
+  if (!invite && !$("consent").checked) {
+    return void (err.textContent = t("needConsent"), $("consent").focus());
+  }
   $("btn-join").disabled = true;
   try {
     await ensureMedia();
@@ -396,7 +664,9 @@ async function join(ev) {
     $("btn-join").disabled = false;
     return;
   }
-  joinDetails = { category, name, phone: $("phone").value.trim(), recording_consent: true };
+  joinDetails = {
+    category, name, phone: $("phone").value.trim(), recording_consent: $("consent").checked,
+  };
   if (invite) {
     token = invite;
   } else {
@@ -444,6 +714,15 @@ async function main() {
   $("join-form").addEventListener("submit", join);
   for (const b of document.querySelectorAll("[data-action=hangup]")) b.addEventListener("click", hangup);
   $("btn-again").addEventListener("click", () => location.reload());
+  $("room-consent").addEventListener("change", (ev) => {
+    send({ type: "room.consent", room: stats.room || "", on: ev.target.checked });
+  });
+  $("chat-form").addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    const text = $("chat-text").value.trim();
+    if (text && send({ type: "room.chat", room: stats.room || "", text })) $("chat-text").value = "";
+  });
+  setupSignPad();
   stats.ready = true;
 }
 
