@@ -13,7 +13,17 @@ from console.core.codes import Role
 
 LANGS = ("zh_CN", "en")
 ROLE_CHOICES = [r.code for r in Role]
-BENCHES = ("sync", "ledger", "startup", "signalling", "call", "catalogue", "wall", "intake")
+BENCHES = (
+    "sync",
+    "ledger",
+    "startup",
+    "signalling",
+    "call",
+    "catalogue",
+    "wall",
+    "intake",
+    "room",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -83,6 +93,10 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--tiles", type=int, default=36, help="wall: live tiles (16, 36, 64)")
     bench.add_argument(
         "--ice-interface", action="append", default=None, help="call: ICE interface (repeatable)"
+    )
+    bench.add_argument("--mesh", type=int, default=None, help="room: participants in a mesh room")
+    bench.add_argument(
+        "--janus", type=int, default=None, help="room: participants through a real Janus"
     )
 
     caller = sub.add_parser("demo-caller", help="a simulated citizen who joins the queue")

@@ -30,7 +30,7 @@ readonly -a TEST_PACKAGES=(
     gstreamer1.0-plugins-good gstreamer1.0-plugins-ugly gstreamer1.0-plugins-bad
     python3-gi python3-gst-1.0
     chromium chromium-driver iproute2
-    ffmpeg
+    ffmpeg janus
 )
 # PyInstaller reads shared-library dependencies with objdump.
 readonly -a BUILD_PACKAGES=(binutils)

@@ -40,4 +40,8 @@ def run(args: argparse.Namespace) -> int:
         from console.bench import intake
 
         return intake.run(args)
+    if args.name == "room":
+        from console.bench import room
+
+        return room.run(args)
     raise ValueError(f"unknown benchmark {args.name!r}")

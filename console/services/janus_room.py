@@ -1,0 +1,339 @@
+"""A participant in a Janus VideoRoom: one publisher peer connection, one subscriber per feed."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from console.media.frame_slot import Frame
+from console.media.peer import (
+    FrameSink,
+    GeneratedAudioTrack,
+    GeneratedVideoTrack,
+    accept_answer,
+    answer_offer,
+    create_offer,
+    drain_track,
+    make_peer_connection,
+)
+from console.signalling.janus import (
+    JanusError,
+    JanusEvent,
+    JanusSession,
+    Joined,
+    Publisher,
+    PublisherLeft,
+    PublishersAnnounced,
+    PublisherUnpublished,
+    SessionLost,
+    SessionReclaimed,
+    VideoRoomHandle,
+)
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class RemoteFeedSubscribed:
+    """We receive this publisher's media (Janus answered our subscription)."""
+
+    feed: int
+    display: str
+
+
+@dataclass(frozen=True, slots=True)
+class RemoteFeedDropped:
+    feed: int
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class SubscriptionFailed:
+    feed: int
+    error: str
+
+
+RoomEvent = RemoteFeedSubscribed | RemoteFeedDropped | SubscriptionFailed | JanusEvent
+
+
+@dataclass
+class RemoteFeed:
+    """What we receive from one remote publisher: its own subscriber handle and peer."""
+
+    publisher: Publisher
+    handle: VideoRoomHandle
+    pc: Any
+    sink: FrameSink | None = None
+    drains: list[asyncio.Task[int]] = field(default_factory=list)
+    got_video: asyncio.Event = field(default_factory=asyncio.Event)
+
+    @property
+    def frames_received(self) -> int:
+        return self.sink.frames_received if self.sink is not None else 0
+
+    @property
+    def first_frame_at(self) -> float | None:
+        return self.sink.first_frame_at if self.sink is not None else None
+
+
+class JanusRoomParticipant:
+    """Joins a VideoRoom, publishes video and audio, and subscribes to every other publisher.
+
+    One peer connection sends (Janus answers our offer); each remote feed gets its own
+    subscriber handle and peer connection (Janus offers, we answer). aiortc cannot take
+    Janus's renegotiated multistream offers as feeds come and go, and one connection per
+    feed lets a feed fail alone. Janus news (publishers announced, unpublished, left) is
+    handled in order on one task. After a session reclaim the publisher list is read again,
+    since Janus does not replay what was announced while the WebSocket was down.
+
+    Must be created inside the running loop (aiortc tracks). `on_frame(feed, frame)` runs
+    on a feed's conversion thread for each converted frame (e.g. to read a barcode back).
+    """
+
+    def __init__(
+        self,
+        url: str,
+        room: int,
+        display: str,
+        *,
+        size: tuple[int, int] = (640, 360),
+        fps: int = 30,
+        audio: bool = True,
+        video_source: Any = None,
+        audio_source: Any = None,
+        ice_servers: list[dict[str, Any]] | None = None,
+        sink_size: tuple[int, int] = (320, 180),
+        on_frame: Callable[[int, Frame], None] | None = None,
+        keepalive_s: float = 25.0,
+        reclaim_within_s: float = 25.0,
+    ) -> None:
+        self.room = room
+        self.display = display
+        self.session = JanusSession(url, keepalive_s=keepalive_s, reclaim_within_s=reclaim_within_s)
+        self.video = video_source if video_source is not None else GeneratedVideoTrack(*size, fps)
+        self.audio = (
+            (audio_source if audio_source is not None else GeneratedAudioTrack()) if audio else None
+        )
+        self.feeds: dict[int, RemoteFeed] = {}
+        self.joined: Joined | None = None
+        self.joined_at: float | None = None
+        self.errors: list[str] = []
+        self._ice_servers = ice_servers or []
+        self._sink_size = sink_size
+        self._on_frame = on_frame
+        self._publisher: VideoRoomHandle | None = None
+        self._pc: Any = None
+        self._listeners: tuple[Callable[[RoomEvent], None], ...] = ()
+        self._news: asyncio.Queue[JanusEvent] = asyncio.Queue()
+        self._worker: asyncio.Task[None] | None = None
+        self._subscribing: dict[int, asyncio.Task[None]] = {}
+        self._changed = asyncio.Event()
+        self._closed = False
+
+    # events
+
+    def subscribe(self, listener: Callable[[RoomEvent], None]) -> None:
+        self._listeners = (*self._listeners, listener)
+
+    def _emit(self, event: RoomEvent) -> None:
+        self._changed.set()
+        for listener in self._listeners:
+            try:
+                listener(event)
+            except Exception:
+                log.exception("room listener failed on %s", type(event).__name__)
+
+    def _on_janus(self, event: JanusEvent) -> None:
+        self._news.put_nowait(event)  # the queue is drained in order by one task
+        self._emit(event)
+
+    # joining
+
+    @property
+    def feed(self) -> int:
+        return self.joined.feed if self.joined is not None else 0
+
+    async def join(self) -> Joined:
+        """Connect, join as publisher, publish, and subscribe to everyone already publishing.
+
+        Raises JanusError (e.g. ROOM_FULL) if Janus refuses; then nothing stays open.
+        """
+        try:
+            await self.session.connect()
+            self.session.subscribe(self._on_janus)
+            self._publisher = await VideoRoomHandle.attach(self.session)
+            joined = await self._publisher.join_as_publisher(self.room, self.display)
+            self.joined = joined
+            self.joined_at = time.monotonic()
+            self._pc = make_peer_connection(self._ice_servers)
+            self._pc.addTrack(self.video)
+            if self.audio is not None:
+                self._pc.addTrack(self.audio)
+            answer = await self._publisher.publish(await create_offer(self._pc))
+            await accept_answer(self._pc, answer)
+        except BaseException:
+            await self.leave()
+            raise
+        self._worker = asyncio.get_running_loop().create_task(
+            self._handle_news(), name=f"janus-room-{self.display}"
+        )
+        for pub in joined.publishers:
+            self._start_subscription(pub)
+        return joined
+
+    def _start_subscription(self, pub: Publisher) -> None:
+        if pub.feed == self.feed or pub.feed in self.feeds or pub.feed in self._subscribing:
+            return
+        task = asyncio.get_running_loop().create_task(
+            self._subscribe_feed(pub), name=f"janus-subscribe-{pub.feed}"
+        )
+        self._subscribing[pub.feed] = task
+
+        def forget(_task: asyncio.Task[None], feed: int = pub.feed) -> None:
+            self._subscribing.pop(feed, None)
+
+        task.add_done_callback(forget)
+
+    async def _subscribe_feed(self, pub: Publisher) -> None:
+        handle: VideoRoomHandle | None = None
+        remote: RemoteFeed | None = None
+        try:
+            handle = await VideoRoomHandle.attach(self.session)
+            offer = await handle.join_as_subscriber(
+                self.room, pub.feed, self.joined.private_id if self.joined else 0
+            )
+            pc = make_peer_connection(self._ice_servers)
+            remote = RemoteFeed(pub, handle, pc)
+            pc.on("track", lambda track, r=remote: self._on_track(r, track))
+            self.feeds[pub.feed] = remote
+            answer = await answer_offer(pc, offer)
+            await handle.start(answer)
+        except JanusError as exc:
+            self.errors.append(f"subscribe {pub.feed}: {exc}")
+            if remote is not None:
+                await self._drop(pub.feed, str(exc))
+            elif handle is not None:
+                with contextlib.suppress(JanusError):
+                    await handle.detach()
+            self._emit(SubscriptionFailed(pub.feed, str(exc)))
+            return
+        self._emit(RemoteFeedSubscribed(pub.feed, pub.display))
+
+    def _on_track(self, remote: RemoteFeed, track: Any) -> None:
+        if track.kind == "video" and remote.sink is None:
+            feed = remote.publisher.feed
+            on_frame = None
+            if self._on_frame is not None:
+                callback = self._on_frame
+
+                def on_frame(frame: Frame) -> None:
+                    callback(feed, frame)
+
+            remote.sink = FrameSink(
+                track, self._sink_size, on_frame=on_frame, name=f"janus-feed-{feed}"
+            )
+            remote.sink.start()
+            remote.got_video.set()
+        else:
+            remote.drains.append(asyncio.get_running_loop().create_task(drain_track(track)))
+
+    async def _handle_news(self) -> None:
+        while True:
+            event = await self._news.get()
+            try:
+                await self._apply(event)
+            except JanusError as exc:
+                self.errors.append(f"{type(event).__name__}: {exc}")
+                log.warning("janus room %s: %s", self.room, exc)
+
+    async def _apply(self, event: JanusEvent) -> None:
+        mine = self._publisher.handle if self._publisher is not None else 0
+        if isinstance(event, PublishersAnnounced) and event.handle == mine:
+            for pub in event.publishers:
+                self._start_subscription(pub)
+        elif isinstance(event, PublisherUnpublished | PublisherLeft) and event.handle == mine:
+            await self._drop(
+                event.feed, "unpublished" if isinstance(event, PublisherUnpublished) else "left"
+            )
+        elif isinstance(event, SessionReclaimed) and self._publisher is not None:
+            # Announcements made while the WebSocket was down are lost: read the room again.
+            now = {p.feed: p for p in await self._publisher.list_publishers(self.room)}
+            for feed in [f for f in self.feeds if f not in now]:
+                await self._drop(feed, "left while reconnecting")
+            for pub in now.values():
+                self._start_subscription(pub)
+        elif isinstance(event, SessionLost):
+            self.errors.append(f"session lost: {event.reason}")
+
+    async def _drop(self, feed: int, reason: str) -> None:
+        remote = self.feeds.pop(feed, None)
+        if remote is None:
+            return
+        await self._close_feed(remote)
+        self._emit(RemoteFeedDropped(feed, reason))
+
+    async def _close_feed(self, remote: RemoteFeed, *, tell_janus: bool = True) -> None:
+        if tell_janus and self.session.connected:
+            with contextlib.suppress(JanusError):
+                await remote.handle.detach()
+        if remote.sink is not None:
+            await remote.sink.stop()
+        await remote.pc.close()
+        for task in remote.drains:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+
+    # waiting
+
+    async def wait_for(self, predicate: Callable[[], bool], timeout: float) -> bool:
+        """Wait until `predicate()` holds, re-checking on every room event and frame batch."""
+        deadline = time.monotonic() + timeout
+        while not predicate():
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return False
+            self._changed.clear()
+            with contextlib.suppress(TimeoutError):
+                # Frames arrive without room events: look again at least every 0.2 s.
+                await asyncio.wait_for(self._changed.wait(), min(left, 0.2))
+        return True
+
+    def frames_from(self, feed: int) -> int:
+        remote = self.feeds.get(feed)
+        return remote.frames_received if remote is not None else 0
+
+    # leaving
+
+    async def leave(self) -> None:
+        """Leave the room and close every peer connection, handle task and the session."""
+        if self._closed:
+            return
+        self._closed = True
+        for task in list(self._subscribing.values()):
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        if self._worker is not None:
+            self._worker.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._worker
+            self._worker = None
+        if self._publisher is not None and self.joined is not None and self.session.connected:
+            with contextlib.suppress(JanusError):
+                await self._publisher.leave()
+        for feed in list(self.feeds):
+            remote = self.feeds.pop(feed)
+            # The session is destroyed below, taking every handle with it.
+            await self._close_feed(remote, tell_janus=False)
+        if self._pc is not None:
+            await self._pc.close()
+        self.video.stop()
+        if self.audio is not None:
+            self.audio.stop()
+        await self.session.close()

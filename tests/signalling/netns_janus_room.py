@@ -1,0 +1,241 @@
+"""Run inside `unshare -n`: real Janus, six aiortc participants, a full room and a cut WebSocket.
+
+Prints one JSON object as its last line; test_janus_room.py asserts on it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from console.bench.room import create_room, private_janus  # noqa: E402
+from console.services.janus_room import JanusRoomParticipant, RoomEvent  # noqa: E402
+from console.signalling.janus import (  # noqa: E402
+    ConnectionLost,
+    JanusError,
+    JanusSession,
+    SessionLost,
+    SessionReclaimed,
+    VideoRoomHandle,
+)
+
+ROOM = 6006
+SEATS = 6
+FRAMES = 30
+FRAMES_AFTER_CUT = 15
+FPS = 10  # the frames to decode cost the same at any rate; a low rate leaves CPU for them
+
+
+class CuttableProxy:
+    """A TCP forwarder to Janus's WebSocket port whose open connections can be cut at once.
+
+    Cutting aborts both sockets (no WebSocket close handshake), as a network loss would;
+    the proxy keeps listening, so the client can reconnect through it.
+    """
+
+    def __init__(self, host: str, port: int) -> None:
+        self.target = (host, port)
+        self.port = 0
+        self._server: asyncio.Server | None = None
+        self._writers: set[asyncio.StreamWriter] = set()
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    async def start(self) -> None:
+        self._server = await asyncio.start_server(self._accept, "127.0.0.1", 0)
+        self.port = self._server.sockets[0].getsockname()[1]
+
+    async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        up_reader, up_writer = await asyncio.open_connection(*self.target)
+        self._writers.update((writer, up_writer))
+        pipes = [
+            asyncio.create_task(self._pipe(reader, up_writer)),
+            asyncio.create_task(self._pipe(up_reader, writer)),
+        ]
+        self._tasks.update(pipes)
+        await asyncio.gather(*pipes, return_exceptions=True)
+        self._tasks.difference_update(pipes)
+
+    async def _pipe(self, src: asyncio.StreamReader, dst: asyncio.StreamWriter) -> None:
+        try:
+            while data := await src.read(65536):
+                dst.write(data)
+                await dst.drain()
+        except (ConnectionError, OSError):
+            pass
+        finally:
+            dst.close()
+            self._writers.discard(dst)
+
+    def cut(self) -> int:
+        writers = list(self._writers)
+        for w in writers:
+            w.transport.abort()
+        self._writers.clear()
+        return len(writers)
+
+    async def stop(self) -> None:
+        self.cut()
+        for task in list(self._tasks):
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        if self._server is not None:
+            self._server.close()
+            await self._server.wait_closed()
+
+
+class Seen:
+    """Room events one participant saw, in order."""
+
+    def __init__(self) -> None:
+        self.items: list[RoomEvent] = []
+
+    def __call__(self, event: RoomEvent) -> None:
+        self.items.append(event)
+
+    def names(self) -> list[str]:
+        return [type(e).__name__ for e in self.items]
+
+
+async def main() -> dict[str, Any]:
+    out: dict[str, Any] = {"ok": False}
+    folder = Path(tempfile.mkdtemp(prefix="janus-test-"))
+    people: list[JanusRoomParticipant] = []
+    proxy: CuttableProxy | None = None
+    janus_log = ""
+    try:
+        # A short session timeout: the room outlives it only if keepalives work.
+        async with private_janus(folder, session_timeout_s=15, reclaim_timeout_s=20) as janus:
+            try:
+                host, port = "127.0.0.1", janus.process.cfg.ws_port
+                proxy = CuttableProxy(host, port)
+                await proxy.start()
+                await create_room(janus.url, ROOM, SEATS)
+                seen = [Seen() for _ in range(SEATS)]
+                for i in range(SEATS):
+                    # The last one reaches Janus through the proxy: its WebSocket gets cut.
+                    url = janus.url if i < SEATS - 1 else f"ws://127.0.0.1:{proxy.port}/"
+                    person = JanusRoomParticipant(
+                        url, ROOM, f"party-{i + 1}", size=(640, 360), fps=FPS, keepalive_s=4.0
+                    )
+                    person.subscribe(seen[i])
+                    people.append(person)
+                started = time.monotonic()
+                joins = await asyncio.gather(*(p.join() for p in people))
+                feeds = [j.feed for j in joins]
+                out["feeds_distinct"] = len(set(feeds)) == SEATS
+
+                def everyone_has(counts: dict[tuple[int, int], int], more: int) -> bool:
+                    return all(
+                        p.frames_from(f) >= counts.get((i, f), 0) + more
+                        for i, p in enumerate(people)
+                        for f in feeds
+                        if f != p.feed
+                    )
+
+                out["all_decoded"] = await people[0].wait_for(
+                    lambda: everyone_has({}, FRAMES), 60.0
+                )
+                out["decoded_after_s"] = round(time.monotonic() - started, 1)
+                out["min_frames"] = min(
+                    p.frames_from(f) for p in people for f in feeds if f != p.feed
+                )
+                out["subscriptions"] = [
+                    sorted(p.feeds) == sorted(set(feeds) - {p.feed}) for p in people
+                ]
+
+                # The seventh publisher in a room for six is refused with a clear reason.
+                seventh = JanusRoomParticipant(janus.url, ROOM, "party-7", fps=FPS)
+                try:
+                    await seventh.join()
+                    out["seventh"] = "admitted"
+                except JanusError as exc:
+                    out["seventh"] = {"code": exc.code, "reason": exc.reason}
+
+                # Cut the last participant's WebSocket: it reclaims the same session and
+                # media keeps flowing both ways (the peer connections never depended on it).
+                cut_one = people[-1]
+                session_before = cut_one.session.session_id
+                counts = {(i, f): p.frames_from(f) for i, p in enumerate(people) for f in feeds}
+                out["sockets_cut"] = proxy.cut()
+                out["reclaimed"] = await cut_one.wait_for(
+                    lambda: any(isinstance(e, SessionReclaimed) for e in seen[-1].items), 30.0
+                )
+                out["same_session"] = cut_one.session.session_id == session_before
+                out["reclaims"] = cut_one.session.reclaims
+                out["flowing_after_cut"] = await people[0].wait_for(
+                    lambda: everyone_has(counts, FRAMES_AFTER_CUT), 40.0
+                )
+                out["stalled_after_cut"] = [
+                    f"{p.display}<{f}: {counts.get((i, f))}->{p.frames_from(f)}"
+                    for i, p in enumerate(people)
+                    for f in feeds
+                    if f != p.feed and p.frames_from(f) < counts.get((i, f), 0) + FRAMES_AFTER_CUT
+                ]
+                # After the reclaim the session still answers requests.
+                out["publishers_after_reclaim"] = len(
+                    await cut_one._publisher.list_publishers(ROOM)  # type: ignore[union-attr]
+                )
+                out["events_cut_one"] = seen[-1].names()[-8:]
+                out["connection_lost_seen"] = any(
+                    isinstance(e, ConnectionLost) for e in seen[-1].items
+                )
+                out["sessions_lost"] = sum(
+                    isinstance(e, SessionLost) for s in seen for e in s.items
+                )
+                out["errors"] = [e for p in people for e in p.errors]
+                out["elapsed_s"] = round(time.monotonic() - started, 1)
+
+                for p in people:
+                    await p.leave()
+                people.clear()
+                admin = JanusSession(janus.url)
+                await admin.connect()
+                try:
+                    handle = await VideoRoomHandle.attach(admin)
+                    await handle.destroy_room(ROOM)
+                    try:
+                        await handle.list_publishers(ROOM)
+                        out["after_destroy"] = "still there"
+                    except JanusError as exc:
+                        out["after_destroy"] = exc.code
+                finally:
+                    await admin.close()
+                out["ok"] = True
+            finally:
+                janus_log = janus.process.log_tail(1500)
+    except Exception as exc:  # reported as JSON: the pytest side shows it
+        out["error"] = repr(exc)
+        out["janus_log"] = janus_log
+    finally:
+        for p in people:
+            with contextlib.suppress(Exception):
+                await p.leave()
+        if proxy is not None:
+            await proxy.stop()
+        shutil.rmtree(folder, ignore_errors=True)
+    return out
+
+
+async def bounded() -> dict[str, Any]:
+    try:
+        return await asyncio.wait_for(main(), 100)
+    except TimeoutError:
+        return {"ok": False, "error": "the scenario took over 100 s"}
+
+
+if __name__ == "__main__":
+    logging.basicConfig(level=logging.INFO, format="%(relativeCreated)6.0f %(name)s %(message)s")
+    for noisy in ("aioice", "aiortc", "aiohttp"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    print(json.dumps(asyncio.run(bounded()), ensure_ascii=False, default=str))
