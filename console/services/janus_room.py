@@ -21,7 +21,10 @@ from console.media.peer import (
     drain_track,
     make_peer_connection,
 )
+from console.media.track_fanout import TrackFanOut
 from console.signalling.janus import (
+    NO_SUCH_FEED,
+    HandleHungUp,
     JanusError,
     JanusEvent,
     JanusSession,
@@ -119,6 +122,10 @@ class JanusRoomParticipant:
         self.audio = (
             (audio_source if audio_source is not None else GeneratedAudioTrack()) if audio else None
         )
+        self._video_out = TrackFanOut(self.video)
+        self._audio_out = TrackFanOut(self.audio) if self.audio is not None else None
+        self.publishes = 0
+        """How often we offered our media to Janus (more than once after a hang-up)."""
         self.feeds: dict[int, RemoteFeed] = {}
         self.joined: Joined | None = None
         self.joined_at: float | None = None
@@ -170,12 +177,7 @@ class JanusRoomParticipant:
             joined = await self._publisher.join_as_publisher(self.room, self.display)
             self.joined = joined
             self.joined_at = time.monotonic()
-            self._pc = make_peer_connection(self._ice_servers)
-            self._pc.addTrack(self.video)
-            if self.audio is not None:
-                self._pc.addTrack(self.audio)
-            answer = await self._publisher.publish(await create_offer(self._pc))
-            await accept_answer(self._pc, answer)
+            await self._publish()
         except BaseException:
             await self.leave()
             raise
@@ -185,6 +187,23 @@ class JanusRoomParticipant:
         for pub in joined.publishers:
             self._start_subscription(pub)
         return joined
+
+    async def _publish(self) -> None:
+        """A new publisher peer connection, offered to Janus (also after a hang-up).
+
+        Closing a peer connection stops the tracks it sends, so each connection sends
+        proxies of our sources, never the sources themselves.
+        """
+        assert self._publisher is not None
+        old, self._pc = self._pc, make_peer_connection(self._ice_servers)
+        if old is not None:
+            await old.close()
+        self._pc.addTrack(self._video_out.proxy())
+        if self._audio_out is not None:
+            self._pc.addTrack(self._audio_out.proxy())
+        answer = await self._publisher.publish(await create_offer(self._pc))
+        await accept_answer(self._pc, answer)
+        self.publishes += 1
 
     def _start_subscription(self, pub: Publisher) -> None:
         if pub.feed == self.feed or pub.feed in self.feeds or pub.feed in self._subscribing:
@@ -214,7 +233,8 @@ class JanusRoomParticipant:
             answer = await answer_offer(pc, offer)
             await handle.start(answer)
         except JanusError as exc:
-            self.errors.append(f"subscribe {pub.feed}: {exc}")
+            if exc.code != NO_SUCH_FEED:  # else it left while we subscribed: not an error
+                self.errors.append(f"subscribe {pub.feed}: {exc}")
             if remote is not None:
                 await self._drop(pub.feed, str(exc))
             elif handle is not None:
@@ -260,6 +280,16 @@ class JanusRoomParticipant:
             await self._drop(
                 event.feed, "unpublished" if isinstance(event, PublisherUnpublished) else "left"
             )
+        elif isinstance(event, HandleHungUp) and event.handle == mine and not self._closed:
+            # Our sending connection failed (aiortc has no ICE restart): offer a new one
+            # from the same seat; the others' subscriptions to our feed follow by themselves.
+            await self._publish()
+        elif isinstance(event, HandleHungUp):
+            hung = [f for f, r in self.feeds.items() if r.handle.handle == event.handle]
+            for feed in hung:
+                pub = self.feeds[feed].publisher
+                await self._drop(feed, f"hung up: {event.reason}")
+                self._start_subscription(pub)
         elif isinstance(event, SessionReclaimed) and self._publisher is not None:
             # Announcements made while the WebSocket was down are lost: read the room again.
             now = {p.feed: p for p in await self._publisher.list_publishers(self.room)}
@@ -304,6 +334,11 @@ class JanusRoomParticipant:
                 await asyncio.wait_for(self._changed.wait(), min(left, 0.2))
         return True
 
+    @property
+    def sending_pc(self) -> Any:
+        """The peer connection that publishes our media now (replaced after a hang-up)."""
+        return self._pc
+
     def frames_from(self, feed: int) -> int:
         remote = self.feeds.get(feed)
         return remote.frames_received if remote is not None else 0
@@ -333,7 +368,7 @@ class JanusRoomParticipant:
             await self._close_feed(remote, tell_janus=False)
         if self._pc is not None:
             await self._pc.close()
-        self.video.stop()
-        if self.audio is not None:
-            self.audio.stop()
+        self._video_out.stop()
+        if self._audio_out is not None:
+            self._audio_out.stop()
         await self.session.close()

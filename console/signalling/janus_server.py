@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ctypes
 import shutil
+import signal
 import subprocess
 import time
 from dataclasses import dataclass
@@ -14,6 +16,7 @@ JANUS_BINARY = "/usr/bin/janus"
 LIB_DIR = Path("/usr/lib/x86_64-linux-gnu/janus")
 PLUGIN = "libjanus_videoroom.so"
 TRANSPORT = "libjanus_websockets.so"
+PR_SET_PDEATHSIG = 1
 
 
 def janus_available() -> bool:
@@ -110,6 +113,13 @@ admin: {{
     return folder / "janus.jcfg"
 
 
+def _die_with_parent() -> None:
+    # Janus must not outlive a killed test or benchmark (it would hold its ports, and a
+    # namespace's last process keeps the namespace alive).
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
 class JanusProcess:
     """One Janus process on generated configuration; its log goes to `folder/janus.log`."""
 
@@ -138,6 +148,7 @@ class JanusProcess:
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL,
+                preexec_fn=_die_with_parent,
             )
         deadline = time.monotonic() + timeout
         while True:

@@ -1,4 +1,4 @@
-"""A six-person room through a real Janus in a private network namespace, plus its limits."""
+"""A six-person room through a real Janus in a private network namespace: limits and recovery."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ pytestmark = [
 ]
 
 
-def test_six_people_see_each_other_a_seventh_is_refused_and_a_cut_socket_reclaims() -> None:
+def test_six_people_see_each_other_a_seventh_is_refused_and_failures_recover() -> None:
     result = run_in_private_netns(SCRIPT, timeout=110)
     assert result["ok"], result
     assert result["feeds_distinct"] and all(result["subscriptions"]), result
@@ -35,6 +35,10 @@ def test_six_people_see_each_other_a_seventh_is_refused_and_a_cut_socket_reclaim
     assert result["reclaimed"] and result["same_session"] and result["reclaims"] == 1, result
     assert result["flowing_after_cut"], result
     assert result["publishers_after_reclaim"] == 6, result
+    # A failed subscriber connection is rebuilt, and so is a failed publisher connection
+    # (same seat, a new offer); everyone receives the republished feed again.
+    assert result["resubscribed"], result
+    assert result["republished"] == 2 and result["flowing_after_republish"], result
     # Janus timed no session out (keepalives every 4 s against a 15 s timeout).
     assert result["sessions_lost"] == 0 and result["errors"] == [], result
     assert result["after_destroy"] == 426, result  # no such room
