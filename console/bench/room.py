@@ -35,7 +35,7 @@ from console.bench.private_net import (
     run_in_private_netns,
     setup_veth,
 )
-from console.bench.room_party import Window, flowing, measure_window
+from console.bench.room_party import Window, flowing, measure_window, quiet_decoder_warnings
 from console.media.peer import set_ice_interfaces
 from console.services.janus_room import JanusRoomParticipant
 from console.signalling.janus import JanusSession, VideoRoomHandle
@@ -105,6 +105,7 @@ def run(args: argparse.Namespace) -> int:
     if not janus_available():
         return fail(base, "needs Janus (Debian package janus)")
     if inside_private_netns():
+        quiet_decoder_warnings()
         result = asyncio.run(measure(n, seconds))
         if not result.get("all_flowing"):
             return fail(result, "not every participant received every other")
@@ -296,6 +297,8 @@ def _summary(
         "admit_to_frame_ms": round(admit_ms, 1) if admit_ms is not None else None,
         "admit_to_all_frames_ms": round(admit_all_ms, 1) if admit_all_ms is not None else None,
         "window_s": round(console["window_s"], 1),
+        # Other work on the machine shares the cores with every participant: say how much.
+        "loadavg_1m": round(os.getloadavg()[0], 2),
         "feeds": sorted(names.values()),
     }
 

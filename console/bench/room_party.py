@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import sys
 import time
 from typing import Any
@@ -73,8 +74,9 @@ def say(obj: dict[str, Any]) -> None:
 
 async def main(url: str, room: int, name: str, fps: int) -> int:
     window = Window()
+    # A party only reads the barcode back, so its frames are converted at a small size.
     person = JanusRoomParticipant(
-        url, room, name, size=(640, 360), fps=fps, on_frame=window.on_frame
+        url, room, name, size=(640, 360), fps=fps, sink_size=(160, 90), on_frame=window.on_frame
     )
     loop = asyncio.get_running_loop()
     reader = asyncio.StreamReader()
@@ -105,5 +107,11 @@ async def main(url: str, room: int, name: str, fps: int) -> int:
         await person.leave()
 
 
+def quiet_decoder_warnings() -> None:
+    # Until a subscriber's first key frame arrives, aiortc logs each undecodable frame.
+    logging.getLogger("aiortc.rtcrtpreceiver").setLevel(logging.ERROR)
+
+
 if __name__ == "__main__":
+    quiet_decoder_warnings()
     sys.exit(asyncio.run(main(sys.argv[1], int(sys.argv[2]), sys.argv[3], int(sys.argv[4]))))
