@@ -46,6 +46,7 @@ def run_gui(args: argparse.Namespace, *, db_url: str) -> int:
     from PySide6.QtWidgets import QApplication
 
     from console.services import auth, capture_devices
+    from console.services.agreements import AgreementService
     from console.services.alerts import AlertService
     from console.services.cases import CaseService
     from console.services.catalogue import CatalogueService
@@ -118,7 +119,7 @@ def run_gui(args: argparse.Namespace, *, db_url: str) -> int:
             capture_devices=(capture_devices.video_devices, capture_devices.audio_devices),
             rooms=MediationService(store).rooms,
         )
-        mediation = MediationPanel(MediationService(store))
+        mediation = MediationPanel(MediationService(store), AgreementService(store, operator))
         evidence = EvidenceService(store, operator, live)
         alerts = AlertService(store, operator)
         wall = WallPanel(

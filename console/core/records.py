@@ -125,6 +125,7 @@ class RoomRow:
     scheduled_at: datetime
     participants: int
     backend: str
+    case_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

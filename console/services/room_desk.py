@@ -103,6 +103,17 @@ class SignatureArrived:
 
 
 @dataclass(frozen=True, slots=True)
+class AgreementShown:
+    """A participant's client: the mediator put the agreement on screen to read and sign."""
+
+    agreement: str
+    title: str
+    text: str
+    content_sha256: str
+    signed_by: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class MediaChanged:
     """A person's media connection changed: connecting, connected, failed, closed."""
 
@@ -131,6 +142,7 @@ RoomEvent = (
     | ChatPosted
     | RecordingSwitched
     | SignatureArrived
+    | AgreementShown
     | MediaChanged
     | MutedByMediator
     | RoomError
@@ -416,6 +428,19 @@ class RoomDesk:
             "agreement",
         )
 
+    async def sign(self, agreement: str, content_sha256: str, image_png: bytes) -> None:
+        """A participant signs the version it was shown (the mediator's console stores it)."""
+        await self._send(
+            p.RoomSign(
+                id=self._client.new_id(),
+                room=self.seat.room,
+                agreement=agreement,
+                content_sha256=content_sha256,
+                image_png_b64=base64.b64encode(image_png).decode("ascii"),
+            ),
+            "sign",
+        )
+
     async def _send(self, msg: Any, what: str) -> None:
         try:
             await self._client.send(msg)
@@ -455,6 +480,16 @@ class RoomDesk:
             self._emit(RecordingSwitched(event.on, event.reason))
         elif isinstance(event, p.RoomSigned):
             self._on_signed(event)
+        elif isinstance(event, p.RoomAgreement):
+            self._emit(
+                AgreementShown(
+                    event.agreement,
+                    event.title,
+                    event.text,
+                    event.content_sha256,
+                    tuple(event.signed_by),
+                )
+            )
         elif isinstance(event, p.RoomMute) and event.participant == self.seat.me:
             self.mute_self(audio=event.audio, video=event.video)
             self._emit(MutedByMediator(event.audio, event.video))

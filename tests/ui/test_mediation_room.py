@@ -2,27 +2,36 @@
 
 Invite → enter the room → the lobby lists both → admit → everyone's video painted →
 recording refused until all consent (the button says who is missing) → caucus from the
-selection and back → leave; the seats are in the store afterwards.
+selection and back → the agreement shown to the parties, one signs from their client and
+the signature is stored against the version they read → leave; the seats are in the store.
 """
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
+from datetime import date, timedelta
 from functools import partial
 
 import pytest
 
+from console.core import agreement as ag
 from console.core import tokens
+from console.core.codes import IdType, PartyRole
+from console.services.agreements import AgreementService
 from console.services.mediation import MediationService
-from console.services.room_desk import RoomDesk
+from console.services.room_desk import AgreementShown, RoomDesk
 from console.services.signalling_store import StoreQueue, StoreRoomSeats
 from console.signalling.server import ServerConfig, SignallingServer
 from console.store.repos import rooms as rooms_repo
 from console.ui.mediation.panel import MediationPanel
-from tests.services.desk_support import loopback_ice, until
+from tests.services.desk_support import Recorder, loopback_ice, until
+from tests.services.test_agreements import signature_png
 from tests.ui.conftest import Workspace
 
 pytestmark = pytest.mark.timeout(120)
+
+GOOD_ID = "11010519491231002X"  # GB 11643's own example: a valid check digit
 
 # As in the intake test: the whole session runs inside one run_until_complete, and buttons
 # are pressed with click().
@@ -36,7 +45,8 @@ def test_enter_admit_see_everyone_consent_caucus_leave(  # type: ignore[no-untyp
         ServerConfig(secret=b"s" * 32, web_root=None), StoreQueue(store), StoreRoomSeats(store)
     )
     service = MediationService(store)
-    panel = MediationPanel(service)
+    agreements = AgreementService(store, boss)
+    panel = MediationPanel(service, agreements)
     qtbot.addWidget(panel)
     panel.resize(1900, 1000)
     panel.show()
@@ -116,8 +126,51 @@ def test_enter_admit_see_everyone_consent_caucus_leave(  # type: ignore[no-untyp
             await until(lambda: view.desk.seat.caucus != (), 15)
             await until(lambda: set(view.desk.legs()) == {parties[0].seat.me}, 15)
             await until(lambda: not parties[1].legs(), 15, "the waiting side's legs closed")
+            await until(lambda: view.return_button.isEnabled(), 15)
             view.return_button.click()
-            await until(lambda: len(view.desk.legs()) == 2, 15)
+            await until(lambda: len(view.desk.legs()) == 2, 30)
+
+            # The agreement of the room's case, completed and shown on the parties' pages.
+            tab = view.agreement
+            assert tab is not None and view.tabs.count() == 2
+            await until(lambda: tab.editor.record is not None, 15)
+            record = tab.editor.record
+            people = tuple(
+                ag.AgreementParty(
+                    ag.NEW_PARTY_KEY, side, name, IdType.RESIDENT_ID, GOOD_ID, "城关镇幸福路3号"
+                )
+                for side, name in ((PartyRole.APPLICANT, "甲方"), (PartyRole.RESPONDENT, "乙方"))
+            )
+            content = dataclasses.replace(
+                record.content,
+                parties=people,
+                facts="拖欠工资",
+                disputed_matters="工资数额",
+                agreed_terms="甲方于月底前支付乙方工资三万元",
+                performance_manner="银行转账",
+                performance_deadline=date.today() + timedelta(days=30),
+                copies=3,
+            )
+            await agreements.update(record.id, content)
+            party_events = Recorder(parties[0])  # type: ignore[arg-type]
+            tab.editor.reload()
+            await until(
+                lambda: [x.name for x in tab.editor.record.content.parties] == ["甲方", "乙方"], 15
+            )
+            tab.push_button.click()
+            shown = await party_events.wait(AgreementShown)
+            assert "甲方于月底前支付乙方工资三万元" in shown.text
+            # 甲方 signs from their client; the console stores it for the version read.
+            png = signature_png("甲方")
+            await parties[0].sign(shown.agreement, shown.content_sha256, png)
+            await until(lambda: len(tab.editor.record.signatures) == 1, 15)
+            signature = tab.editor.record.signatures[0]
+            assert signature.signer_name == "甲方"
+            assert (await agreements.verify(record.id)).ok
+            # A signature for a version that changed since is refused with the reason.
+            await parties[1].sign(shown.agreement, "0" * 64, png)
+            await until(lambda: "乙方" in tab.status.text(), 15)
+            assert len(tab.editor.record.signatures) == 1
 
             view.leave_button.click()
             await until(lambda: panel.room_view is None, 15)

@@ -36,6 +36,7 @@ def _rows(session: Session, stmt) -> list[RoomRow]:  # type: ignore[no-untyped-d
             scheduled_at=r.scheduled_at,
             participants=int(n),
             backend=r.backend,
+            case_id=r.case_id,
         )
         for r, number, mediator, n in session.execute(stmt)
     ]

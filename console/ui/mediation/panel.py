@@ -24,10 +24,12 @@ from console.core.clock import to_local
 from console.core.codes import ParticipantRole, ParticipantState, RoomState
 from console.core.events import ChangeSet, Entity
 from console.core.records import RoomRow
+from console.services.agreements import AgreementService
 from console.services.mediation import MediationService
 from console.services.room_desk import RoomDesk
 from console.ui import theme
 from console.ui.i18n import current_lang
+from console.ui.mediation.room_agreement import RoomAgreement
 from console.ui.mediation.room_view import RoomView
 from console.ui.models.record_list_model import Column, RecordListModel
 from console.ui.tasks import TaskGroup
@@ -43,10 +45,16 @@ STATE_COLOURS = {
 
 
 class MediationPanel(QWidget):
-    def __init__(self, service: MediationService, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        service: MediationService,
+        agreements: AgreementService | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("mediation-panel")
         self._service = service
+        self._agreements = agreements
         self._tasks = TaskGroup(self)
         lang = current_lang
         self.model = RecordListModel[RoomRow](
@@ -150,7 +158,12 @@ class MediationPanel(QWidget):
         if room is None or self._open_desk is None or self.room_view is not None:
             return
         desk = self._open_desk(room)
-        view = RoomView(desk, f"{room.name} · {room.case_number}")
+        agreement = None
+        if self._agreements is not None and room.case_id is not None:
+            agreement = RoomAgreement(self._agreements, desk, room.case_id, room.id)
+        view = RoomView(desk, f"{room.name} · {room.case_number}", agreement)
+        if agreement is not None:
+            view.signature_arrived.connect(agreement.on_signature)
         self.room_view = view
         self.stack.addWidget(view)
         self.stack.setCurrentWidget(view)
@@ -194,6 +207,9 @@ class MediationPanel(QWidget):
 
     def apply_changes(self, changes: ChangeSet) -> None:
         self.model.apply_changes(changes)
+        view = self.room_view
+        if view is not None and isinstance(view.agreement, RoomAgreement):
+            view.agreement.editor.apply_changes(changes)
 
     def _select_first(self) -> None:
         if self.model.rowCount() and not self.view.currentIndex().isValid():

@@ -64,7 +64,13 @@ class RoomView(QWidget):
     left = Signal()
     signature_arrived = Signal(object)  # SignatureArrived, for the agreement editor
 
-    def __init__(self, desk: RoomDesk, title: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        desk: RoomDesk,
+        title: str,
+        agreement: QWidget | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("room-view")
         self.desk = desk
@@ -152,6 +158,9 @@ class RoomView(QWidget):
 
         self.tabs = QTabWidget()
         self.tabs.addTab(videos, self.tr("Session"))
+        self.agreement = agreement
+        if agreement is not None:
+            self.tabs.addTab(agreement, self.tr("Agreement"))
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(self.tabs)
         split.addWidget(side)
