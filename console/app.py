@@ -230,11 +230,12 @@ def run_gui(args: argparse.Namespace, *, db_url: str) -> int:
             import secrets
 
             from console.services.room_desk import RoomDesk
+            from console.services.room_recording import RoomRecording
 
             rooms_service = MediationService(store)
 
             def open_desk(room: Any) -> RoomDesk:
-                return RoomDesk(
+                desk = RoomDesk(
                     base_url=server.base_url,
                     token_provider=lambda: server.server.staff_token(
                         operator.id, role, operator.name
@@ -243,6 +244,11 @@ def run_gui(args: argparse.Namespace, *, db_url: str) -> int:
                     backend=room.backend,
                     audio_output="default",
                 )
+                # Records while the server says everyone consents; files end on leaving.
+                RoomRecording(
+                    store, desk, room_id=room.id, case_id=room.case_id, operator_id=operator.id
+                )
+                return desk
 
             def invite_link(room_id: int, name: str) -> str:
                 subject = f"invite:{room_id}:{secrets.token_urlsafe(9)}"

@@ -24,6 +24,8 @@ class MediaAssetRecord:
     source: str  # where it came from, passwords hidden
     created_by: int | None
     created_at: datetime
+    room_id: int | None = None
+    call_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,7 +17,7 @@ import base64
 import binascii
 import contextlib
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -215,6 +215,8 @@ class RoomDesk:
         self._tasks: set[asyncio.Task[Any]] = set()
         self._pending: dict[str, str] = {}
         self._joined = False
+        self.before_leave: list[Callable[[], Awaitable[Any]]] = []
+        """Run on leaving, while every leg still runs (a recording finishes its files)."""
 
     # --- observing
 
@@ -299,6 +301,11 @@ class RoomDesk:
         if not self._joined:
             return
         self._joined = False
+        for hook in self.before_leave:
+            try:
+                await hook()
+            except Exception:
+                log.exception("leaving the room: a hook failed")
         with contextlib.suppress(ConnectionError):
             await self._client.send(p.RoomLeave(id=self._client.new_id(), room=self.seat.room))
         for pid in list(self._legs):

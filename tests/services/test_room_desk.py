@@ -3,18 +3,21 @@
 Lobby and admission, media both ways between all three, caucus isolation (the waiting
 party keeps no media connection to the caucus and the server relays nothing to it),
 everyone back with one action, recording refused until all consent, a party's network
-drop rebuilt into the same seat.
+drop rebuilt into the same seat; the room's recording follows everyone's consent.
 """
 
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
 from console.core import tokens
-from console.core.codes import Role
+from console.core.codes import MediaKind, Role
+from console.services.evidence import file_sha256
 from console.services.room_desk import (
     LobbyKnocked,
     MutedByMediator,
@@ -23,6 +26,8 @@ from console.services.room_desk import (
     RoomDesk,
     RoomError,
 )
+from console.services.room_recording import RoomRecording
+from console.store.models import AuditLog
 from tests.services.desk_support import Recorder, loopback_ice, until
 from tests.signalling.conftest import SECRET, Harness, staff_token
 
@@ -121,6 +126,60 @@ def test_mesh_room_lobby_media_caucus_consent_and_rejoin(sqlite_url: str) -> Non
                 assert await _frames_from(b, pa) >= FRAMES
             finally:
                 for desk in (a, b, mediator):
+                    await desk.leave()
+
+    with loopback_ice():
+        asyncio.run(main())
+
+
+def test_room_recording_runs_only_with_everyones_consent(sqlite_url: str, tmp_path: Path) -> None:
+    async def main() -> None:
+        async with Harness(sqlite_url) as h:
+            room = h.add_room("第四调解室")
+            mediator = _desk(h, staff_token("201", Role.MEDIATOR, "周调解员"), "周调解员")
+            recording = RoomRecording(
+                h.store,
+                mediator,
+                room_id=int(room),
+                case_id=None,
+                operator_id=None,
+                media_dir=tmp_path / "media",
+            )
+            a = _desk(h, _invite(room, "party-a"), "甲方")
+            late = _desk(h, _invite(room, "party-c"), "丙方", consent=False)
+            rec = Recorder(mediator)  # type: ignore[arg-type]
+            try:
+                await mediator.join(room)
+                await a.join(room)
+                knock = await rec.wait(LobbyKnocked)
+                await mediator.admit(knock.participant)
+                pa = a.seat.me
+                assert await _frames_from(mediator, pa) >= FRAMES
+                await mediator.set_recording(True)
+                await rec.wait(RecordingSwitched, lambda e: e.on)
+                await until(lambda: recording.recording == [pa], 15, "甲方 recorded")
+                assert await _frames_from(mediator, pa, 50) >= 50
+
+                # 丙方 arrives without consent: the server pauses, the segment is stored.
+                await late.join(room)
+                knock = await rec.wait(LobbyKnocked, lambda e: e.name == "丙方")
+                await mediator.admit(knock.participant)
+                paused = await rec.wait(RecordingSwitched, lambda e: not e.on)
+                assert "丙方" in paused.reason
+                await until(lambda: len(recording.stored) == 1, 30, "segment stored")
+                assert recording.recording == []
+                asset = recording.stored[0]
+                assert asset.kind is MediaKind.MEDIATION_RECORDING and asset.room_id == int(room)
+                assert file_sha256(Path(asset.path)) == asset.sha256
+                assert asset.duration_s is not None and asset.duration_s > 1.0
+                rows = await h.store.read(
+                    lambda s: s.scalars(
+                        select(AuditLog.detail).where(AuditLog.target_kind == "room")
+                    ).all()
+                )
+                assert any(asset.sha256 in d for d in rows)
+            finally:
+                for desk in (a, late, mediator):
                     await desk.leave()
 
     with loopback_ice():

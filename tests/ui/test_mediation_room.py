@@ -12,6 +12,7 @@ import asyncio
 import dataclasses
 from datetime import date, timedelta
 from functools import partial
+from pathlib import Path
 
 import pytest
 
@@ -19,8 +20,10 @@ from console.core import agreement as ag
 from console.core import tokens
 from console.core.codes import IdType, PartyRole
 from console.services.agreements import AgreementService
+from console.services.evidence import file_sha256
 from console.services.mediation import MediationService
 from console.services.room_desk import AgreementShown, RoomDesk
+from console.services.room_recording import RoomRecording
 from console.services.signalling_store import StoreQueue, StoreRoomSeats
 from console.signalling.server import ServerConfig, SignallingServer
 from console.store.repos import rooms as rooms_repo
@@ -38,7 +41,7 @@ GOOD_ID = "11010519491231002X"  # GB 11643's own example: a valid check digit
 
 
 def test_enter_admit_see_everyone_consent_caucus_leave(  # type: ignore[no-untyped-def]
-    qtbot, qloop, workspace: Workspace
+    qtbot, qloop, workspace: Workspace, tmp_path: Path
 ) -> None:
     store, boss = workspace.store, workspace.supervisor
     server = SignallingServer(
@@ -57,14 +60,27 @@ def test_enter_admit_see_everyone_consent_caucus_leave(  # type: ignore[no-untyp
         base = f"http://127.0.0.1:{port}"
         parties: list[RoomDesk] = []
 
+        recordings: list[RoomRecording] = []
+
         def open_desk(room):  # type: ignore[no-untyped-def]
-            return RoomDesk(
+            desk = RoomDesk(
                 base_url=base,
                 token_provider=lambda: server.staff_token(boss.id, boss.role, boss.name),
                 name="周调解员",
                 backend=room.backend,
                 sink_size=(320, 180),
             )
+            recordings.append(
+                RoomRecording(
+                    store,
+                    desk,
+                    room_id=room.id,
+                    case_id=room.case_id,
+                    operator_id=boss.id,
+                    media_dir=tmp_path / "media",
+                )
+            )
+            return desk
 
         links: dict[str, str] = {}
 
@@ -180,6 +196,11 @@ def test_enter_admit_see_everyone_consent_caucus_leave(  # type: ignore[no-untyp
             assert states["周调解员"] == "left"
             # The invitation's seat is the one the party took: no second row per person.
             assert len(people) == 3
+            # Recorded from consent to leaving: one file per party, on the room's case.
+            stored = recordings[0].stored
+            assert sorted(a.source.split(": ")[1] for a in stored) == ["乙方", "甲方"]
+            assert all(a.case_id == room.case_id and a.room_id == room.id for a in stored)
+            assert all(file_sha256(a.path) == a.sha256 for a in stored)
         finally:
             for party in parties:
                 await party.leave()

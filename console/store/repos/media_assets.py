@@ -47,6 +47,8 @@ def to_record(a: MediaAsset) -> MediaAssetRecord:
         source=a.source,
         created_by=a.created_by,
         created_at=a.created_at,
+        room_id=a.room_id,
+        call_id=a.call_id,
     )
 
 
