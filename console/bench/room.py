@@ -37,8 +37,7 @@ from console.bench.private_net import (
 )
 from console.bench.room_party import Window, flowing, measure_window, quiet_decoder_warnings
 from console.media.peer import set_ice_interfaces
-from console.services.janus_room import JanusRoomParticipant
-from console.signalling.janus import JanusSession, VideoRoomHandle
+from console.services.janus_room import JanusRoomParticipant, create_janus_room
 from console.signalling.janus_server import JanusConfig, JanusProcess, janus_available
 
 SIZE = (640, 360)
@@ -78,17 +77,6 @@ async def private_janus(
     finally:
         set_ice_interfaces(None)
         process.stop()
-
-
-async def create_room(url: str, room: int, publishers: int) -> None:
-    """Create a VP8/Opus room for `publishers` on a short-lived admin session."""
-    admin = JanusSession(url)
-    await admin.connect()
-    try:
-        handle = await VideoRoomHandle.attach(admin)
-        await handle.create_room(room, publishers=publishers, bitrate=ROOM_BITRATE)
-    finally:
-        await admin.close()
 
 
 def run(args: argparse.Namespace) -> int:
@@ -209,7 +197,7 @@ async def measure(n: int, seconds: float, fps: int = 30) -> dict[str, Any]:
 
 async def _measure(janus: PrivateJanus, n: int, seconds: float, fps: int) -> dict[str, Any]:
     room = 4242
-    await create_room(janus.url, room, n)
+    await create_janus_room(janus.url, room, publishers=n, bitrate=ROOM_BITRATE)
     window = Window()
     console = JanusRoomParticipant(
         janus.url, room, "console", size=SIZE, fps=fps, on_frame=window.on_frame

@@ -41,6 +41,36 @@ from console.signalling.janus import (
 log = logging.getLogger(__name__)
 
 
+async def create_janus_room(
+    url: str, room: int, *, publishers: int, bitrate: int = 512_000, description: str = ""
+) -> None:
+    """Create a VP8/Opus room for `publishers` on a short-lived admin session.
+
+    Janus's defaults (3 publishers, VP8 only) never fit a mediation room, so the limit
+    and codecs are always explicit. JanusError (ROOM_EXISTS, …) if Janus refuses.
+    """
+    admin = JanusSession(url)
+    await admin.connect()
+    try:
+        handle = await VideoRoomHandle.attach(admin)
+        await handle.create_room(
+            room, publishers=publishers, bitrate=bitrate, description=description
+        )
+    finally:
+        await admin.close()
+
+
+async def destroy_janus_room(url: str, room: int) -> None:
+    """Destroy a room (everyone still in it is told and dropped)."""
+    admin = JanusSession(url)
+    await admin.connect()
+    try:
+        handle = await VideoRoomHandle.attach(admin)
+        await handle.destroy_room(room)
+    finally:
+        await admin.close()
+
+
 @dataclass(frozen=True, slots=True)
 class RemoteFeedSubscribed:
     """We receive this publisher's media (Janus answered our subscription)."""

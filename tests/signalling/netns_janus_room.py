@@ -19,15 +19,18 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from console.bench.room import create_room, private_janus  # noqa: E402
-from console.services.janus_room import JanusRoomParticipant, RoomEvent  # noqa: E402
+from console.bench.room import private_janus  # noqa: E402
+from console.services.janus_room import (  # noqa: E402
+    JanusRoomParticipant,
+    RoomEvent,
+    create_janus_room,
+    destroy_janus_room,
+)
 from console.signalling.janus import (  # noqa: E402
     ConnectionLost,
     JanusError,
-    JanusSession,
     SessionLost,
     SessionReclaimed,
-    VideoRoomHandle,
 )
 from tests.signalling.janus_support import CuttableProxy  # noqa: E402
 
@@ -66,7 +69,7 @@ async def main() -> dict[str, Any]:
                 proxy = CuttableProxy(host, port)
                 await proxy.start()
                 out["janus_up_s"] = round(time.monotonic() - T0, 1)
-                await create_room(janus.url, ROOM, SEATS)
+                await create_janus_room(janus.url, ROOM, publishers=SEATS)
                 seen = [Seen() for _ in range(SEATS)]
                 for i in range(SEATS):
                     # The last one reaches Janus through the proxy: its WebSocket gets cut.
@@ -178,18 +181,12 @@ async def main() -> dict[str, Any]:
                 await asyncio.gather(*(p.leave() for p in people))
                 out["leave_s"] = round(time.monotonic() - left, 1)
                 people.clear()
-                admin = JanusSession(janus.url)
-                await admin.connect()
+                await destroy_janus_room(janus.url, ROOM)
                 try:
-                    handle = await VideoRoomHandle.attach(admin)
-                    await handle.destroy_room(ROOM)
-                    try:
-                        await handle.list_publishers(ROOM)
-                        out["after_destroy"] = "still there"
-                    except JanusError as exc:
-                        out["after_destroy"] = exc.code
-                finally:
-                    await admin.close()
+                    await destroy_janus_room(janus.url, ROOM)
+                    out["after_destroy"] = "still there"
+                except JanusError as exc:
+                    out["after_destroy"] = exc.code
                 out["ok"] = True
             finally:
                 janus_log = janus.process.log_tail(1500)
