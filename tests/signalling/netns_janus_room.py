@@ -12,6 +12,7 @@ import logging
 import shutil
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -180,6 +181,13 @@ async def main() -> dict[str, Any]:
                 left = time.monotonic()
                 await asyncio.gather(*(p.leave() for p in people))
                 out["leave_s"] = round(time.monotonic() - left, 1)
+                # Every conversion thread and decoder is gone once everyone left (the loop's
+                # default executor, which aiortc encodes on, ends with the loop).
+                out["threads_left"] = sorted(
+                    t.name
+                    for t in threading.enumerate()
+                    if t is not threading.main_thread() and not t.name.startswith("asyncio_")
+                )
                 people.clear()
                 await destroy_janus_room(janus.url, ROOM)
                 try:

@@ -42,3 +42,4 @@ def test_six_people_see_each_other_a_seventh_is_refused_and_failures_recover() -
     # Janus timed no session out (keepalives every 4 s against a 15 s timeout).
     assert result["sessions_lost"] == 0 and result["errors"] == [], result
     assert result["after_destroy"] == 426, result  # no such room
+    assert result["threads_left"] == [], result
