@@ -23,6 +23,7 @@ from console.media.peer import (
 )
 from console.media.track_fanout import TrackFanOut
 from console.signalling.janus import (
+    CONNECTION_LOST,
     NO_SUCH_FEED,
     HandleHungUp,
     JanusError,
@@ -91,7 +92,16 @@ class SubscriptionFailed:
     error: str
 
 
-RoomEvent = RemoteFeedSubscribed | RemoteFeedDropped | SubscriptionFailed | JanusEvent
+@dataclass(frozen=True, slots=True)
+class RoomRejoined:
+    """Our session was lost; a new session took the same seat (`feed`) in the room."""
+
+    feed: int
+
+
+RoomEvent = (
+    RemoteFeedSubscribed | RemoteFeedDropped | SubscriptionFailed | RoomRejoined | JanusEvent
+)
 
 
 @dataclass
@@ -155,6 +165,8 @@ class JanusRoomParticipant:
         self._video_out = TrackFanOut(self.video)
         self._audio_out = TrackFanOut(self.audio) if self.audio is not None else None
         self.publishes = 0
+        self.rejoins = 0
+        """How often the session was lost and a new one took our seat again."""
         """How often we offered our media to Janus (more than once after a hang-up)."""
         self.feeds: dict[int, RemoteFeed] = {}
         self.joined: Joined | None = None
@@ -201,13 +213,7 @@ class JanusRoomParticipant:
         Raises JanusError (e.g. ROOM_FULL) if Janus refuses; then nothing stays open.
         """
         try:
-            await self.session.connect()
-            self.session.subscribe(self._on_janus)
-            self._publisher = await VideoRoomHandle.attach(self.session)
-            joined = await self._publisher.join_as_publisher(self.room, self.display)
-            self.joined = joined
-            self.joined_at = time.monotonic()
-            await self._publish()
+            joined = await self._enter()
         except BaseException:
             await self.leave()
             raise
@@ -217,6 +223,52 @@ class JanusRoomParticipant:
         for pub in joined.publishers:
             self._start_subscription(pub)
         return joined
+
+    async def _enter(self, feed: int = 0) -> Joined:
+        """Session, publisher handle, join (into seat `feed` if given) and publish."""
+        await self.session.connect()
+        self.session.subscribe(self._on_janus)
+        self._publisher = await VideoRoomHandle.attach(self.session)
+        joined = await self._publisher.join_as_publisher(self.room, self.display, feed)
+        self.joined = joined
+        self.joined_at = time.monotonic()
+        await self._publish()
+        return joined
+
+    async def _rejoin(self) -> None:
+        """The session is gone for good: a new one, into the same seat (same feed id).
+
+        Janus dropped our handles and peer connections with the session, and told the
+        others we left; rejoining under the same id lets them see the same seat again.
+        """
+        seat = self.feed
+        for task in list(self._subscribing.values()):
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        for feed in list(self.feeds):
+            await self._close_feed(self.feeds.pop(feed), tell_janus=False)
+            self._emit(RemoteFeedDropped(feed, "session lost"))
+        deadline = time.monotonic() + self.session.reclaim_within_s
+        delay = 0.5
+        while True:
+            old = self.session
+            await old.close()
+            self.session = JanusSession(
+                old.url, keepalive_s=old.keepalive_s, reclaim_within_s=old.reclaim_within_s
+            )
+            try:
+                joined = await self._enter(seat)
+                break
+            except JanusError as exc:
+                if exc.code != CONNECTION_LOST or time.monotonic() > deadline:
+                    raise
+            await asyncio.sleep(delay)  # Janus is unreachable: back off, then try again
+            delay = min(4.0, delay * 2)
+        self.rejoins += 1
+        self._emit(RoomRejoined(joined.feed))
+        for pub in joined.publishers:
+            self._start_subscription(pub)
 
     async def _publish(self) -> None:
         """A new publisher peer connection, offered to Janus (also after a hang-up).
@@ -327,8 +379,9 @@ class JanusRoomParticipant:
                 await self._drop(feed, "left while reconnecting")
             for pub in now.values():
                 self._start_subscription(pub)
-        elif isinstance(event, SessionLost):
-            self.errors.append(f"session lost: {event.reason}")
+        elif isinstance(event, SessionLost) and event.session == self.session.session_id:
+            log.warning("janus room %s: %s, rejoining", self.room, event.reason)
+            await self._rejoin()
 
     async def _drop(self, feed: int, reason: str) -> None:
         remote = self.feeds.pop(feed, None)

@@ -231,6 +231,9 @@ class JanusSession:
         try:
             await self._open()
             reply = await self.request({"janus": "create"}, before_ready=True)
+        except (OSError, aiohttp.ClientError) as exc:
+            await self.close()
+            raise JanusError(CONNECTION_LOST, f"cannot reach Janus at {self.url} ({exc})") from None
         except BaseException:
             await self.close()
             raise
@@ -537,12 +540,17 @@ class VideoRoomHandle:
         )
         return _publishers(p for p in data.get("participants", ()) if p.get("publisher"))
 
-    async def join_as_publisher(self, room: int, display: str) -> Joined:
-        data, _ = await self.session.message(
-            self.handle,
-            {"request": "join", "ptype": "publisher", "room": room, "display": display},
-            wait_event=True,
-        )
+    async def join_as_publisher(self, room: int, display: str, feed: int = 0) -> Joined:
+        """Join a room; `feed` asks for that publisher id (a seat held before), else Janus picks."""
+        body: dict[str, Any] = {
+            "request": "join",
+            "ptype": "publisher",
+            "room": room,
+            "display": display,
+        }
+        if feed:
+            body["id"] = feed
+        data, _ = await self.session.message(self.handle, body, wait_event=True)
         return Joined(
             room=room,
             feed=int(data["id"]),

@@ -9,12 +9,14 @@ class CuttableProxy:
     """A TCP forwarder to Janus's WebSocket port whose open connections can be cut at once.
 
     Cutting aborts both sockets (no WebSocket close handshake), as a network loss would;
-    the proxy keeps listening, so the client can reconnect through it.
+    the proxy keeps listening, so the client can reconnect through it, unless `blocked`:
+    then every new connection is aborted at once (the network is still down).
     """
 
     def __init__(self, host: str, port: int) -> None:
         self.target = (host, port)
         self.port = 0
+        self.blocked = False
         self._server: asyncio.Server | None = None
         self._writers: set[asyncio.StreamWriter] = set()
         self._tasks: set[asyncio.Task[None]] = set()
@@ -24,6 +26,9 @@ class CuttableProxy:
         self.port = self._server.sockets[0].getsockname()[1]
 
     async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        if self.blocked:
+            writer.transport.abort()
+            return
         up_reader, up_writer = await asyncio.open_connection(*self.target)
         self._writers.update((writer, up_writer))
         pipes = [

@@ -23,6 +23,7 @@ sys.path.insert(0, str(ROOT))
 from console.bench.room import private_janus  # noqa: E402
 from console.services.janus_room import (  # noqa: E402
     JanusRoomParticipant,
+    RemoteFeedDropped,
     RoomEvent,
     create_janus_room,
     destroy_janus_room,
@@ -40,6 +41,7 @@ SEATS = 6
 T0 = time.monotonic()
 FRAMES = 30
 FRAMES_AFTER_CUT = 15
+RECLAIM_S = 6  # Janus keeps a session whose WebSocket dropped this long
 FPS = 10  # the frames to decode cost the same at any rate; a low rate leaves CPU for them
 
 
@@ -61,20 +63,30 @@ async def main() -> dict[str, Any]:
     folder = Path(tempfile.mkdtemp(prefix="janus-test-"))
     people: list[JanusRoomParticipant] = []
     proxy: CuttableProxy | None = None
+    outage: CuttableProxy | None = None
     janus_log = ""
     try:
         # A short session timeout: the room outlives it only if keepalives work.
-        async with private_janus(folder, session_timeout_s=15, reclaim_timeout_s=20) as janus:
+        async with private_janus(
+            folder, session_timeout_s=15, reclaim_timeout_s=RECLAIM_S
+        ) as janus:
             try:
                 host, port = "127.0.0.1", janus.process.cfg.ws_port
                 proxy = CuttableProxy(host, port)
                 await proxy.start()
+                outage = CuttableProxy(host, port)
+                await outage.start()
                 out["janus_up_s"] = round(time.monotonic() - T0, 1)
                 await create_janus_room(janus.url, ROOM, publishers=SEATS)
                 seen = [Seen() for _ in range(SEATS)]
                 for i in range(SEATS):
-                    # The last one reaches Janus through the proxy: its WebSocket gets cut.
-                    url = janus.url if i < SEATS - 1 else f"ws://127.0.0.1:{proxy.port}/"
+                    # The last one reaches Janus through a proxy: its WebSocket gets cut.
+                    # The fifth through another: its network stays down past the reclaim.
+                    url = janus.url
+                    if i == SEATS - 1:
+                        url = f"ws://127.0.0.1:{proxy.port}/"
+                    elif i == SEATS - 2:
+                        url = f"ws://127.0.0.1:{outage.port}/"
                     person = JanusRoomParticipant(
                         url, ROOM, f"party-{i + 1}", size=(640, 360), fps=FPS, keepalive_s=4.0
                     )
@@ -112,22 +124,41 @@ async def main() -> dict[str, Any]:
                 except JanusError as exc:
                     out["seventh"] = {"code": exc.code, "reason": exc.reason}
 
-                # Three failures at once. The last participant's WebSocket is cut: it must
+                # Four failures at once. The last participant's WebSocket is cut: it must
                 # reclaim the same session while media keeps flowing (the peer connections
-                # never depended on it). One subscriber connection and one publisher
+                # never depended on it). The fifth one's network stays down until Janus gives
+                # its session up: it must rejoin into the same seat with a new session, and
+                # everyone sees it again. One subscriber connection and one publisher
                 # connection fail (closed here; Janus hangs up on the DTLS alert): the first
                 # is subscribed afresh, the second republished from the same seat, and the
                 # others subscribe to the republished feed again.
-                cut_one, watcher, sender = people[-1], people[1], people[3]
+                cut_one, rejoiner, watcher, sender = people[-1], people[-2], people[1], people[3]
+                seat = rejoiner.feed
+                rejoin_before = {id(p): p.feeds.get(seat) for p in people}
                 watched = feeds[2]
                 session_before = cut_one.session.session_id
                 counts = {(i, f): p.frames_from(f) for i, p in enumerate(people) for f in feeds}
                 old_sub = watcher.feeds[watched]
                 before = {id(p): p.feeds.get(sender.feed) for p in people}
                 out["sockets_cut"] = proxy.cut()
+                outage.blocked = True
+                outage.cut()
                 await old_sub.pc.close()
                 await sender.sending_pc.close()
                 disrupted = time.monotonic()
+
+                async def end_outage() -> None:
+                    # The network comes back once Janus gave the seat up (others saw it go).
+                    out["seat_given_up"] = await people[0].wait_for(
+                        lambda: any(
+                            isinstance(e, RemoteFeedDropped) and e.feed == seat
+                            for e in seen[0].items
+                        ),
+                        40.0,
+                    )
+                    outage.blocked = False
+
+                outage_ends = asyncio.create_task(end_outage())
 
                 def reclaimed() -> bool:
                     return any(isinstance(e, SessionReclaimed) for e in seen[-1].items)
@@ -142,6 +173,8 @@ async def main() -> dict[str, Any]:
                         and (p is cut_one or f == cut_one.feed)
                         and f != sender.feed
                         and not (p is watcher and f == watched)
+                        and p is not rejoiner
+                        and f != seat
                     )
 
                 def resubscribed() -> bool:
@@ -156,14 +189,38 @@ async def main() -> dict[str, Any]:
                         if p is not sender
                     )
 
-                checks = (reclaimed, flowing_after_cut, resubscribed, flowing_after_republish)
-                await people[0].wait_for(lambda: all(c() for c in checks), 60.0)
+                def flowing_after_rejoin() -> bool:
+                    return (
+                        rejoiner.rejoins == 1
+                        and rejoiner.feed == seat
+                        and all(
+                            p.feeds.get(seat, rejoin_before[id(p)]) is not rejoin_before[id(p)]
+                            and p.frames_from(seat) >= FRAMES_AFTER_CUT
+                            for p in people
+                            if p is not rejoiner
+                        )
+                        and all(
+                            rejoiner.frames_from(f) >= FRAMES_AFTER_CUT for f in feeds if f != seat
+                        )
+                    )
+
+                checks = (
+                    reclaimed,
+                    flowing_after_cut,
+                    resubscribed,
+                    flowing_after_republish,
+                    flowing_after_rejoin,
+                )
+                await people[0].wait_for(lambda: all(c() for c in checks), 75.0)
+                await outage_ends
                 for check in checks:
                     out[check.__name__] = check()
                 out["recovered_after_s"] = round(time.monotonic() - disrupted, 1)
                 out["same_session"] = cut_one.session.session_id == session_before
                 out["reclaims"] = cut_one.session.reclaims
                 out["republished"] = sender.publishes
+                out["rejoins"] = rejoiner.rejoins
+                out["same_seat"] = rejoiner.feed == seat
                 # After the reclaim the session still answers requests.
                 out["publishers_after_reclaim"] = len(
                     await cut_one._publisher.list_publishers(ROOM)  # type: ignore[union-attr]
@@ -172,9 +229,11 @@ async def main() -> dict[str, Any]:
                 out["connection_lost_seen"] = any(
                     isinstance(e, ConnectionLost) for e in seen[-1].items
                 )
-                out["sessions_lost"] = sum(
-                    isinstance(e, SessionLost) for s in seen for e in s.items
-                )
+                out["sessions_lost"] = {
+                    p.display: sum(isinstance(e, SessionLost) for e in s.items)
+                    for p, s in zip(people, seen, strict=True)
+                    if any(isinstance(e, SessionLost) for e in s.items)
+                }
                 out["errors"] = [e for p in people for e in p.errors]
                 out["elapsed_s"] = round(time.monotonic() - started, 1)
 
@@ -205,8 +264,9 @@ async def main() -> dict[str, Any]:
         for p in people:
             with contextlib.suppress(Exception):
                 await p.leave()
-        if proxy is not None:
-            await proxy.stop()
+        for forwarder in (proxy, outage):
+            if forwarder is not None:
+                await forwarder.stop()
         shutil.rmtree(folder, ignore_errors=True)
     return out
 
