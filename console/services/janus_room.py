@@ -134,6 +134,11 @@ class JanusRoomParticipant:
     handled in order on one task. After a session reclaim the publisher list is read again,
     since Janus does not replay what was announced while the WebSocket was down.
 
+    Failures mend themselves: a peer connection Janus hangs up is rebuilt (aiortc has no ICE
+    restart), a subscription afresh, ours by publishing again from the same seat; a session
+    Janus gave up is replaced and rejoins into the same seat (the same feed id). Each
+    remote feed's latest decoded picture is in `feeds[feed].sink.slot` for a video tile.
+
     Must be created inside the running loop (aiortc tracks). `on_frame(feed, frame)` runs
     on a feed's conversion thread for each converted frame (e.g. to read a barcode back).
     """
@@ -165,9 +170,9 @@ class JanusRoomParticipant:
         self._video_out = TrackFanOut(self.video)
         self._audio_out = TrackFanOut(self.audio) if self.audio is not None else None
         self.publishes = 0
+        """How often we offered our media to Janus (more than once after a hang-up)."""
         self.rejoins = 0
         """How often the session was lost and a new one took our seat again."""
-        """How often we offered our media to Janus (more than once after a hang-up)."""
         self.feeds: dict[int, RemoteFeed] = {}
         self.joined: Joined | None = None
         self.joined_at: float | None = None

@@ -274,6 +274,7 @@ class JanusSession:
             await self._ws.close()
         if self._http is not None:
             await self._http.close()
+        self._connected.clear()
         self._fail_pending("session closed")
 
     @property
