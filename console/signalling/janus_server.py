@@ -13,7 +13,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 JANUS_BINARY = "/usr/bin/janus"
-LIB_DIR = Path("/usr/lib/x86_64-linux-gnu/janus")
+
+
+def _lib_dir() -> Path:
+    # Debian installs the modules under the architecture's multiarch directory.
+    found = sorted(Path("/usr/lib").glob("*/janus/plugins"))
+    return found[0].parent if found else Path("/usr/lib/x86_64-linux-gnu/janus")
+
+
+LIB_DIR = _lib_dir()
 PLUGIN = "libjanus_videoroom.so"
 TRANSPORT = "libjanus_websockets.so"
 PR_SET_PDEATHSIG = 1
