@@ -244,6 +244,8 @@ def run_gui(args: argparse.Namespace, *, db_url: str) -> int:
                     backend=room.backend,
                     audio_output="default",
                 )
+                if args.demo:
+                    server.start_demo_parties(str(room.id))
                 # Records while the server says everyone consents; files end on leaving.
                 RoomRecording(
                     store, desk, room_id=room.id, case_id=room.case_id, operator_id=operator.id

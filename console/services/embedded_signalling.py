@@ -1,4 +1,4 @@
-"""The signalling server run inside the console (the demo's default), with a simulated caller."""
+"""The signalling server run inside the console (the demo's default), with simulated citizens."""
 
 from __future__ import annotations
 
@@ -10,12 +10,14 @@ from console.core.codes import DisputeCategory
 from console.core.paths import data_dir
 from console.core.tokens import load_or_create_secret
 from console.services.demo_caller import run_demo_caller
+from console.services.room_desk import RoomDesk
 from console.services.signalling_store import StoreQueue, StoreRoomSeats
 from console.signalling.server import ServerConfig, SignallingServer
 from console.store.store import Store
 
 log = logging.getLogger(__name__)
 
+DEMO_PARTIES = ("演示当事人甲", "演示当事人乙")
 DEMO_CALLER_WAIT_S = 1800.0
 """A simulated citizen waits this long in the queue before giving up, as a patient one would."""
 
@@ -28,6 +30,8 @@ class EmbeddedSignalling:
         )
         self.port: int | None = None
         self._callers: set[asyncio.Task[object]] = set()
+        self._parties: list[RoomDesk] = []
+        self._party_rooms: set[str] = set()
 
     @property
     def base_url(self) -> str:
@@ -60,7 +64,38 @@ class EmbeddedSignalling:
         self._callers.add(task)
         task.add_done_callback(self._callers.discard)
 
+    def start_demo_parties(self, room: str, names: tuple[str, ...] = DEMO_PARTIES) -> None:
+        """Simulated parties knock at `room`'s lobby (once per room), so a mediator who
+        enters the demo's room has people to admit, see and hear."""
+        if room in self._party_rooms:
+            return
+        self._party_rooms.add(room)
+        for i, name in enumerate(names):
+            token = self.server.invite_token(room, f"demo-party:{room}:{i}", name)
+            desk = RoomDesk(
+                base_url=self.base_url,
+                token_provider=lambda t=token: t,
+                name=name,
+                consent=True,
+                preview=False,
+                sink_size=(160, 90),
+            )
+            self._parties.append(desk)
+
+            async def join(d: RoomDesk = desk) -> None:
+                try:
+                    await d.join(room)
+                except Exception as exc:  # the demo goes on without this party
+                    log.warning("demo party could not join: %s", exc)
+
+            task: asyncio.Task[object] = asyncio.ensure_future(join())
+            self._callers.add(task)
+            task.add_done_callback(self._callers.discard)
+
     async def stop(self) -> None:
+        for desk in self._parties:
+            with contextlib.suppress(Exception):
+                await desk.leave()
         for task in list(self._callers):
             task.cancel()
         for task in list(self._callers):

@@ -44,6 +44,9 @@ from console.signalling.client import (
 
 log = logging.getLogger(__name__)
 
+PUMP_STOP_S = 5.0
+"""Leaving waits this long for the event in hand to finish before cutting it short."""
+
 ROOM_TEXT_ZH = {
     p.ErrorCode.NOT_FOUND.value: "该参与人已不在调解室",
     p.ErrorCode.CONFLICT.value: "调解室已结束或不存在",
@@ -187,6 +190,7 @@ class RoomDesk:
         audio_output: str | None = None,
         backend: str = "mesh",
         consent: bool = True,
+        preview: bool = True,
         sink_size: tuple[int, int] = (640, 360),
         ssl: Any = None,
     ) -> None:
@@ -199,6 +203,8 @@ class RoomDesk:
         self.backend = backend
         self.consent = consent
         """Consent to the room's recording, given on joining (the mediator's always is)."""
+        self.preview = preview
+        """Show this seat's own picture (`local_slot`); simulated parties need none."""
         self.sink_size = sink_size
         self._client = WebSocketSignallingClient(
             ws_url(base_url), token_provider, ssl=ssl, client_name="room-desk"
@@ -308,18 +314,24 @@ class RoomDesk:
                 log.exception("leaving the room: a hook failed")
         with contextlib.suppress(ConnectionError):
             await self._client.send(p.RoomLeave(id=self._client.new_id(), room=self.seat.room))
-        for pid in list(self._legs):
-            await self._close_leg(pid)
+        # Closing the client ends its event stream, so the pump finishes the event in hand
+        # and stops by itself. Cancelling it instead could land inside a leg's close, whose
+        # clean-up swallows the cancellation, and the pump would wait for events forever.
+        await self._client.close()
         if self._pump is not None:
-            self._pump.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._pump
+            try:
+                await asyncio.wait_for(asyncio.shield(self._pump), PUMP_STOP_S)
+            except TimeoutError:
+                self._pump.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await self._pump
             self._pump = None
         for task in list(self._tasks):
             task.cancel()
         if self._tasks:
             await asyncio.gather(*self._tasks, return_exceptions=True)
-        await self._client.close()
+        for pid in list(self._legs):
+            await self._close_leg(pid)
         if self._preview is not None:
             await self._preview.stop()
             self._preview = None
@@ -341,10 +353,11 @@ class RoomDesk:
             self._error(MEDIA_FAILED, f"无法打开麦克风，改用测试音：{exc}")
             audio = open_audio_source(GENERATED)
         self._video, self._audio = TrackFanOut(video), TrackFanOut(audio)
-        # The mediator's own picture, from its own proxy: it shows even when nobody is in.
-        self._preview = FrameSink(self._video.proxy(), (320, 180), name="room-preview")
-        self._preview.start()
-        self.local_slot = self._preview.slot
+        if self.preview:
+            # The mediator's own picture, from its own proxy: it shows even when nobody is in.
+            self._preview = FrameSink(self._video.proxy(), (320, 180), name="room-preview")
+            self._preview.start()
+            self.local_slot = self._preview.slot
 
     # --- the mediator's controls (each refused by the server when not allowed)
 

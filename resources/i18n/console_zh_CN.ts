@@ -1,6 +1,206 @@
 <?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>AgreementEditor</name>
+    <message>
+        <location filename="../../console/ui/mediation/agreement_editor.py" line="88" />
+        <source>Side</source>
+        <translation>身份</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/mediation/agreement_editor.py" line="89" />
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/mediation/agreement_editor.py" line="90" />
+        <source>ID type</source>
+        <translation>证件类型</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/mediation/agreement_editor.py" line="91" />
+        <source>ID number</source>
+        <translation>证件号码</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/mediation/agreement_editor.py" line="92" />
+        <source>Address</source>
+        <translation>住址</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/mediation/agreement_editor.py" line="93" />
+        <source>Phone</source>
+        <translation>联系电话</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/mediation/agreement_editor.py" line="112" />
+        <source>Committee</source>
+        <translation>调解委员会</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/mediation/agreement_editor.py" line="113" />
+        <source>Case</source>
+        <translation>案件</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/mediation/agreement_editor.py" line="114" />
+        <source>Mediators</source>
+        <translation>调解员</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/mediation/agreement_editor.py" line="116" />
+        <source>Add party</source>
+        <translation>添加当事人</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/mediation/agreement_editor.py" line="118" />
+        <source>Remove party</source>
+        <translation>删除当事人</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/mediation/agreement_editor.py" line="121" />
+        <source>Parties</source>
+        <translation>当事人</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/mediation/agreement_editor.py" line="124" />
+        <source>Facts of the dispute</source>
+        <translation>纠纷事实</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/mediation/agreement_editor.py" line="125" />
+        <source>Disputed matters</source>
+        <translation>争议事项</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/mediation/agreement_editor.py" line="126" />
+        <source>Responsibilities</source>
+        <translation>各方责任</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/mediation/agreement_editor.py" line="127" />
+        <source>Agreed terms</source>
+        <translation>协议内容</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/mediation/agreement_editor.py" line="132" />
+        <source>Manner of performance</source>
+        <translation>履行方式</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/mediation/agreement_editor.py" line="133" />
+        <source>Place of performance</source>
+        <translation>履行地点</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/mediation/agreement_editor.py" line="134" />
+        <source>Performance deadline</source>
+        <translation>履行期限</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/mediation/agreement_editor.py" line="135" />
+        <source>Copies</source>
+        <translation>份数</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/mediation/agreement_editor.py" line="137" />
+        <source>Signatures</source>
+        <translation>签名</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/mediation/agreement_editor.py" line="146" />
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/mediation/agreement_editor.py" line="147" />
+        <source>Sign as mediator</source>
+        <translation>调解员签名</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/mediation/agreement_editor.py" line="149" />
+        <source>Party signs here</source>
+        <translation>当事人现场签名</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/mediation/agreement_editor.py" line="151" />
+        <source>Export PDF</source>
+        <translation>导出 PDF</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/mediation/agreement_editor.py" line="153" />
+        <source>Mediation succeeded</source>
+        <translation>调解成功</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/mediation/agreement_editor.py" line="156" />
+        <location filename="../../console/ui/mediation/agreement_editor.py" line="426" />
+        <source>Mediation failed</source>
+        <translation>调解不成</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/mediation/agreement_editor.py" line="197" />
+        <source>People's mediation agreement %1</source>
+        <translation>人民调解协议书 %1</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/mediation/agreement_editor.py" line="243" />
+        <source>State: %1</source>
+        <translation>状态：%1</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/mediation/agreement_editor.py" line="246" />
+        <source>Judicial confirmation by %1</source>
+        <translation>司法确认期限：%1</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/mediation/agreement_editor.py" line="252" />
+        <source>Follow-up visits: %1</source>
+        <translation>回访：%1</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../console/ui/mediation/agreement_editor.py" line="259" />
+        <source>Signed by %n person(s): the agreement can no longer be edited.</source>
+        <translation>
+            <numerusform>已有 %n 人签名，协议书不能再修改。</numerusform></translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/mediation/agreement_editor.py" line="264" />
+        <source>This agreement is closed to editing.</source>
+        <translation>本协议书已不可编辑。</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/mediation/agreement_editor.py" line="358" />
+        <source>Mediator's signature</source>
+        <translation>调解员签名</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/mediation/agreement_editor.py" line="372" />
+        <source>Party's signature</source>
+        <translation>当事人签名</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/mediation/agreement_editor.py" line="399" />
+        <source>Export agreement</source>
+        <translation>导出协议书</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/mediation/agreement_editor.py" line="408" />
+        <source>Exported to %1</source>
+        <translation>已导出到 %1</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/mediation/agreement_editor.py" line="426" />
+        <source>Refer the dispute to</source>
+        <translation>纠纷转由以下途径处理</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/mediation/agreement_editor.py" line="446" />
+        <source>Refused: %1</source>
+        <translation>被拒绝：%1</translation>
+    </message>
+</context>
+<context>
     <name>AlertList</name>
     <message>
         <location filename="../../console/ui/wall/alert_list.py" line="39" />
@@ -831,64 +1031,99 @@
 <context>
     <name>MediationPanel</name>
     <message>
-        <location filename="../../console/ui/mediation/panel.py" line="47" />
+        <location filename="../../console/ui/mediation/panel.py" line="63" />
         <source>Room</source>
         <translation>调解室</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/panel.py" line="48" />
+        <location filename="../../console/ui/mediation/panel.py" line="64" />
         <source>Case No.</source>
         <translation>案件编号</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/panel.py" line="49" />
+        <location filename="../../console/ui/mediation/panel.py" line="65" />
         <source>Mediator</source>
         <translation>调解员</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/panel.py" line="51" />
-        <location filename="../../console/ui/mediation/panel.py" line="87" />
+        <location filename="../../console/ui/mediation/panel.py" line="67" />
+        <location filename="../../console/ui/mediation/panel.py" line="114" />
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/panel.py" line="56" />
-        <location filename="../../console/ui/mediation/panel.py" line="88" />
+        <location filename="../../console/ui/mediation/panel.py" line="72" />
+        <location filename="../../console/ui/mediation/panel.py" line="115" />
         <source>Scheduled</source>
         <translation>预约时间</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/panel.py" line="59" />
+        <location filename="../../console/ui/mediation/panel.py" line="75" />
         <source>People</source>
         <translation>人数</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/panel.py" line="61" />
+        <location filename="../../console/ui/mediation/panel.py" line="77" />
         <source>Media</source>
         <translation>媒体方式</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/panel.py" line="62" />
+        <location filename="../../console/ui/mediation/panel.py" line="78" />
         <source>Mesh</source>
         <translation>点对点</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/panel.py" line="86" />
+        <location filename="../../console/ui/mediation/panel.py" line="101" />
+        <source>Enter the room</source>
+        <translation>进入调解室</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/mediation/panel.py" line="106" />
+        <source>Invitation link…</source>
+        <translation>邀请链接…</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/mediation/panel.py" line="113" />
         <source>Case</source>
         <translation>案件</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/panel.py" line="89" />
+        <location filename="../../console/ui/mediation/panel.py" line="116" />
         <source>Participants</source>
         <translation>参会人员</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/panel.py" line="95" />
+        <location filename="../../console/ui/mediation/panel.py" line="125" />
         <source>Mediation rooms</source>
         <translation>调解室</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/panel.py" line="135" />
+        <location filename="../../console/ui/mediation/panel.py" line="173" />
+        <source>Could not enter the room: %1</source>
+        <translation>无法进入调解室：%1</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/mediation/panel.py" line="193" />
+        <source>Invitation</source>
+        <translation>邀请</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/mediation/panel.py" line="193" />
+        <source>Name of the person invited:</source>
+        <translation>被邀请人姓名：</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/mediation/panel.py" line="200" />
+        <source>Invitation for %1 copied to the clipboard:</source>
+        <translation>%1 的邀请链接已复制到剪贴板：</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/mediation/panel.py" line="231" />
+        <source>Signalling is not running</source>
+        <translation>信令服务未运行</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/mediation/panel.py" line="242" />
         <source>consents to recording</source>
         <translation>同意录像</translation>
     </message>
@@ -1086,24 +1321,252 @@
     </message>
 </context>
 <context>
+    <name>RoomAgreement</name>
+    <message>
+        <location filename="../../console/ui/mediation/room_agreement.py" line="37" />
+        <source>Show to the parties</source>
+        <translation>推送给当事人</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/mediation/room_agreement.py" line="40" />
+        <source>Put the agreement as it stands on every admitted party's page to sign</source>
+        <translation>把当前协议书推送到已入会当事人的页面上阅读并签名</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/mediation/room_agreement.py" line="62" />
+        <source>People's mediation agreement</source>
+        <translation>人民调解协议书</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/mediation/room_agreement.py" line="69" />
+        <source>Shown to the parties: %1</source>
+        <translation>已推送给当事人：%1</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/mediation/room_agreement.py" line="77" />
+        <source>A signature arrived for another agreement; ignored</source>
+        <translation>收到的签名属于另一份协议书，已忽略</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/mediation/room_agreement.py" line="82" />
+        <source>%1 is not a party of this agreement; signature not stored</source>
+        <translation>%1 不是本协议书的当事人，签名未保存</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/mediation/room_agreement.py" line="102" />
+        <source>%1 signed</source>
+        <translation>%1 已签名</translation>
+    </message>
+</context>
+<context>
+    <name>RoomView</name>
+    <message>
+        <location filename="../../console/ui/mediation/room_view.py" line="91" />
+        <source>Caucus with selected</source>
+        <translation>与所选人员背靠背</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/mediation/room_view.py" line="94" />
+        <source>Talk privately with the selected participants; the others wait</source>
+        <translation>与所选参与人单独沟通，其他人等候</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/mediation/room_view.py" line="97" />
+        <source>Everyone back</source>
+        <translation>全体回到调解室</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/mediation/room_view.py" line="100" />
+        <source>Leave room</source>
+        <translation>离开调解室</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/mediation/room_view.py" line="122" />
+        <source>Admit</source>
+        <translation>准许进入</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/mediation/room_view.py" line="128" />
+        <source>Mute</source>
+        <translation>静音</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/mediation/room_view.py" line="130" />
+        <source>Spotlight</source>
+        <translation>主画面</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/mediation/room_view.py" line="132" />
+        <source>Remove</source>
+        <translation>移出</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/mediation/room_view.py" line="143" />
+        <source>Message to everyone you can see…</source>
+        <translation>发给当前能看到的所有人…</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/mediation/room_view.py" line="149" />
+        <source>Lobby</source>
+        <translation>等候室</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/mediation/room_view.py" line="152" />
+        <source>In the room</source>
+        <translation>调解室内</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/mediation/room_view.py" line="155" />
+        <source>Chat</source>
+        <translation>文字交流</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/mediation/room_view.py" line="160" />
+        <source>Session</source>
+        <translation>调解现场</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/mediation/room_view.py" line="163" />
+        <source>Agreement</source>
+        <translation>协议书</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/mediation/room_view.py" line="190" />
+        <source>%1 is waiting in the lobby</source>
+        <translation>%1 正在等候室等候</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/mediation/room_view.py" line="197" />
+        <source>Recording paused: %1</source>
+        <translation>录音录像已暂停：%1</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/mediation/room_view.py" line="219" />
+        <source>connected</source>
+        <translation>已连接</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/mediation/room_view.py" line="220" />
+        <location filename="../../console/ui/mediation/room_view.py" line="300" />
+        <location filename="../../console/ui/mediation/room_view.py" line="315" />
+        <source>connecting…</source>
+        <translation>连接中…</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/mediation/room_view.py" line="221" />
+        <source>signalling lost, reconnecting…</source>
+        <translation>信令中断，正在重连…</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/mediation/room_view.py" line="222" />
+        <source>disconnected</source>
+        <translation>已断开</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/mediation/room_view.py" line="239" />
+        <source>Recording</source>
+        <translation>录音录像中</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/mediation/room_view.py" line="241" />
+        <source>Stop recording</source>
+        <translation>停止录制</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/mediation/room_view.py" line="243" />
+        <source>Not recording</source>
+        <translation>未录制</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/mediation/room_view.py" line="245" />
+        <source>Record</source>
+        <translation>录音录像</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/mediation/room_view.py" line="247" />
+        <source>Waiting for consent from: %1</source>
+        <translation>尚待以下人员同意录音录像：%1</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/mediation/room_view.py" line="256" />
+        <source>Caucus with %1; the others wait</source>
+        <translation>正与 %1 背靠背沟通，其他人等候</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/mediation/room_view.py" line="271" />
+        <source>consents</source>
+        <translation>同意录制</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/mediation/room_view.py" line="271" />
+        <source>no consent yet</source>
+        <translation>尚未同意录制</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/mediation/room_view.py" line="273" />
+        <source>in caucus</source>
+        <translation>背靠背中</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/mediation/room_view.py" line="275" />
+        <source>spotlight</source>
+        <translation>主画面</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/mediation/room_view.py" line="285" />
+        <source>Me</source>
+        <translation>我</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/mediation/room_view.py" line="311" />
+        <source>live</source>
+        <translation>正常</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/mediation/room_view.py" line="312" />
+        <source>network lost</source>
+        <translation>网络中断</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/mediation/room_view.py" line="313" />
+        <source>network unstable</source>
+        <translation>网络不稳定</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/mediation/room_view.py" line="314" />
+        <source>left</source>
+        <translation>已离开</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/mediation/room_view.py" line="342" />
+        <source>Select a participant first</source>
+        <translation>请先选择参与人</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/mediation/room_view.py" line="357" />
+        <source>Select who joins the caucus</source>
+        <translation>请选择参加背靠背的人员</translation>
+    </message>
+</context>
+<context>
     <name>Screens</name>
     <message>
-        <location filename="../../console/app.py" line="137" />
+        <location filename="../../console/app.py" line="138" />
         <source>Video petition intake</source>
         <translation>视频接访</translation>
     </message>
     <message>
-        <location filename="../../console/app.py" line="145" />
+        <location filename="../../console/app.py" line="146" />
         <source>Video mediation</source>
         <translation>视频调解</translation>
     </message>
     <message>
-        <location filename="../../console/app.py" line="153" />
+        <location filename="../../console/app.py" line="154" />
         <source>Video surveillance</source>
         <translation>视频监控</translation>
     </message>
     <message>
-        <location filename="../../console/app.py" line="161" />
+        <location filename="../../console/app.py" line="162" />
         <source>Case assessment</source>
         <translation>视频研判</translation>
     </message>
@@ -1124,6 +1587,19 @@
         <location filename="../../console/ui/sign_in_dialog.py" line="38" />
         <source>Password</source>
         <translation>密码</translation>
+    </message>
+</context>
+<context>
+    <name>SignatureDialog</name>
+    <message>
+        <location filename="../../console/ui/mediation/signature_pad.py" line="85" />
+        <source>Clear</source>
+        <translation>重写</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/mediation/signature_pad.py" line="91" />
+        <source>Sign in the box below</source>
+        <translation>请在下方方框内签名</translation>
     </message>
 </context>
 <context>

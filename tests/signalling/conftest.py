@@ -141,14 +141,17 @@ class Harness:
 
     def add_room(self, name: str = "调解室", state: RoomState = RoomState.SCHEDULED) -> str:
         """A mediation room in the store (the server seats people only in stored rooms)."""
+        return self.add_room_to(self.store, name, state)
 
+    @staticmethod
+    def add_room_to(store: Store, name: str, state: RoomState = RoomState.SCHEDULED) -> str:
         def op(session: Any) -> tuple[int, None]:
             room = Room(name=name, state=state.code, scheduled_at=utcnow())
             session.add(room)
             session.flush()
             return room.id, None
 
-        room_id, _ = self.store.write_sync(op)
+        room_id, _ = store.write_sync(op)
         return str(room_id)
 
 

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
+    QHeaderView,
     QInputDialog,
     QLabel,
     QLineEdit,
@@ -93,6 +94,11 @@ class AgreementEditor(QWidget):
                 self.tr("Phone"),
             ]
         )
+        header = self.parties.horizontalHeader()
+        # ID numbers and addresses must read in full: they are what a party checks first.
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        for wide in (3, 4):
+            header.setSectionResizeMode(wide, QHeaderView.ResizeMode.Stretch)
         self.texts = {name: QPlainTextEdit() for name in TEXT_FIELDS}
         self.performance_manner = QLineEdit()
         self.performance_place = QLineEdit()

@@ -77,6 +77,8 @@ class RoomView(QWidget):
         self._tasks = TaskGroup(self)
         self._tasks.failed.connect(self._show_error)
         self._media: dict[str, str] = {}
+        self._notice_kind = ""
+        """What the notice line says now (lobby, caucus, error…), to clear it when stale."""
 
         self.title = QLabel(title)
         self.title.setProperty("role", "section")
@@ -166,6 +168,8 @@ class RoomView(QWidget):
         split.addWidget(side)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 1)
+        # Names, roles and consent must read in full beside the videos.
+        side.setMinimumWidth(theme.scaled(420))
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
         layout.addWidget(self.notice)
@@ -187,15 +191,14 @@ class RoomView(QWidget):
         elif isinstance(event, RoomChanged):
             self._refresh()
         elif isinstance(event, LobbyKnocked):
-            self.notice.setText(self.tr("%1 is waiting in the lobby").replace("%1", event.name))
-            self._flash_notice(theme.ACCENT)
+            self._say("lobby", self.tr("%1 is waiting in the lobby").replace("%1", event.name))
         elif isinstance(event, ChatPosted):
             stamp = time.strftime("%H:%M", time.localtime(event.at))
             self.chat_log.appendPlainText(f"[{stamp}] {event.name}: {event.text}")
         elif isinstance(event, RecordingSwitched):
             if event.reason:
-                self.notice.setText(self.tr("Recording paused: %1").replace("%1", event.reason))
-                self._flash_notice(theme.WARN)
+                text = self.tr("Recording paused: %1").replace("%1", event.reason)
+                self._say("recording", text, theme.WARN)
             self._refresh()
         elif isinstance(event, MediaChanged):
             self._media[event.participant] = event.state
@@ -208,11 +211,16 @@ class RoomView(QWidget):
             self._show_error(event.text)
 
     def _show_error(self, text: str) -> None:
-        self.notice.setText(text)
-        self._flash_notice(theme.ALERT)
+        self._say("error", text, theme.ALERT)
 
-    def _flash_notice(self, colour: str) -> None:
+    def _say(self, kind: str, text: str, colour: str = theme.ACCENT) -> None:
+        self._notice_kind = kind
+        self.notice.setText(text)
         self.notice.setStyleSheet(f"color: {colour}; font-weight: 600;")
+
+    def _unsay(self, kind: str) -> None:
+        if self._notice_kind == kind:
+            self._say("", "")
 
     def _show_connection(self, state: ClientState) -> None:
         text = {
@@ -253,8 +261,15 @@ class RoomView(QWidget):
         self.return_button.setEnabled(in_caucus)
         if in_caucus:
             names = "、".join(people[c].name for c in seat.caucus if c in people)
-            self.notice.setText(self.tr("Caucus with %1; the others wait").replace("%1", names))
-            self._flash_notice(theme.WARN)
+            self._say(
+                "caucus",
+                self.tr("Caucus with %1; the others wait").replace("%1", names),
+                theme.WARN,
+            )
+        else:
+            self._unsay("caucus")
+        if self.lobby.count() == 0:
+            self._unsay("lobby")
         self.admit_button.setEnabled(self.lobby.count() > 0)
         self._place_tiles(people)
 

@@ -268,7 +268,9 @@ class VideoTile(QWidget):
         if layout is None or layout.size != (self.width(), self.height()):
             rect = self.rect()
             font = QFont(self.font())
-            font.setPointSizeF(max(8.0, min(12.0, rect.height() / 22)))
+            # Titles grow with the big-screen scale too: read from across the room.
+            scale = theme.scaled(100) / 100
+            font.setPointSizeF(max(8.0 * scale, min(12.0 * scale, rect.height() / 22)))
             bar_h = QFontMetrics(font, self).height() + 6
             w, h = rect.width(), rect.height()
             d = bar_h // 2
