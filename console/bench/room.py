@@ -121,7 +121,7 @@ class Party:
     def __init__(self, proc: asyncio.subprocess.Process, name: str) -> None:
         self.proc = proc
         self.name = name
-        self.feed = 0
+        self.feed: int | str = 0
         self.flowing = 0
         self.report: dict[str, Any] | None = None
         self.changed = asyncio.Event()
@@ -134,7 +134,7 @@ class Party:
                 msg = json.loads(line)
             except ValueError:
                 continue
-            self.feed = int(msg.get("joined", self.feed))
+            self.feed = msg.get("joined", self.feed)  # a Janus feed id or a room session id
             self.flowing = int(msg.get("flowing", self.flowing))
             self.report = msg.get("report", self.report)
             self.changed.set()
@@ -239,22 +239,26 @@ async def _measure(janus: PrivateJanus, n: int, seconds: float, fps: int) -> dic
         janus_cpu = (_cpu_seconds(janus_pid) - janus_cpu0) / (time.monotonic() - t0)
         await _until(parties, lambda: all(p.report is not None for p in parties), 30.0)
         reports = [mine, *(p.report for p in parties if p.report is not None)]
-        return _summary(n, reports, all_flowing, admit_ms, admit_all_ms, janus_cpu)
+        result = summary("janus", n, reports, all_flowing, admit_ms, admit_all_ms)
+        result["janus_cpu_cores"] = round(janus_cpu, 2)
+        return result
     finally:
         await asyncio.gather(*(p.stop() for p in parties), return_exceptions=True)
         await console.leave()
 
 
-def _summary(
+def summary(
+    backend: str,
     n: int,
     reports: list[dict[str, Any]],
     all_flowing: bool,
     admit_ms: float | None,
     admit_all_ms: float | None,
-    janus_cpu: float,
 ) -> dict[str, Any]:
-    sent = {int(r["feed"]): {int(v): t for v, t in r["sent"].items()} for r in reports}
-    names = {int(r["feed"]): r["display"] for r in reports}
+    """The result from every participant's window report (the console's first): per-pair
+    fps, latency from each sender's `sent` times and the receivers' barcode samples."""
+    sent = {str(r["feed"]): {int(v): t for v, t in r["sent"].items()} for r in reports}
+    names = {str(r["feed"]): r["display"] for r in reports}
     latencies: list[float] = []
     fps_all: list[float] = []
     per_person: dict[str, float] = {}
@@ -263,13 +267,13 @@ def _summary(
         fps_all.extend(fps)
         per_person[r["display"]] = round(min(fps, default=0.0), 1)
         for feed, value, at in r["samples"]:
-            t = sent.get(int(feed), {}).get(int(value))
+            t = sent.get(str(feed), {}).get(int(value))
             if t is not None:
                 latencies.append((at - t) * 1000.0)
     console = reports[0]
     return {
         "bench": "room",
-        "backend": "janus",
+        "backend": backend,
         "participants": n,
         "all_flowing": all_flowing,
         "reports": len(reports),
@@ -281,7 +285,6 @@ def _summary(
         "latency_samples": len(latencies),
         "cpu_cores": round(console["cpu_cores"], 2),
         "parties_cpu_cores": round(sum(r["cpu_cores"] for r in reports[1:]), 2),
-        "janus_cpu_cores": round(janus_cpu, 2),
         "admit_to_frame_ms": round(admit_ms, 1) if admit_ms is not None else None,
         "admit_to_all_frames_ms": round(admit_all_ms, 1) if admit_all_ms is not None else None,
         "window_s": round(console["window_s"], 1),

@@ -23,7 +23,7 @@ from typing import Any
 
 from console.core.room_rules import MESH_MAX_PEOPLE, missing_consent, offers_to
 from console.media.audio_out import AudioPlayer
-from console.media.frame_slot import LatestFrameSlot
+from console.media.frame_slot import Frame, LatestFrameSlot
 from console.media.local_sources import (
     GENERATED,
     SourceUnavailable,
@@ -191,7 +191,9 @@ class RoomDesk:
         backend: str = "mesh",
         consent: bool = True,
         preview: bool = True,
+        video_size: tuple[int, int] = (640, 480),
         sink_size: tuple[int, int] = (640, 360),
+        on_frame: Callable[[str, Frame], None] | None = None,
         ssl: Any = None,
     ) -> None:
         self.name = name
@@ -206,6 +208,9 @@ class RoomDesk:
         self.preview = preview
         """Show this seat's own picture (`local_slot`); simulated parties need none."""
         self.sink_size = sink_size
+        self.video_size = video_size
+        self.on_frame = on_frame
+        """Called on a sink's worker thread with (participant, converted frame): benches."""
         self._client = WebSocketSignallingClient(
             ws_url(base_url), token_provider, ssl=ssl, client_name="room-desk"
         )
@@ -259,6 +264,11 @@ class RoomDesk:
     def missing_consent(self) -> list[str]:
         """Who must still consent before recording may start (the server's rule, explained)."""
         return missing_consent((x.name, x.admitted, x.consent) for x in self.seat.people.values())
+
+    @property
+    def video_track(self) -> Any:
+        """The camera track every leg sends (a generated one carries `sent_at` per frame)."""
+        return self._video.source if self._video is not None else None
 
     def leg(self, participant: str) -> MediaLeg | None:
         held = self._legs.get(participant)
@@ -343,10 +353,10 @@ class RoomDesk:
 
     def _open_sources(self) -> None:
         try:
-            video = open_video_source(self.video_source)
+            video = open_video_source(self.video_source, self.video_size)
         except SourceUnavailable as exc:
             self._error(MEDIA_FAILED, f"无法打开摄像头，改用测试画面：{exc}")
-            video = open_video_source(GENERATED)
+            video = open_video_source(GENERATED, self.video_size)
         try:
             audio = open_audio_source(self.audio_source)
         except SourceUnavailable as exc:
@@ -555,6 +565,7 @@ class RoomDesk:
 
     def _open_leg(self, pid: str) -> MediaLeg:
         assert self._video is not None and self._audio is not None
+        on_frame = self.on_frame
         leg = MediaLeg(
             self._client,
             pid,
@@ -562,6 +573,7 @@ class RoomDesk:
             video_source=self._video.proxy(),
             audio_source=self._audio.proxy(),
             sink_size=self.sink_size,
+            on_frame=(lambda frame: on_frame(pid, frame)) if on_frame is not None else None,
         )
         leg.set_mute(audio=self._muted[0], video=self._muted[1])
         held = _Leg(leg, self._epochs(pid))

@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ctypes
 import itertools
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -30,6 +32,7 @@ from console.services.call_peer import CallStats, officer_call  # noqa: E402
 from tests.clients.support import SECRET, make_server  # noqa: E402
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+PR_SET_PDEATHSIG = 1
 FLAGS = [
     "--headless",
     "--no-sandbox",
@@ -90,6 +93,21 @@ class Cdp:
             await asyncio.sleep(0.1)
 
 
+def _die_with_parent() -> None:
+    """In the child before exec: killed when the script dies (a test timeout kills the
+    script only; an orphaned Chromium would keep the namespace and a core busy)."""
+    ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
+def start_chromium(profile: Path) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [CHROMIUM, *FLAGS, f"--user-data-dir={profile}", "about:blank"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        preexec_fn=_die_with_parent,
+    )
+
+
 async def _devtools_port(profile: Path, proc: subprocess.Popen[bytes], timeout: float) -> int:
     marker = profile / "DevToolsActivePort"
     deadline = time.monotonic() + timeout
@@ -108,11 +126,7 @@ async def main() -> dict[str, Any]:
     port = await server.start("127.0.0.1", 0)
     base = f"http://127.0.0.1:{port}"
     profile = Path(tempfile.mkdtemp(prefix="citizen-chromium-"))
-    proc = subprocess.Popen(
-        [CHROMIUM, *FLAGS, f"--user-data-dir={profile}", "about:blank"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    proc = start_chromium(profile)
     officer_stats = CallStats()
     debug_page: list[Cdp] = []
     result: dict[str, Any] = {"ok": False}

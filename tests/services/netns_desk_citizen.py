@@ -34,7 +34,7 @@ from console.services.officer_desk import (  # noqa: E402
 from console.signalling import protocol as p  # noqa: E402
 from console.signalling.client import WebSocketSignallingClient  # noqa: E402
 from console.signalling.protocol import StaffState  # noqa: E402
-from tests.clients.netns_citizen import CHROMIUM, FLAGS, Cdp, _devtools_port  # noqa: E402
+from tests.clients.netns_citizen import Cdp, _devtools_port, start_chromium  # noqa: E402
 from tests.clients.support import make_server  # noqa: E402
 
 # The remote video drawn into a small canvas; one pixel from where the holding card is blue.
@@ -81,11 +81,7 @@ async def main() -> dict[str, Any]:
     port = await server.start("127.0.0.1", 0)
     base = f"http://127.0.0.1:{port}"
     profile = Path(tempfile.mkdtemp(prefix="desk-chromium-"))
-    proc = subprocess.Popen(
-        [CHROMIUM, *FLAGS, f"--user-data-dir={profile}", "about:blank"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    proc = start_chromium(profile)
     token = server.staff_token(9, Role.DUTY_OFFICER, "赵警官")
     desk = OfficerDesk(
         base_url=base, token_provider=lambda: token, officer_name="赵警官", wrap_up_s=0.5

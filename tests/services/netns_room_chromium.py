@@ -34,7 +34,7 @@ from console.services.room_desk import (  # noqa: E402
     RoomEvent,
     SignatureArrived,
 )
-from tests.clients.netns_citizen import CHROMIUM, FLAGS, Cdp, _devtools_port  # noqa: E402
+from tests.clients.netns_citizen import Cdp, _devtools_port, start_chromium  # noqa: E402
 from tests.clients.support import make_server  # noqa: E402
 
 ROOM = "R9"
@@ -96,11 +96,7 @@ async def main() -> dict[str, Any]:
     port = await server.start("127.0.0.1", 0)
     base = f"http://127.0.0.1:{port}"
     profile = Path(tempfile.mkdtemp(prefix="room-chromium-"))
-    proc = subprocess.Popen(
-        [CHROMIUM, *FLAGS, f"--user-data-dir={profile}", "about:blank"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    proc = start_chromium(profile)
     staff = server.staff_token(21, Role.MEDIATOR, "孙调解员")
     mediator = RoomDesk(
         base_url=base, token_provider=lambda: staff, name="孙调解员", sink_size=(160, 90)
