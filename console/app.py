@@ -234,11 +234,15 @@ def run_gui(args: argparse.Namespace, *, db_url: str) -> int:
 
             rooms_service = MediationService(store)
 
+            # Only mediators and supervisors host a room; the demo's operator (a duty officer
+            # unless --role says otherwise) hosts its rooms so the walkthrough has a host.
+            room_role = Role.MEDIATOR if args.demo and role is Role.DUTY_OFFICER else role
+
             def open_desk(room: Any) -> RoomDesk:
                 desk = RoomDesk(
                     base_url=server.base_url,
                     token_provider=lambda: server.server.staff_token(
-                        operator.id, role, operator.name
+                        operator.id, room_role, operator.name
                     ),
                     name=operator.name,
                     backend=room.backend,

@@ -3,199 +3,200 @@
 <context>
     <name>AgreementEditor</name>
     <message>
-        <location filename="../../console/ui/mediation/agreement_editor.py" line="88" />
+        <location filename="../../console/ui/mediation/agreement_editor.py" line="89" />
         <source>Side</source>
         <translation>身份</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/agreement_editor.py" line="89" />
+        <location filename="../../console/ui/mediation/agreement_editor.py" line="90" />
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/agreement_editor.py" line="90" />
+        <location filename="../../console/ui/mediation/agreement_editor.py" line="91" />
         <source>ID type</source>
         <translation>证件类型</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/agreement_editor.py" line="91" />
+        <location filename="../../console/ui/mediation/agreement_editor.py" line="92" />
         <source>ID number</source>
         <translation>证件号码</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/agreement_editor.py" line="92" />
+        <location filename="../../console/ui/mediation/agreement_editor.py" line="93" />
         <source>Address</source>
         <translation>住址</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/agreement_editor.py" line="93" />
+        <location filename="../../console/ui/mediation/agreement_editor.py" line="94" />
         <source>Phone</source>
         <translation>联系电话</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/agreement_editor.py" line="112" />
+        <location filename="../../console/ui/mediation/agreement_editor.py" line="118" />
         <source>Committee</source>
         <translation>调解委员会</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/agreement_editor.py" line="113" />
+        <location filename="../../console/ui/mediation/agreement_editor.py" line="119" />
         <source>Case</source>
         <translation>案件</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/agreement_editor.py" line="114" />
+        <location filename="../../console/ui/mediation/agreement_editor.py" line="120" />
         <source>Mediators</source>
         <translation>调解员</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/agreement_editor.py" line="116" />
+        <location filename="../../console/ui/mediation/agreement_editor.py" line="122" />
         <source>Add party</source>
         <translation>添加当事人</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/agreement_editor.py" line="118" />
+        <location filename="../../console/ui/mediation/agreement_editor.py" line="124" />
         <source>Remove party</source>
         <translation>删除当事人</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/agreement_editor.py" line="121" />
+        <location filename="../../console/ui/mediation/agreement_editor.py" line="127" />
         <source>Parties</source>
         <translation>当事人</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/agreement_editor.py" line="124" />
+        <location filename="../../console/ui/mediation/agreement_editor.py" line="130" />
         <source>Facts of the dispute</source>
         <translation>纠纷事实</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/agreement_editor.py" line="125" />
+        <location filename="../../console/ui/mediation/agreement_editor.py" line="131" />
         <source>Disputed matters</source>
         <translation>争议事项</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/agreement_editor.py" line="126" />
+        <location filename="../../console/ui/mediation/agreement_editor.py" line="132" />
         <source>Responsibilities</source>
         <translation>各方责任</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/agreement_editor.py" line="127" />
+        <location filename="../../console/ui/mediation/agreement_editor.py" line="133" />
         <source>Agreed terms</source>
         <translation>协议内容</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/agreement_editor.py" line="132" />
+        <location filename="../../console/ui/mediation/agreement_editor.py" line="138" />
         <source>Manner of performance</source>
         <translation>履行方式</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/agreement_editor.py" line="133" />
+        <location filename="../../console/ui/mediation/agreement_editor.py" line="139" />
         <source>Place of performance</source>
         <translation>履行地点</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/agreement_editor.py" line="134" />
+        <location filename="../../console/ui/mediation/agreement_editor.py" line="140" />
         <source>Performance deadline</source>
         <translation>履行期限</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/agreement_editor.py" line="135" />
+        <location filename="../../console/ui/mediation/agreement_editor.py" line="141" />
         <source>Copies</source>
         <translation>份数</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/agreement_editor.py" line="137" />
+        <location filename="../../console/ui/mediation/agreement_editor.py" line="143" />
         <source>Signatures</source>
         <translation>签名</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/agreement_editor.py" line="146" />
+        <location filename="../../console/ui/mediation/agreement_editor.py" line="152" />
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/agreement_editor.py" line="147" />
+        <location filename="../../console/ui/mediation/agreement_editor.py" line="153" />
         <source>Sign as mediator</source>
         <translation>调解员签名</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/agreement_editor.py" line="149" />
+        <location filename="../../console/ui/mediation/agreement_editor.py" line="155" />
         <source>Party signs here</source>
         <translation>当事人现场签名</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/agreement_editor.py" line="151" />
+        <location filename="../../console/ui/mediation/agreement_editor.py" line="157" />
         <source>Export PDF</source>
         <translation>导出 PDF</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/agreement_editor.py" line="153" />
+        <location filename="../../console/ui/mediation/agreement_editor.py" line="159" />
         <source>Mediation succeeded</source>
         <translation>调解成功</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/agreement_editor.py" line="156" />
-        <location filename="../../console/ui/mediation/agreement_editor.py" line="426" />
+        <location filename="../../console/ui/mediation/agreement_editor.py" line="162" />
+        <location filename="../../console/ui/mediation/agreement_editor.py" line="432" />
         <source>Mediation failed</source>
         <translation>调解不成</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/agreement_editor.py" line="197" />
+        <location filename="../../console/ui/mediation/agreement_editor.py" line="203" />
         <source>People's mediation agreement %1</source>
         <translation>人民调解协议书 %1</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/agreement_editor.py" line="243" />
+        <location filename="../../console/ui/mediation/agreement_editor.py" line="249" />
         <source>State: %1</source>
         <translation>状态：%1</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/agreement_editor.py" line="246" />
+        <location filename="../../console/ui/mediation/agreement_editor.py" line="252" />
         <source>Judicial confirmation by %1</source>
         <translation>司法确认期限：%1</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/agreement_editor.py" line="252" />
+        <location filename="../../console/ui/mediation/agreement_editor.py" line="258" />
         <source>Follow-up visits: %1</source>
         <translation>回访：%1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../console/ui/mediation/agreement_editor.py" line="259" />
+        <location filename="../../console/ui/mediation/agreement_editor.py" line="265" />
         <source>Signed by %n person(s): the agreement can no longer be edited.</source>
         <translation>
-            <numerusform>已有 %n 人签名，协议书不能再修改。</numerusform></translation>
+            <numerusform>已有 %n 人签名，协议书不能再修改。</numerusform>
+        </translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/agreement_editor.py" line="264" />
+        <location filename="../../console/ui/mediation/agreement_editor.py" line="270" />
         <source>This agreement is closed to editing.</source>
         <translation>本协议书已不可编辑。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/agreement_editor.py" line="358" />
+        <location filename="../../console/ui/mediation/agreement_editor.py" line="364" />
         <source>Mediator's signature</source>
         <translation>调解员签名</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/agreement_editor.py" line="372" />
+        <location filename="../../console/ui/mediation/agreement_editor.py" line="378" />
         <source>Party's signature</source>
         <translation>当事人签名</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/agreement_editor.py" line="399" />
+        <location filename="../../console/ui/mediation/agreement_editor.py" line="405" />
         <source>Export agreement</source>
         <translation>导出协议书</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/agreement_editor.py" line="408" />
+        <location filename="../../console/ui/mediation/agreement_editor.py" line="414" />
         <source>Exported to %1</source>
         <translation>已导出到 %1</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/agreement_editor.py" line="426" />
+        <location filename="../../console/ui/mediation/agreement_editor.py" line="432" />
         <source>Refer the dispute to</source>
         <translation>纠纷转由以下途径处理</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/agreement_editor.py" line="446" />
+        <location filename="../../console/ui/mediation/agreement_editor.py" line="452" />
         <source>Refused: %1</source>
         <translation>被拒绝：%1</translation>
     </message>
@@ -1361,189 +1362,194 @@
 <context>
     <name>RoomView</name>
     <message>
-        <location filename="../../console/ui/mediation/room_view.py" line="91" />
+        <location filename="../../console/ui/mediation/room_view.py" line="93" />
         <source>Caucus with selected</source>
         <translation>与所选人员背靠背</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/room_view.py" line="94" />
+        <location filename="../../console/ui/mediation/room_view.py" line="96" />
         <source>Talk privately with the selected participants; the others wait</source>
         <translation>与所选参与人单独沟通，其他人等候</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/room_view.py" line="97" />
+        <location filename="../../console/ui/mediation/room_view.py" line="99" />
         <source>Everyone back</source>
         <translation>全体回到调解室</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/room_view.py" line="100" />
+        <location filename="../../console/ui/mediation/room_view.py" line="102" />
         <source>Leave room</source>
         <translation>离开调解室</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/room_view.py" line="122" />
+        <location filename="../../console/ui/mediation/room_view.py" line="124" />
         <source>Admit</source>
         <translation>准许进入</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/room_view.py" line="128" />
+        <location filename="../../console/ui/mediation/room_view.py" line="130" />
         <source>Mute</source>
         <translation>静音</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/room_view.py" line="130" />
+        <location filename="../../console/ui/mediation/room_view.py" line="132" />
         <source>Spotlight</source>
         <translation>主画面</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/room_view.py" line="132" />
+        <location filename="../../console/ui/mediation/room_view.py" line="134" />
         <source>Remove</source>
         <translation>移出</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/room_view.py" line="143" />
+        <location filename="../../console/ui/mediation/room_view.py" line="145" />
         <source>Message to everyone you can see…</source>
         <translation>发给当前能看到的所有人…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/room_view.py" line="149" />
+        <location filename="../../console/ui/mediation/room_view.py" line="151" />
         <source>Lobby</source>
         <translation>等候室</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/room_view.py" line="152" />
+        <location filename="../../console/ui/mediation/room_view.py" line="154" />
         <source>In the room</source>
         <translation>调解室内</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/room_view.py" line="155" />
+        <location filename="../../console/ui/mediation/room_view.py" line="157" />
         <source>Chat</source>
         <translation>文字交流</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/room_view.py" line="160" />
+        <location filename="../../console/ui/mediation/room_view.py" line="162" />
         <source>Session</source>
         <translation>调解现场</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/room_view.py" line="163" />
+        <location filename="../../console/ui/mediation/room_view.py" line="165" />
         <source>Agreement</source>
         <translation>协议书</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/room_view.py" line="190" />
+        <location filename="../../console/ui/mediation/room_view.py" line="194" />
         <source>%1 is waiting in the lobby</source>
         <translation>%1 正在等候室等候</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/room_view.py" line="197" />
+        <location filename="../../console/ui/mediation/room_view.py" line="200" />
         <source>Recording paused: %1</source>
         <translation>录音录像已暂停：%1</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/room_view.py" line="219" />
+        <location filename="../../console/ui/mediation/room_view.py" line="227" />
         <source>connected</source>
         <translation>已连接</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/room_view.py" line="220" />
-        <location filename="../../console/ui/mediation/room_view.py" line="300" />
-        <location filename="../../console/ui/mediation/room_view.py" line="315" />
+        <location filename="../../console/ui/mediation/room_view.py" line="228" />
+        <location filename="../../console/ui/mediation/room_view.py" line="321" />
+        <location filename="../../console/ui/mediation/room_view.py" line="336" />
         <source>connecting…</source>
         <translation>连接中…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/room_view.py" line="221" />
+        <location filename="../../console/ui/mediation/room_view.py" line="229" />
         <source>signalling lost, reconnecting…</source>
         <translation>信令中断，正在重连…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/room_view.py" line="222" />
+        <location filename="../../console/ui/mediation/room_view.py" line="230" />
         <source>disconnected</source>
         <translation>已断开</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/room_view.py" line="239" />
+        <location filename="../../console/ui/mediation/room_view.py" line="247" />
         <source>Recording</source>
         <translation>录音录像中</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/room_view.py" line="241" />
+        <location filename="../../console/ui/mediation/room_view.py" line="249" />
         <source>Stop recording</source>
         <translation>停止录制</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/room_view.py" line="243" />
+        <location filename="../../console/ui/mediation/room_view.py" line="251" />
         <source>Not recording</source>
         <translation>未录制</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/room_view.py" line="245" />
+        <location filename="../../console/ui/mediation/room_view.py" line="253" />
         <source>Record</source>
         <translation>录音录像</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/room_view.py" line="247" />
+        <location filename="../../console/ui/mediation/room_view.py" line="255" />
         <source>Waiting for consent from: %1</source>
         <translation>尚待以下人员同意录音录像：%1</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/room_view.py" line="256" />
+        <location filename="../../console/ui/mediation/room_view.py" line="266" />
         <source>Caucus with %1; the others wait</source>
         <translation>正与 %1 背靠背沟通，其他人等候</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/room_view.py" line="271" />
+        <location filename="../../console/ui/mediation/room_view.py" line="276" />
+        <source>Waiting in the lobby until the mediator lets you in</source>
+        <translation>正在等候室等候调解员准许进入</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/mediation/room_view.py" line="292" />
         <source>consents</source>
         <translation>同意录制</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/room_view.py" line="271" />
+        <location filename="../../console/ui/mediation/room_view.py" line="292" />
         <source>no consent yet</source>
         <translation>尚未同意录制</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/room_view.py" line="273" />
+        <location filename="../../console/ui/mediation/room_view.py" line="294" />
         <source>in caucus</source>
         <translation>背靠背中</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/room_view.py" line="275" />
+        <location filename="../../console/ui/mediation/room_view.py" line="296" />
         <source>spotlight</source>
         <translation>主画面</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/room_view.py" line="285" />
+        <location filename="../../console/ui/mediation/room_view.py" line="306" />
         <source>Me</source>
         <translation>我</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/room_view.py" line="311" />
+        <location filename="../../console/ui/mediation/room_view.py" line="332" />
         <source>live</source>
         <translation>正常</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/room_view.py" line="312" />
+        <location filename="../../console/ui/mediation/room_view.py" line="333" />
         <source>network lost</source>
         <translation>网络中断</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/room_view.py" line="313" />
+        <location filename="../../console/ui/mediation/room_view.py" line="334" />
         <source>network unstable</source>
         <translation>网络不稳定</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/room_view.py" line="314" />
+        <location filename="../../console/ui/mediation/room_view.py" line="335" />
         <source>left</source>
         <translation>已离开</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/room_view.py" line="342" />
+        <location filename="../../console/ui/mediation/room_view.py" line="363" />
         <source>Select a participant first</source>
         <translation>请先选择参与人</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/room_view.py" line="357" />
+        <location filename="../../console/ui/mediation/room_view.py" line="378" />
         <source>Select who joins the caucus</source>
         <translation>请选择参加背靠背的人员</translation>
     </message>

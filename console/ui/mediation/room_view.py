@@ -270,6 +270,12 @@ class RoomView(QWidget):
             self._unsay("caucus")
         if self.lobby.count() == 0:
             self._unsay("lobby")
+        me = people.get(seat.me)
+        if me is not None and not me.admitted:
+            # Staff who do not host (a duty officer looking in) wait like anyone else.
+            self._say("waiting", self.tr("Waiting in the lobby until the mediator lets you in"))
+        else:
+            self._unsay("waiting")
         self.admit_button.setEnabled(self.lobby.count() > 0)
         self._place_tiles(people)
 
