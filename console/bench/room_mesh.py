@@ -16,18 +16,17 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
-import json
 import secrets
 import statistics
 import sys
 import time
 from typing import Any
 
-from console.bench.common import fail, finish, say
-from console.bench.room import ADMIT_TARGET_MS, FPS_TARGET, LATENCY_TARGET_MS, SIZE, Party, summary
+from console.bench.common import fail, say
+from console.bench.room import SIZE, Party, finish_room, summary
 from console.bench.room import _until as until_parties
-from console.bench.room_party import SKIP_FIRST, quiet_decoder_warnings
+from console.bench.room_party import SKIP_FIRST, quiet_decoder_warnings, serve_bench
+from console.bench.room_party import say as say_json
 from console.core.codes import Role
 from console.core.room_rules import MESH_MAX_PEOPLE
 from console.media.frame_slot import Frame
@@ -91,18 +90,7 @@ def run(args: argparse.Namespace) -> int:
         return fail(base, f"a mesh room holds at most {MESH_MAX_PEOPLE} people; use --janus")
     quiet_decoder_warnings()
     say(f"room bench: {n} participants in a mesh room, {seconds:g} s, loopback")
-    result = asyncio.run(measure(n, seconds))
-    if not result.get("all_flowing"):
-        return fail(result, "not every participant received every other")
-    result["fps_shortfall"] = round(max(0.0, FPS_TARGET - result["fps_min"]), 1)
-    return finish(
-        result,
-        {
-            "fps_shortfall": 0.0,
-            "latency_p95_ms": LATENCY_TARGET_MS,
-            "admit_to_frame_ms": ADMIT_TARGET_MS,
-        },
-    )
+    return finish_room(asyncio.run(measure(n, seconds)))
 
 
 async def measure(n: int, seconds: float, fps: int = 30) -> dict[str, Any]:
@@ -191,10 +179,6 @@ async def measure(n: int, seconds: float, fps: int = 30) -> dict[str, Any]:
 # --- the party side ---------------------------------------------------------------------------
 
 
-def _say(obj: dict[str, Any]) -> None:
-    print(json.dumps(obj), flush=True)
-
-
 async def party_main(url: str, room: str, name: str, token: str, fps: int) -> int:
     set_ice_interfaces(["lo"])
     window = MeshWindow()
@@ -208,34 +192,11 @@ async def party_main(url: str, room: str, name: str, token: str, fps: int) -> in
         sink_size=(160, 90),
         on_frame=window.on_frame,
     )
-    loop = asyncio.get_running_loop()
-    reader = asyncio.StreamReader()
-    await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), sys.stdin)
-    command: asyncio.Task[bytes] | None = None
     try:
         await desk.join(room)
-        _say({"joined": desk.seat.me})
-        command = loop.create_task(reader.readline())
-        told = -1
-        while True:
-            now = flowing(desk)
-            if now != told:
-                told = now
-                _say({"flowing": now})
-            done, _ = await asyncio.wait({command}, timeout=0.2)
-            if not done:
-                continue
-            line = command.result().decode().split()
-            if not line or line[0] == "quit":
-                return 0
-            if line[0] == "measure":
-                _say({"report": await measure_window(desk, window, float(line[1]))})
-            command = loop.create_task(reader.readline())
+        say_json({"joined": desk.seat.me})
+        return await serve_bench(lambda: flowing(desk), lambda s: measure_window(desk, window, s))
     finally:
-        if command is not None:
-            command.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await command
         await desk.leave()
 
 

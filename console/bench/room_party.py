@@ -14,6 +14,7 @@ import json
 import logging
 import sys
 import time
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from console.media.frame_slot import Frame
@@ -72,23 +73,19 @@ def say(obj: dict[str, Any]) -> None:
     print(json.dumps(obj), flush=True)
 
 
-async def main(url: str, room: int, name: str, fps: int) -> int:
-    window = Window()
-    # A party only reads the barcode back, so its frames are converted at a small size.
-    person = JanusRoomParticipant(
-        url, room, name, size=(640, 360), fps=fps, sink_size=(160, 90), on_frame=window.on_frame
-    )
+async def serve_bench(
+    flowing_now: Callable[[], int], measure: Callable[[float], Awaitable[dict[str, Any]]]
+) -> int:
+    """Talk to the bench over stdio until it says quit (or stdin ends): say how many remote
+    feeds flow whenever that changes, and measure a window on "measure S"."""
     loop = asyncio.get_running_loop()
     reader = asyncio.StreamReader()
     await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), sys.stdin)
-    command: asyncio.Task[bytes] | None = None
+    command = loop.create_task(reader.readline())
     try:
-        joined = await person.join()
-        say({"joined": joined.feed})
-        command = loop.create_task(reader.readline())
         told = -1
         while True:
-            now = flowing(person)
+            now = flowing_now()
             if now != told:
                 told = now
                 say({"flowing": now})
@@ -99,11 +96,25 @@ async def main(url: str, room: int, name: str, fps: int) -> int:
             if not line or line[0] == "quit":
                 return 0
             if line[0] == "measure":
-                say({"report": await measure_window(person, window, float(line[1]))})
+                say({"report": await measure(float(line[1]))})
             command = loop.create_task(reader.readline())
     finally:
-        if command is not None:
-            command.cancel()
+        command.cancel()
+
+
+async def main(url: str, room: int, name: str, fps: int) -> int:
+    window = Window()
+    # A party only reads the barcode back, so its frames are converted at a small size.
+    person = JanusRoomParticipant(
+        url, room, name, size=(640, 360), fps=fps, sink_size=(160, 90), on_frame=window.on_frame
+    )
+    try:
+        joined = await person.join()
+        say({"joined": joined.feed})
+        return await serve_bench(
+            lambda: flowing(person), lambda s: measure_window(person, window, s)
+        )
+    finally:
         await person.leave()
 
 

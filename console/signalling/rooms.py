@@ -42,6 +42,10 @@ class Room:
     def name_of(self, sid: str) -> str:
         return self.admitted.get(sid) or self.lobby.get(sid) or sid
 
+    def label(self, sid: str) -> str:
+        """The name as messages carry it (protocol Name: 1 to 100 characters)."""
+        return self.name_of(sid)[:100] or "?"
+
     def not_consenting(self) -> list[str]:
         """Names of admitted people whose consent is missing, in admission order."""
         return missing_consent(

@@ -543,7 +543,7 @@ class Hub:
         people = [
             p.RoomPerson(
                 id=other,
-                name=room.name_of(other)[:100] or "?",
+                name=room.label(other),
                 role=room.roles.get(other, "party")[:32],
                 host=other in room.hosts,
                 admitted=other in room.admitted,
@@ -710,16 +710,20 @@ class Hub:
         )
         await self._room_changed(room)
 
-    async def _on_room_chat(self, session: Session, msg: p.RoomChat) -> None:
-        readers = self._room_call(lambda: self.rooms.group_members(session.id))
+    def _admitted_to(self, session: Session, room_id: str) -> Room:
         room = self.rooms.room_of(session.id)
-        if room is None or room.id != msg.room:
-            raise BadInput(p.ErrorCode.NOT_FOUND, "you are not in that room")
+        if room is None or room.id != room_id or session.id not in room.admitted:
+            raise BadInput(p.ErrorCode.NOT_FOUND, "you are not admitted to that room")
+        return room
+
+    async def _on_room_chat(self, session: Session, msg: p.RoomChat) -> None:
+        room = self._admitted_to(session, msg.room)
+        readers = self._room_call(lambda: self.rooms.group_members(session.id))
         posted = p.RoomChatPosted(
             id=self._next_id(),
             room=room.id,
             from_=session.id,
-            name=room.name_of(session.id)[:100] or "?",
+            name=room.label(session.id),
             text=msg.text,
             at=time.time(),
         )
@@ -736,14 +740,12 @@ class Hub:
                 await self._to(self.sessions.get(sid), out)
 
     async def _on_room_sign(self, session: Session, msg: p.RoomSign) -> None:
-        room = self.rooms.room_of(session.id)
-        if room is None or room.id != msg.room or session.id not in room.admitted:
-            raise BadInput(p.ErrorCode.NOT_FOUND, "you are not admitted to that room")
+        room = self._admitted_to(session, msg.room)
         signed = p.RoomSigned(
             id=self._next_id(),
             room=room.id,
             from_=session.id,
-            name=room.name_of(session.id)[:100] or "?",
+            name=room.label(session.id),
             agreement=msg.agreement,
             content_sha256=msg.content_sha256,
             image_png_b64=msg.image_png_b64,
