@@ -32,7 +32,6 @@ from console.services.room_desk import (
     ChatPosted,
     LobbyKnocked,
     MediaChanged,
-    MutedByMediator,
     RecordingSwitched,
     RoomChanged,
     RoomConnectionChanged,
@@ -205,8 +204,6 @@ class RoomView(QWidget):
             self._refresh()
         elif isinstance(event, SignatureArrived):
             self.signature_arrived.emit(event)
-        elif isinstance(event, MutedByMediator):
-            pass  # only a participant's desk hears this
         elif isinstance(event, RoomError):
             self._show_error(event.text)
 
