@@ -119,7 +119,9 @@ def run_gui(args: argparse.Namespace, *, db_url: str) -> int:
             capture_devices=(capture_devices.video_devices, capture_devices.audio_devices),
             rooms=MediationService(store).rooms,
         )
-        mediation = MediationPanel(MediationService(store), AgreementService(store, operator))
+        mediation = MediationPanel(
+            MediationService(store), AgreementService(store, operator), operator.id
+        )
         evidence = EvidenceService(store, operator, live)
         alerts = AlertService(store, operator)
         wall = WallPanel(

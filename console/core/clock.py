@@ -16,6 +16,11 @@ def to_local(stored: datetime) -> datetime:
     return stored.replace(tzinfo=UTC).astimezone(CENTRE_TZ)
 
 
+def from_local(shown: datetime) -> datetime:
+    """A time the operator entered in the centre's time zone, as the store keeps it."""
+    return shown.replace(tzinfo=CENTRE_TZ).astimezone(UTC).replace(tzinfo=None)
+
+
 def local_midnight_utc(now: datetime | None = None) -> datetime:
     """The start of today in the centre's time zone, as naive UTC for queries."""
     local = to_local(now or utcnow())

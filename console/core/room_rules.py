@@ -7,6 +7,9 @@ from collections.abc import Iterable
 MESH_MAX_PEOPLE = 4
 """Up to this many people a room runs peer-to-peer (each sends to every other); above it,
 through a media server (Janus), since a 2-core workstation cannot encode for more."""
+JANUS_DEFAULT_PUBLISHERS = 8
+"""A Janus room's publisher limit unless the room says otherwise (Janus's own default is 3)."""
+MEDIA_BACKENDS = ("mesh", "janus")
 
 
 def missing_consent(people: Iterable[tuple[str, bool, bool]]) -> list[str]:

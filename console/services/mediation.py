@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from functools import partial
 
 from console.core.codes import ParticipantRole, ParticipantState
@@ -37,3 +38,18 @@ class MediationService:
                 host=False,
             )
         )
+
+    async def schedule(
+        self, case_number: str, scheduled_at: datetime, backend: str, mediator_id: int | None
+    ) -> int:
+        """A new room for the case (raises ScheduleRefused with the reason); its id."""
+        room_id, _ = await self.store.write(
+            partial(
+                rooms.schedule,
+                case_number=case_number,
+                scheduled_at=scheduled_at,
+                backend=backend,
+                mediator_id=mediator_id,
+            )
+        )
+        return room_id

@@ -1032,99 +1032,109 @@
 <context>
     <name>MediationPanel</name>
     <message>
-        <location filename="../../console/ui/mediation/panel.py" line="63" />
+        <location filename="../../console/ui/mediation/panel.py" line="67" />
         <source>Room</source>
         <translation>调解室</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/panel.py" line="64" />
+        <location filename="../../console/ui/mediation/panel.py" line="68" />
         <source>Case No.</source>
         <translation>案件编号</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/panel.py" line="65" />
+        <location filename="../../console/ui/mediation/panel.py" line="69" />
         <source>Mediator</source>
         <translation>调解员</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/panel.py" line="67" />
-        <location filename="../../console/ui/mediation/panel.py" line="114" />
+        <location filename="../../console/ui/mediation/panel.py" line="71" />
+        <location filename="../../console/ui/mediation/panel.py" line="118" />
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/panel.py" line="72" />
-        <location filename="../../console/ui/mediation/panel.py" line="115" />
+        <location filename="../../console/ui/mediation/panel.py" line="76" />
+        <location filename="../../console/ui/mediation/panel.py" line="119" />
         <source>Scheduled</source>
         <translation>预约时间</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/panel.py" line="75" />
+        <location filename="../../console/ui/mediation/panel.py" line="79" />
         <source>People</source>
         <translation>人数</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/panel.py" line="77" />
+        <location filename="../../console/ui/mediation/panel.py" line="81" />
         <source>Media</source>
         <translation>媒体方式</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/panel.py" line="78" />
+        <location filename="../../console/ui/mediation/panel.py" line="82" />
         <source>Mesh</source>
         <translation>点对点</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/panel.py" line="101" />
+        <location filename="../../console/ui/mediation/panel.py" line="105" />
         <source>Enter the room</source>
         <translation>进入调解室</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/panel.py" line="106" />
+        <location filename="../../console/ui/mediation/panel.py" line="110" />
         <source>Invitation link…</source>
         <translation>邀请链接…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/panel.py" line="113" />
+        <location filename="../../console/ui/mediation/panel.py" line="117" />
         <source>Case</source>
         <translation>案件</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/panel.py" line="116" />
+        <location filename="../../console/ui/mediation/panel.py" line="120" />
         <source>Participants</source>
         <translation>参会人员</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/panel.py" line="125" />
+        <location filename="../../console/ui/mediation/panel.py" line="129" />
         <source>Mediation rooms</source>
         <translation>调解室</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/panel.py" line="173" />
+        <location filename="../../console/ui/mediation/panel.py" line="131" />
+        <source>Schedule a room…</source>
+        <translation>预约调解室…</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/mediation/panel.py" line="184" />
         <source>Could not enter the room: %1</source>
         <translation>无法进入调解室：%1</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/panel.py" line="193" />
+        <location filename="../../console/ui/mediation/panel.py" line="210" />
+        <source>Room scheduled for case %1</source>
+        <translation>已为案件 %1 预约调解室</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/mediation/panel.py" line="222" />
         <source>Invitation</source>
         <translation>邀请</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/panel.py" line="193" />
+        <location filename="../../console/ui/mediation/panel.py" line="222" />
         <source>Name of the person invited:</source>
         <translation>被邀请人姓名：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/panel.py" line="200" />
+        <location filename="../../console/ui/mediation/panel.py" line="229" />
         <source>Invitation for %1 copied to the clipboard:</source>
         <translation>%1 的邀请链接已复制到剪贴板：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/panel.py" line="231" />
+        <location filename="../../console/ui/mediation/panel.py" line="260" />
         <source>Signalling is not running</source>
         <translation>信令服务未运行</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/panel.py" line="242" />
+        <location filename="../../console/ui/mediation/panel.py" line="271" />
         <source>consents to recording</source>
         <translation>同意录像</translation>
     </message>
@@ -1362,217 +1372,255 @@
 <context>
     <name>RoomView</name>
     <message>
-        <location filename="../../console/ui/mediation/room_view.py" line="93" />
+        <location filename="../../console/ui/mediation/room_view.py" line="92" />
         <source>Caucus with selected</source>
         <translation>与所选人员背靠背</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/room_view.py" line="96" />
+        <location filename="../../console/ui/mediation/room_view.py" line="95" />
         <source>Talk privately with the selected participants; the others wait</source>
         <translation>与所选参与人单独沟通，其他人等候</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/room_view.py" line="99" />
+        <location filename="../../console/ui/mediation/room_view.py" line="98" />
         <source>Everyone back</source>
         <translation>全体回到调解室</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/room_view.py" line="102" />
+        <location filename="../../console/ui/mediation/room_view.py" line="101" />
         <source>Leave room</source>
         <translation>离开调解室</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/room_view.py" line="124" />
+        <location filename="../../console/ui/mediation/room_view.py" line="123" />
         <source>Admit</source>
         <translation>准许进入</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/room_view.py" line="130" />
+        <location filename="../../console/ui/mediation/room_view.py" line="129" />
         <source>Mute</source>
         <translation>静音</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/room_view.py" line="132" />
+        <location filename="../../console/ui/mediation/room_view.py" line="131" />
         <source>Spotlight</source>
         <translation>主画面</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/room_view.py" line="134" />
+        <location filename="../../console/ui/mediation/room_view.py" line="133" />
         <source>Remove</source>
         <translation>移出</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/room_view.py" line="145" />
+        <location filename="../../console/ui/mediation/room_view.py" line="144" />
         <source>Message to everyone you can see…</source>
         <translation>发给当前能看到的所有人…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/room_view.py" line="151" />
+        <location filename="../../console/ui/mediation/room_view.py" line="150" />
         <source>Lobby</source>
         <translation>等候室</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/room_view.py" line="154" />
+        <location filename="../../console/ui/mediation/room_view.py" line="153" />
         <source>In the room</source>
         <translation>调解室内</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/room_view.py" line="157" />
+        <location filename="../../console/ui/mediation/room_view.py" line="156" />
         <source>Chat</source>
         <translation>文字交流</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/room_view.py" line="162" />
+        <location filename="../../console/ui/mediation/room_view.py" line="161" />
         <source>Session</source>
         <translation>调解现场</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/room_view.py" line="165" />
+        <location filename="../../console/ui/mediation/room_view.py" line="164" />
         <source>Agreement</source>
         <translation>协议书</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/room_view.py" line="194" />
+        <location filename="../../console/ui/mediation/room_view.py" line="193" />
         <source>%1 is waiting in the lobby</source>
         <translation>%1 正在等候室等候</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/room_view.py" line="200" />
+        <location filename="../../console/ui/mediation/room_view.py" line="199" />
         <source>Recording paused: %1</source>
         <translation>录音录像已暂停：%1</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/room_view.py" line="227" />
+        <location filename="../../console/ui/mediation/room_view.py" line="224" />
         <source>connected</source>
         <translation>已连接</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/room_view.py" line="228" />
-        <location filename="../../console/ui/mediation/room_view.py" line="321" />
-        <location filename="../../console/ui/mediation/room_view.py" line="336" />
+        <location filename="../../console/ui/mediation/room_view.py" line="225" />
+        <location filename="../../console/ui/mediation/room_view.py" line="318" />
+        <location filename="../../console/ui/mediation/room_view.py" line="333" />
         <source>connecting…</source>
         <translation>连接中…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/room_view.py" line="229" />
+        <location filename="../../console/ui/mediation/room_view.py" line="226" />
         <source>signalling lost, reconnecting…</source>
         <translation>信令中断，正在重连…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/room_view.py" line="230" />
+        <location filename="../../console/ui/mediation/room_view.py" line="227" />
         <source>disconnected</source>
         <translation>已断开</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/room_view.py" line="247" />
+        <location filename="../../console/ui/mediation/room_view.py" line="244" />
         <source>Recording</source>
         <translation>录音录像中</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/room_view.py" line="249" />
+        <location filename="../../console/ui/mediation/room_view.py" line="246" />
         <source>Stop recording</source>
         <translation>停止录制</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/room_view.py" line="251" />
+        <location filename="../../console/ui/mediation/room_view.py" line="248" />
         <source>Not recording</source>
         <translation>未录制</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/room_view.py" line="253" />
+        <location filename="../../console/ui/mediation/room_view.py" line="250" />
         <source>Record</source>
         <translation>录音录像</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/room_view.py" line="255" />
+        <location filename="../../console/ui/mediation/room_view.py" line="252" />
         <source>Waiting for consent from: %1</source>
         <translation>尚待以下人员同意录音录像：%1</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/room_view.py" line="266" />
+        <location filename="../../console/ui/mediation/room_view.py" line="263" />
         <source>Caucus with %1; the others wait</source>
         <translation>正与 %1 背靠背沟通，其他人等候</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/room_view.py" line="276" />
+        <location filename="../../console/ui/mediation/room_view.py" line="273" />
         <source>Waiting in the lobby until the mediator lets you in</source>
         <translation>正在等候室等候调解员准许进入</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/room_view.py" line="292" />
+        <location filename="../../console/ui/mediation/room_view.py" line="289" />
         <source>consents</source>
         <translation>同意录制</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/room_view.py" line="292" />
+        <location filename="../../console/ui/mediation/room_view.py" line="289" />
         <source>no consent yet</source>
         <translation>尚未同意录制</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/room_view.py" line="294" />
+        <location filename="../../console/ui/mediation/room_view.py" line="291" />
         <source>in caucus</source>
         <translation>背靠背中</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/room_view.py" line="296" />
+        <location filename="../../console/ui/mediation/room_view.py" line="293" />
         <source>spotlight</source>
         <translation>主画面</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/room_view.py" line="306" />
+        <location filename="../../console/ui/mediation/room_view.py" line="303" />
         <source>Me</source>
         <translation>我</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/room_view.py" line="332" />
+        <location filename="../../console/ui/mediation/room_view.py" line="329" />
         <source>live</source>
         <translation>正常</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/room_view.py" line="333" />
+        <location filename="../../console/ui/mediation/room_view.py" line="330" />
         <source>network lost</source>
         <translation>网络中断</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/room_view.py" line="334" />
+        <location filename="../../console/ui/mediation/room_view.py" line="331" />
         <source>network unstable</source>
         <translation>网络不稳定</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/room_view.py" line="335" />
+        <location filename="../../console/ui/mediation/room_view.py" line="332" />
         <source>left</source>
         <translation>已离开</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/room_view.py" line="363" />
+        <location filename="../../console/ui/mediation/room_view.py" line="360" />
         <source>Select a participant first</source>
         <translation>请先选择参与人</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/room_view.py" line="378" />
+        <location filename="../../console/ui/mediation/room_view.py" line="375" />
         <source>Select who joins the caucus</source>
         <translation>请选择参加背靠背的人员</translation>
     </message>
 </context>
 <context>
+    <name>ScheduleRoomDialog</name>
+    <message>
+        <location filename="../../console/ui/mediation/schedule_dialog.py" line="28" />
+        <source>Schedule a mediation room</source>
+        <translation>预约调解室</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/mediation/schedule_dialog.py" line="30" />
+        <source>e.g. LJ-2026-000123</source>
+        <translation>例如 LJ-2026-000123</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/mediation/schedule_dialog.py" line="37" />
+        <source>Peer to peer (up to %1 people)</source>
+        <translation>点对点（最多 %1 人）</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/mediation/schedule_dialog.py" line="39" />
+        <source>Media server (Janus): not yet on this screen</source>
+        <translation>媒体服务器（Janus）：本界面暂不支持</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/mediation/schedule_dialog.py" line="52" />
+        <source>Case No.</source>
+        <translation>案件编号</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/mediation/schedule_dialog.py" line="53" />
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/mediation/schedule_dialog.py" line="54" />
+        <source>Media</source>
+        <translation>媒体方式</translation>
+    </message>
+</context>
+<context>
     <name>Screens</name>
     <message>
-        <location filename="../../console/app.py" line="138" />
+        <location filename="../../console/app.py" line="140" />
         <source>Video petition intake</source>
         <translation>视频接访</translation>
     </message>
     <message>
-        <location filename="../../console/app.py" line="146" />
+        <location filename="../../console/app.py" line="148" />
         <source>Video mediation</source>
         <translation>视频调解</translation>
     </message>
     <message>
-        <location filename="../../console/app.py" line="154" />
+        <location filename="../../console/app.py" line="156" />
         <source>Video surveillance</source>
         <translation>视频监控</translation>
     </message>
     <message>
-        <location filename="../../console/app.py" line="162" />
+        <location filename="../../console/app.py" line="164" />
         <source>Case assessment</source>
         <translation>视频研判</translation>
     </message>

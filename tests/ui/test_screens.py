@@ -115,3 +115,27 @@ def test_mediation_lists_rooms(qtbot, qloop, workspace: Workspace) -> None:  # t
     run_until(qloop, lambda: panel.model.rowCount() == 1)
     run_until(qloop, lambda: panel.detail_name.text() == "邻里纠纷调解室")
     panel.close_panel()
+
+
+def test_mediation_schedules_a_room_from_a_case(qtbot, qloop, workspace: Workspace) -> None:  # type: ignore[no-untyped-def]
+    from console.ui.mediation.schedule_dialog import ScheduleRoomDialog
+
+    panel = MediationPanel(MediationService(workspace.store), mediator_id=workspace.supervisor.id)
+    qtbot.addWidget(panel)
+    panel.load()
+    run_until(qloop, lambda: panel.model.rowCount() == 1)
+    # An unknown case number is refused with the reason, and nothing is added.
+    dialog = ScheduleRoomDialog("LJ-0000-999999", panel)
+    panel.schedule_from(dialog)
+    run_until(qloop, lambda: "LJ-0000-999999" in panel.detail_notice.text())
+    assert panel.model.rowCount() == 1
+    # The first room's case gets a second room, named after the case, scheduled.
+    first = panel.model.record(0)
+    dialog = ScheduleRoomDialog(first.case_number, panel)
+    assert not dialog.backend.model().item(1).isEnabled()  # Janus: not on this screen yet
+    panel.schedule_from(dialog)
+    run_until(qloop, lambda: panel.model.rowCount() == 2)
+    added = next(r for r in panel.model.records() if r.id != first.id)
+    assert (added.backend, added.state.code) == ("mesh", "scheduled")
+    assert added.case_number == first.case_number and added.name == "调解：工资纠纷0号"
+    panel.close_panel()

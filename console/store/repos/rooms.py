@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -11,6 +12,7 @@ from console.core.clock import utcnow
 from console.core.codes import ParticipantRole, ParticipantState, RoomState
 from console.core.events import ChangeAction, ChangeSet, Entity, Operation, change
 from console.core.records import RoomRow
+from console.core.room_rules import JANUS_DEFAULT_PUBLISHERS, MEDIA_BACKENDS, MESH_MAX_PEOPLE
 from console.store.models import Case, Participant, Room, User
 
 
@@ -156,3 +158,42 @@ def record_seat(
         change(Entity.ROOM, ChangeAction.UPDATED, room.id),
     )
     return row.id, ChangeSet(Operation.ROOM_UPDATED, row.user_id, changes)
+
+
+# --- scheduling ------------------------------------------------------------------------------
+
+
+class ScheduleRefused(ValueError):
+    """A room that cannot be scheduled; the message is for the operator."""
+
+
+def schedule(
+    session: Session,
+    *,
+    case_number: str,
+    scheduled_at: datetime,
+    backend: str,
+    mediator_id: int | None,
+) -> tuple[int, ChangeSet]:
+    """A new room for the case with that number (named after it), in state scheduled."""
+    case = session.scalar(select(Case).where(Case.number == case_number.strip()))
+    if case is None:
+        raise ScheduleRefused(f"没有案件编号 {case_number.strip()} (no such case)")
+    if backend not in MEDIA_BACKENDS:
+        raise ScheduleRefused(f"未知的媒体方式 {backend} (unknown media backend)")
+    if mediator_id is not None and session.get(User, mediator_id) is None:
+        mediator_id = None
+    room = Room(
+        name=f"调解：{case.title}"[:120],
+        case_id=case.id,
+        mediator_id=mediator_id,
+        state=RoomState.SCHEDULED.code,
+        backend=backend,
+        max_publishers=MESH_MAX_PEOPLE if backend == "mesh" else JANUS_DEFAULT_PUBLISHERS,
+        scheduled_at=scheduled_at,
+    )
+    session.add(room)
+    session.flush()
+    return room.id, ChangeSet(
+        Operation.ROOM_SCHEDULED, mediator_id, (change(Entity.ROOM, ChangeAction.CREATED, room.id),)
+    )

@@ -9,6 +9,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QFormLayout,
     QFrame,
+    QHBoxLayout,
     QInputDialog,
     QLabel,
     QListWidget,
@@ -31,6 +32,7 @@ from console.ui import theme
 from console.ui.i18n import current_lang
 from console.ui.mediation.room_agreement import RoomAgreement
 from console.ui.mediation.room_view import RoomView
+from console.ui.mediation.schedule_dialog import ScheduleRoomDialog
 from console.ui.models.record_list_model import Column, RecordListModel
 from console.ui.tasks import TaskGroup
 from console.ui.widgets.tables import make_table
@@ -49,12 +51,14 @@ class MediationPanel(QWidget):
         self,
         service: MediationService,
         agreements: AgreementService | None = None,
+        mediator_id: int | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("mediation-panel")
         self._service = service
         self._agreements = agreements
+        self._mediator_id = mediator_id
         self._tasks = TaskGroup(self)
         lang = current_lang
         self.model = RecordListModel[RoomRow](
@@ -124,7 +128,14 @@ class MediationPanel(QWidget):
         lv.setContentsMargins(0, 0, 0, 0)
         title = QLabel(self.tr("Mediation rooms"))
         title.setProperty("role", "section")
-        lv.addWidget(title)
+        self.schedule_button = QPushButton(self.tr("Schedule a room…"))
+        self.schedule_button.setObjectName("room-schedule")
+        self.schedule_button.clicked.connect(self._schedule)
+        head = QHBoxLayout()
+        head.addWidget(title)
+        head.addStretch(1)
+        head.addWidget(self.schedule_button)
+        lv.addLayout(head)
         lv.addWidget(self.view)
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(left)
@@ -184,6 +195,24 @@ class MediationPanel(QWidget):
             self.stack.removeWidget(view)
             view.deleteLater()
         self.load()
+
+    def _schedule(self) -> None:
+        room = self._current()
+        dialog = ScheduleRoomDialog(room.case_number if room is not None else "", self)
+        if dialog.exec() == ScheduleRoomDialog.DialogCode.Accepted:
+            self.schedule_from(dialog)
+
+    def schedule_from(self, dialog: ScheduleRoomDialog) -> None:
+        """Schedule what the dialog says; the outcome (or the refusal's reason) is shown."""
+        number, when, backend = dialog.chosen()
+
+        def done(_room_id: int) -> None:
+            self.detail_notice.setText(self.tr("Room scheduled for case %1").replace("%1", number))
+            self.load()
+
+        tasks = TaskGroup(self)
+        tasks.failed.connect(self.detail_notice.setText)
+        tasks.start(self._service.schedule(number, when, backend, self._mediator_id), done)
 
     def _invite(self) -> None:
         room = self._current()
