@@ -129,7 +129,7 @@ class CallRecordingService:
                 result.dropped_video,
                 result.dropped_audio,
             )
-        sha256, size = await asyncio.to_thread(_hash_and_size, result.path)
+        sha256, size = await asyncio.to_thread(hash_and_size, result.path)
         new = NewMediaAsset(
             kind=RECORDING_KIND,
             path=result.path,
@@ -182,7 +182,7 @@ class CallRecordingService:
         now = datetime.now(UTC)
         path = self.media_dir / "snapshots" / ticket / f"{now:%Y%m%dT%H%M%S%fZ}.jpg"
         await asyncio.to_thread(write_frame_jpeg, path, frame)
-        sha256, size = await asyncio.to_thread(_hash_and_size, path)
+        sha256, size = await asyncio.to_thread(hash_and_size, path)
         at = now.replace(tzinfo=None)
         new = NewMediaAsset(
             kind=MediaKind.SNAPSHOT,
@@ -203,27 +203,9 @@ class CallRecordingService:
     async def _store_asset(
         self, new: NewMediaAsset, action: AuditAction, ticket: str, detail: str
     ) -> MediaAssetRecord:
-        """The asset row and its audit row in one transaction, announced as a change."""
-
-        def op(session):  # type: ignore[no-untyped-def]
-            record = media_assets.add_call_recording(session, new)
-            audit.append(
-                session,
-                actor_id=record.created_by,
-                action=action,
-                target_kind="call",
-                target_id=ticket,
-                detail=f"{detail}; asset {record.id}",
-            )
-            return record, ChangeSet(
-                Operation.MEDIA_ADDED,
-                new.created_by,
-                (change(Entity.MEDIA_ASSET, ChangeAction.CREATED, record.id),),
-                extra=(("call_id", str(new.call_id)), ("case_id", str(record.case_id or ""))),
-            )
-
-        record, _ = await self.store.write(op)
-        return record
+        return await store_recording_asset(
+            self.store, new, action, "call", ticket, detail, ("call_id", str(new.call_id))
+        )
 
     async def stop_all(self) -> list[MediaAssetRecord]:
         """Store every running segment (the console is closing); failures are logged."""
@@ -269,5 +251,39 @@ def _link_call(
     )
 
 
-def _hash_and_size(path: Path) -> tuple[str, int]:
+def hash_and_size(path: Path) -> tuple[str, int]:
+    """A finished file's sha256 and size (blocking: run it off the event loop)."""
     return file_sha256(path), path.stat().st_size
+
+
+async def store_recording_asset(
+    store: Store,
+    new: NewMediaAsset,
+    action: AuditAction,
+    target_kind: str,
+    target_id: str,
+    detail: str,
+    source: tuple[str, str],
+) -> MediaAssetRecord:
+    """A recording or still (of a call or a room) as an asset row and its audit row in one
+    transaction, announced as a change naming its `source` (e.g. ("room_id", "7"))."""
+
+    def op(session):  # type: ignore[no-untyped-def]
+        record = media_assets.add_call_recording(session, new)
+        audit.append(
+            session,
+            actor_id=record.created_by,
+            action=action,
+            target_kind=target_kind,
+            target_id=target_id,
+            detail=f"{detail}; asset {record.id}",
+        )
+        return record, ChangeSet(
+            Operation.MEDIA_ADDED,
+            new.created_by,
+            (change(Entity.MEDIA_ASSET, ChangeAction.CREATED, record.id),),
+            extra=(source, ("case_id", str(record.case_id or ""))),
+        )
+
+    record, _ = await store.write(op)
+    return record

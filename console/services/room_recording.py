@@ -20,13 +20,12 @@ from typing import Any
 
 from console.core import paths
 from console.core.codes import AuditAction, MediaKind
-from console.core.events import ChangeAction, ChangeSet, Entity, Operation, change
 from console.core.evidence import MediaAssetRecord
 from console.media.call_recorder import CallRecorder, NothingRecorded
 from console.services.call_peer import MediaLeg
-from console.services.evidence import file_sha256, utc_naive
+from console.services.call_recording import hash_and_size, store_recording_asset
+from console.services.evidence import utc_naive
 from console.services.room_desk import MediaChanged, RecordingSwitched, RoomDesk, RoomEvent
-from console.store.repos import audit, media_assets
 from console.store.repos.media_assets import NewMediaAsset
 from console.store.store import Store
 
@@ -117,8 +116,7 @@ class RoomRecording:
             result = await asyncio.to_thread(segment.recorder.finish)
         except NothingRecorded:
             return None  # no picture arrived: no file, no asset
-        sha256 = await asyncio.to_thread(file_sha256, result.path)
-        size = result.path.stat().st_size
+        sha256, size = await asyncio.to_thread(hash_and_size, result.path)
         new = NewMediaAsset(
             kind=MediaKind.MEDIATION_RECORDING,
             path=result.path,
@@ -138,33 +136,20 @@ class RoomRecording:
             f"{result.duration_s:.1f} s"
         )
         try:
-            record = await self._store_asset(new, detail)
+            record = await store_recording_asset(
+                self.store,
+                new,
+                AuditAction.RECORD,
+                "room",
+                str(self.room_id),
+                detail,
+                ("room_id", str(self.room_id)),
+            )
         except BaseException:
             with contextlib.suppress(OSError):
                 result.path.unlink()  # a file the store does not know is an orphan
             raise
         self.stored.append(record)
-        return record
-
-    async def _store_asset(self, new: NewMediaAsset, detail: str) -> MediaAssetRecord:
-        def op(session):  # type: ignore[no-untyped-def]
-            record = media_assets.add_call_recording(session, new)
-            audit.append(
-                session,
-                actor_id=record.created_by,
-                action=AuditAction.RECORD,
-                target_kind="room",
-                target_id=str(self.room_id),
-                detail=f"{detail}; asset {record.id}",
-            )
-            return record, ChangeSet(
-                Operation.MEDIA_ADDED,
-                new.created_by,
-                (change(Entity.MEDIA_ASSET, ChangeAction.CREATED, record.id),),
-                extra=(("room_id", str(self.room_id)), ("case_id", str(record.case_id or ""))),
-            )
-
-        record, _ = await self.store.write(op)
         return record
 
     async def stop_all(self) -> list[MediaAssetRecord]:

@@ -59,6 +59,8 @@ class MediationPanel(QWidget):
         self._service = service
         self._agreements = agreements
         self._mediator_id = mediator_id
+        # Refusals (an unknown case number) are said where the outcome would be.
+        self._schedule_tasks = TaskGroup(self)
         self._tasks = TaskGroup(self)
         lang = current_lang
         self.model = RecordListModel[RoomRow](
@@ -113,6 +115,7 @@ class MediationPanel(QWidget):
         self.detail_notice = QLabel()
         self.detail_notice.setWordWrap(True)
         self.detail_notice.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self._schedule_tasks.failed.connect(self.detail_notice.setText)
         form.addRow(self.detail_name)
         form.addRow(self.tr("Case"), self.detail_case)
         form.addRow(self.tr("State"), self.detail_state)
@@ -210,9 +213,9 @@ class MediationPanel(QWidget):
             self.detail_notice.setText(self.tr("Room scheduled for case %1").replace("%1", number))
             self.load()
 
-        tasks = TaskGroup(self)
-        tasks.failed.connect(self.detail_notice.setText)
-        tasks.start(self._service.schedule(number, when, backend, self._mediator_id), done)
+        self._schedule_tasks.start(
+            self._service.schedule(number, when, backend, self._mediator_id), done
+        )
 
     def _invite(self) -> None:
         room = self._current()
@@ -275,6 +278,7 @@ class MediationPanel(QWidget):
 
     def close_panel(self) -> None:
         self._tasks.cancel_all()
+        self._schedule_tasks.cancel_all()
         self.model.close()
 
     async def leave_room(self) -> None:
