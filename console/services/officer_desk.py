@@ -24,13 +24,9 @@ from typing import Any, Literal, Protocol
 
 from console.media.audio_out import AudioPlayer, PlaybackProblem
 from console.media.frame_slot import LatestFrameSlot
-from console.media.local_sources import (
-    GENERATED,
-    SourceUnavailable,
-    open_audio_source,
-    open_video_source,
-)
+from console.media.local_sources import GENERATED
 from console.services.call_peer import MediaLeg, ws_url
+from console.services.capture_devices import open_sources
 from console.signalling import protocol as p
 from console.signalling.client import (
     ClientState,
@@ -658,17 +654,9 @@ class OfficerDesk:
 
     def _open_sources(self) -> tuple[Any, Any]:
         """The chosen camera and microphone; the generated ones (and an error) if they fail."""
-        try:
-            video = open_video_source(self.video_source)
-        except SourceUnavailable as exc:
-            self._error(MEDIA_FAILED, f"无法打开摄像头，改用测试画面：{exc}")
-            video = open_video_source(GENERATED)
-        try:
-            audio = open_audio_source(self.audio_source)
-        except SourceUnavailable as exc:
-            self._error(MEDIA_FAILED, f"无法打开麦克风，改用测试音：{exc}")
-            audio = open_audio_source(GENERATED)
-        return video, audio
+        return open_sources(
+            self.video_source, self.audio_source, lambda text: self._error(MEDIA_FAILED, text)
+        )
 
     def _on_media_state(self) -> None:
         leg, call = self._leg, self.call

@@ -24,15 +24,11 @@ from typing import Any
 from console.core.room_rules import MESH_MAX_PEOPLE, missing_consent, offers_to
 from console.media.audio_out import AudioPlayer
 from console.media.frame_slot import Frame, LatestFrameSlot
-from console.media.local_sources import (
-    GENERATED,
-    SourceUnavailable,
-    open_audio_source,
-    open_video_source,
-)
+from console.media.local_sources import GENERATED
 from console.media.peer import FrameSink
 from console.media.track_fanout import TrackFanOut
 from console.services.call_peer import MediaLeg, ws_url
+from console.services.capture_devices import open_sources
 from console.services.officer_desk import MEDIA_FAILED, NOT_CONNECTED, error_text
 from console.signalling import protocol as p
 from console.signalling.client import (
@@ -352,16 +348,12 @@ class RoomDesk:
         self.local_slot = None
 
     def _open_sources(self) -> None:
-        try:
-            video = open_video_source(self.video_source, self.video_size)
-        except SourceUnavailable as exc:
-            self._error(MEDIA_FAILED, f"无法打开摄像头，改用测试画面：{exc}")
-            video = open_video_source(GENERATED, self.video_size)
-        try:
-            audio = open_audio_source(self.audio_source)
-        except SourceUnavailable as exc:
-            self._error(MEDIA_FAILED, f"无法打开麦克风，改用测试音：{exc}")
-            audio = open_audio_source(GENERATED)
+        video, audio = open_sources(
+            self.video_source,
+            self.audio_source,
+            lambda text: self._error(MEDIA_FAILED, text),
+            self.video_size,
+        )
         self._video, self._audio = TrackFanOut(video), TrackFanOut(audio)
         if self.preview:
             # The mediator's own picture, from its own proxy: it shows even when nobody is in.
