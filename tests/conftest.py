@@ -10,7 +10,7 @@ import pytest
 
 from tests.support.threads import assert_no_leftover_threads, thread_idents
 
-pytest_plugins = ["tests.support.postgres", "tests.support.xvfb"]
+pytest_plugins = ["tests.support.postgres", "tests.support.xvfb", "tests.support.hang_watchdog"]
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QT_API", "pyside6")

@@ -1,0 +1,52 @@
+"""A last resort against a hung test: dump every thread's stack and end the run.
+
+pytest-timeout's signal method fails a slow test gracefully, but its alarm fires once per
+test: a teardown that then blocks in C (a thread join, a device read) hangs the suite
+forever and CI learns nothing. This arms faulthandler's C-level watchdog — it needs no
+GIL — for each test's own timeout plus a margin; when it fires, the stacks go to the real
+stderr (not pytest's capture) and the process exits with a failure.
+"""
+
+from __future__ import annotations
+
+import faulthandler
+import os
+from collections.abc import Iterator
+from typing import IO
+
+import pytest
+
+MARGIN_S = 120
+"""After pytest-timeout had its chance: teardown plus the graceful failure's reporting."""
+
+_real_stderr: IO[str] | None = None
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    global _real_stderr
+    capman = config.pluginmanager.getplugin("capturemanager")
+    if capman is not None:
+        capman.suspend_global_capture(in_=False)
+    try:
+        _real_stderr = os.fdopen(os.dup(2), "w")
+    finally:
+        if capman is not None:
+            capman.resume_global_capture()
+
+
+def _limit_s(item: pytest.Item) -> float:
+    marker = item.get_closest_marker("timeout")
+    if marker is not None and marker.args:
+        return float(marker.args[0])
+    return float(item.config.getini("timeout") or 300)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
+    if _real_stderr is not None:
+        _real_stderr.write("")  # fail here, not in the watchdog, if the stream is gone
+        faulthandler.dump_traceback_later(_limit_s(item) + MARGIN_S, exit=True, file=_real_stderr)
+    try:
+        yield
+    finally:
+        faulthandler.cancel_dump_traceback_later()
