@@ -19,6 +19,9 @@ import pytest
 MARGIN_S = 120
 """After pytest-timeout had its chance: teardown plus the graceful failure's reporting."""
 
+EXIT_WITHIN_S = 120
+"""From the end of the run to the end of the process: joining leftover threads at exit."""
+
 _real_stderr: IO[str] | None = None
 
 
@@ -32,6 +35,12 @@ def pytest_configure(config: pytest.Config) -> None:
     finally:
         if capman is not None:
             capman.resume_global_capture()
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """The run is over: a worker that never ends must not keep the process (and CI) alive."""
+    if _real_stderr is not None:
+        faulthandler.dump_traceback_later(EXIT_WITHIN_S, exit=True, file=_real_stderr)
 
 
 def _limit_s(item: pytest.Item) -> float:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import sys
 import threading
 import time
+import traceback
 
 
 def thread_idents() -> set[int]:
@@ -39,5 +41,16 @@ def assert_no_leftover_threads(before: set[int], timeout: float = 5.0) -> None:
         )
         raise AssertionError(
             f"{len(leftovers)} thread(s) started during the test still alive after "
-            f"{timeout:.1f} s: {names}"
+            f"{timeout:.1f} s: {names}\n{thread_stacks(leftovers)}"
         )
+
+
+def thread_stacks(threads: list[threading.Thread], depth: int = 8) -> str:
+    """Where each thread is now (its innermost `depth` frames): the why of a stuck thread."""
+    frames = sys._current_frames()
+    parts = []
+    for t in threads:
+        frame = frames.get(t.ident) if t.ident is not None else None
+        stack = "".join(traceback.format_stack(frame)[-depth:]) if frame else "  (ended)\n"
+        parts.append(f"--- {t.name}\n{stack}")
+    return "".join(parts)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -23,6 +24,10 @@ from console.store.models import Call, Camera, Room
 from console.store.repos import cameras
 from console.store.repos.cases import NewCase
 from console.store.store import Store
+from tests.support.threads import thread_stacks
+
+EXECUTOR_SHUTDOWN_S = 30.0
+"""A worker still busy after this is stuck: fail with its stack instead of hanging the suite."""
 
 
 @pytest.fixture
@@ -32,10 +37,20 @@ def qloop(qapp) -> Iterator[qasync.QEventLoop]:  # type: ignore[no-untyped-def]
     loop.set_default_executor(ThreadPoolExecutor(max_workers=4, thread_name_prefix="test-worker"))
     asyncio.set_event_loop(loop)
     yield loop
-    loop.run_until_complete(asyncio.sleep(0))
-    loop.run_until_complete(loop.shutdown_default_executor())
-    loop.close()
-    asyncio.set_event_loop(None)
+    try:
+        loop.run_until_complete(asyncio.sleep(0))
+        loop.run_until_complete(
+            asyncio.wait_for(loop.shutdown_default_executor(), EXECUTOR_SHUTDOWN_S)
+        )
+    except TimeoutError:
+        workers = [t for t in threading.enumerate() if t.name.startswith("test-worker")]
+        raise AssertionError(
+            f"the loop's workers did not finish within {EXECUTOR_SHUTDOWN_S:.0f} s:\n"
+            + thread_stacks(workers)
+        ) from None
+    finally:
+        loop.close()
+        asyncio.set_event_loop(None)
 
 
 def run_until(
@@ -51,6 +66,19 @@ def run_until(
             await asyncio.sleep(0.01)
 
     loop.run_until_complete(poll())
+
+
+SCENARIO_S = 100.0
+"""A whole flow test's scenario; its files are marked timeout(120), so this fires first."""
+
+
+def run_scenario(loop: qasync.QEventLoop, scenario: Awaitable[None]) -> None:
+    """Run a flow test's scenario in one go, cancelled (its `finally` runs) if it overruns.
+
+    pytest-timeout's alarm lands in whichever callback Qt happens to run and asyncio may
+    swallow it there; a cancelled scenario fails with the await it was stuck on.
+    """
+    loop.run_until_complete(asyncio.wait_for(scenario, SCENARIO_S))
 
 
 @dataclass

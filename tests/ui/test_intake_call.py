@@ -36,7 +36,7 @@ from console.ui.feed_bridge import FeedBridge
 from console.ui.intake.panel import IntakePanel
 from console.ui.intake.registration_form import RegistrationForm
 from tests.services.desk_support import Caller, loopback_ice, until
-from tests.ui.conftest import Workspace
+from tests.ui.conftest import Workspace, run_scenario
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -204,8 +204,8 @@ def test_answer_talk_record_hold_hang_up_search_register(  # type: ignore[no-unt
             other_bridge.close()
             tailer.stop()
             other_store.close()
-            await server.stop()
+            await asyncio.wait_for(server.stop(), 10)
             await asyncio.sleep(0)
 
     with loopback_ice():
-        qloop.run_until_complete(scenario())
+        run_scenario(qloop, scenario())

@@ -30,7 +30,7 @@ from console.store.repos import rooms as rooms_repo
 from console.ui.mediation.panel import MediationPanel
 from tests.services.desk_support import Recorder, loopback_ice, until
 from tests.services.test_agreements import signature_png
-from tests.ui.conftest import Workspace
+from tests.ui.conftest import Workspace, run_scenario
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -203,10 +203,10 @@ def test_enter_admit_see_everyone_consent_caucus_leave(  # type: ignore[no-untyp
             assert all(file_sha256(a.path) == a.sha256 for a in stored)
         finally:
             for party in parties:
-                await party.leave()
-            await panel.leave_room()
-            await server.stop()
+                await asyncio.wait_for(party.leave(), 10)
+            await asyncio.wait_for(panel.leave_room(), 10)
+            await asyncio.wait_for(server.stop(), 10)
 
     with loopback_ice():
-        qloop.run_until_complete(scenario())
+        run_scenario(qloop, scenario())
     panel.close_panel()
