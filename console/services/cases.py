@@ -85,6 +85,7 @@ class CaseService:
         channel: Channel | None,
         target_unit_id: int | None,
         supervision: SupervisionLevel | None,
+        deadline: datetime | None = None,
     ):
         after = cases.advance(
             session,
@@ -97,6 +98,7 @@ class CaseService:
             channel=channel,
             target_unit_id=target_unit_id,
             supervision=supervision,
+            deadline=deadline,
         )
         audit.append(
             session,
@@ -124,6 +126,7 @@ class CaseService:
         channel: Channel | None = None,
         target_unit_id: int | None = None,
         supervision: SupervisionLevel | None = None,
+        deadline: datetime | None = None,
     ) -> tuple[CaseState, ChangeSet | None]:
         return await self.store.write(
             partial(
@@ -134,5 +137,6 @@ class CaseService:
                 channel=channel,
                 target_unit_id=target_unit_id,
                 supervision=supervision,
+                deadline=deadline,
             )
         )

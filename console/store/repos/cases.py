@@ -179,8 +179,10 @@ def advance(
     channel: Channel | None = None,
     target_unit_id: int | None = None,
     supervision: SupervisionLevel | None = None,
+    deadline: datetime | None = None,
     now: datetime | None = None,
 ) -> CaseState:
+    """One flow step; `deadline` (交办 only) replaces the resolution deadline for the unit."""
     case = session.get(Case, case_id, with_for_update=True)
     if case is None:
         raise case_flow.IllegalTransition(f"案件 {case_id} 不存在")
@@ -188,7 +190,7 @@ def advance(
     now = now or _utcnow()
     case.state = step.after.code
     case.updated_at = now
-    deadline = None
+    step_deadline = None
     if action is FlowAction.ACCEPT:
         case.accepted_at = now
         case.deadline = resolution_deadline(
@@ -198,7 +200,9 @@ def advance(
         case.channel = channel.code
     if action is FlowAction.ASSIGN and target_unit_id is not None:
         case.responsible_unit_id = target_unit_id
-        deadline = case.deadline
+        if deadline is not None:
+            case.deadline = deadline
+        step_deadline = case.deadline
     if action is FlowAction.SUPERVISE and supervision is not None:
         case.supervision = supervision.code
     if action is FlowAction.VOID:
@@ -217,7 +221,7 @@ def advance(
             opinion=opinion,
             channel=channel.code if channel else None,
             target_unit_id=target_unit_id,
-            deadline=deadline,
+            deadline=step_deadline,
         )
     )
     session.flush()
