@@ -6,9 +6,19 @@ Illegal transitions are impossible here, not merely hidden by the UI: services c
 
 from __future__ import annotations
 
+import enum
+from collections.abc import Collection
 from dataclasses import dataclass
+from datetime import datetime
 
-from console.core.codes import CaseState, FlowAction, Role
+from console.core.codes import (
+    CaseState,
+    Channel,
+    FlowAction,
+    Role,
+    Satisfaction,
+    SupervisionLevel,
+)
 
 S = CaseState
 A = FlowAction
@@ -69,6 +79,14 @@ class IllegalTransition(ValueError):
     """An action not allowed for this case state or this role."""
 
 
+class ActionRefused(IllegalTransition):
+    """An action whose arguments break a rule; `reasons` lists every broken rule."""
+
+    def __init__(self, reasons: tuple[str, ...]) -> None:
+        super().__init__("；".join(reasons))
+        self.reasons = reasons
+
+
 @dataclass(frozen=True, slots=True)
 class Step:
     action: FlowAction
@@ -76,15 +94,38 @@ class Step:
     after: CaseState
 
 
-def next_state(state: CaseState, action: FlowAction, role: Role, opinion: str = "") -> Step:
+def transition_refusal(state: CaseState, action: FlowAction, role: Role) -> str | None:
+    """Why `role` may not take `action` on a case in `state`, or None when it may."""
     if action not in ROLE_ACTIONS[role]:
-        raise IllegalTransition(f"角色“{role.zh}”无权执行“{action.zh}”")
-    after = TRANSITIONS.get((state, action))
-    if after is None:
-        raise IllegalTransition(f"案件处于“{state.zh}”状态，不能执行“{action.zh}”")
+        return f"角色“{role.zh}”无权执行“{action.zh}”"
+    if (state, action) not in TRANSITIONS:
+        return f"案件处于“{state.zh}”状态，不能执行“{action.zh}”"
+    return None
+
+
+def next_state(
+    state: CaseState,
+    action: FlowAction,
+    role: Role,
+    opinion: str = "",
+    *,
+    args: ActionArgs | None = None,
+    now: datetime | None = None,
+    unit_ids: Collection[int] | None = None,
+) -> Step:
+    """The step `action` takes; with `args` (and `now`), the argument rules hold too."""
+    refusal = transition_refusal(state, action, role)
+    if refusal is not None:
+        raise IllegalTransition(refusal)
     if action in OPINION_REQUIRED and not opinion.strip():
         raise IllegalTransition(f"“{action.zh}”必须填写意见")
-    return Step(action, state, after)
+    if args is not None:
+        if now is None:
+            raise ValueError("argument rules need the current time")
+        reasons = check_arguments(action, args, now=now, unit_ids=unit_ids)
+        if reasons:
+            raise ActionRefused(reasons)
+    return Step(action, state, TRANSITIONS[(state, action)])
 
 
 def allowed_actions(state: CaseState, role: Role) -> tuple[FlowAction, ...]:
@@ -104,3 +145,139 @@ def path_to(target: CaseState) -> tuple[FlowAction, ...]:
                 seen.add(dst)
                 frontier.append((dst, (*path, action)))
     raise ValueError(f"no path to {target}")
+
+
+# --- what each action asks for, and the rules its answers must keep
+
+
+class Need(enum.Enum):
+    """One thing an action asks the operator for, besides the opinion every step may carry."""
+
+    CHANNEL = "channel"
+    UNIT = "unit"
+    DEADLINE = "deadline"
+    LEVEL = "level"
+    SUCCESS = "success"
+    ACCOUNT = "account"
+    SATISFACTION = "satisfaction"
+
+
+ACTION_NEEDS: dict[FlowAction, tuple[Need, ...]] = {
+    A.DIVERT: (Need.CHANNEL,),
+    A.ASSIGN: (Need.UNIT, Need.DEADLINE),
+    A.ASSIST: (Need.UNIT,),
+    A.SUPERVISE: (Need.LEVEL,),
+    A.CLOSE: (Need.SUCCESS, Need.ACCOUNT),
+    A.EVALUATE: (Need.SATISFACTION,),
+}
+
+# The operator-facing name of the opinion an action must carry. A superset of
+# OPINION_REQUIRED: 反馈 states what was done, which next_state leaves to callers that
+# replay histories, but an operator giving feedback must write it.
+OPINION_NAMES: dict[FlowAction, str] = {
+    A.REJECT: "不予受理理由",
+    A.RETURN: "回退意见",
+    A.VOID: "作废原因",
+    A.SUSPEND: "挂起原因",
+    A.SUPERVISE: "督办意见",
+    A.FEEDBACK: "办理情况",
+}
+
+OPINION_MAX_CHARS = 2000
+ACCOUNT_MAX_CHARS = 4000
+
+
+def needs(action: FlowAction) -> tuple[Need, ...]:
+    return ACTION_NEEDS.get(action, ())
+
+
+def opinion_required(action: FlowAction) -> bool:
+    return action in OPINION_NAMES
+
+
+@dataclass(frozen=True, slots=True)
+class ActionArgs:
+    """What the operator gave for one action; only the fields its needs name are read."""
+
+    opinion: str = ""
+    channel: Channel | None = None
+    target_unit_id: int | None = None
+    deadline: datetime | None = None
+    """Naive UTC, as the store keeps times."""
+    supervision: SupervisionLevel | None = None
+    success: bool | None = None
+    account: str = ""
+    satisfaction: Satisfaction | None = None
+
+
+def check_arguments(
+    action: FlowAction,
+    args: ActionArgs,
+    *,
+    now: datetime,
+    unit_ids: Collection[int] | None = None,
+) -> tuple[str, ...]:
+    """Every rule `args` break for `action`, in words an operator can act on; () if none.
+
+    `unit_ids` are the member units that exist; None skips that check (no store at hand).
+    """
+    reasons: list[str] = []
+    what = action.zh
+    if action in OPINION_NAMES and not args.opinion.strip():
+        reasons.append(f"“{what}”必须填写{OPINION_NAMES[action]}")
+    if len(args.opinion) > OPINION_MAX_CHARS:
+        reasons.append(f"意见不能超过{OPINION_MAX_CHARS}字")
+    wanted = needs(action)
+    if Need.CHANNEL in wanted and args.channel is None:
+        reasons.append(f"“{what}”必须选择分流渠道")
+    if Need.UNIT in wanted:
+        role_word = "协办单位" if action is A.ASSIST else "承办单位"
+        if args.target_unit_id is None:
+            reasons.append(f"“{what}”必须选择{role_word}")
+        elif unit_ids is not None and args.target_unit_id not in unit_ids:
+            reasons.append(f"所选{role_word}不存在")
+    if Need.DEADLINE in wanted:
+        if args.deadline is None:
+            reasons.append(f"“{what}”必须设定办理时限")
+        elif args.deadline <= now:
+            reasons.append("办理时限不能早于当前时间")
+    if Need.LEVEL in wanted and args.supervision in (None, SupervisionLevel.NONE):
+        reasons.append(f"“{what}”必须选择督办级别（普通、黄牌或红牌）")
+    if Need.SUCCESS in wanted and args.success is None:
+        reasons.append(f"“{what}”必须注明是否化解成功")
+    if Need.ACCOUNT in wanted:
+        if not args.account.strip():
+            reasons.append(f"“{what}”必须填写化解情况")
+        elif len(args.account) > ACCOUNT_MAX_CHARS:
+            reasons.append(f"化解情况不能超过{ACCOUNT_MAX_CHARS}字")
+    if Need.SATISFACTION in wanted and args.satisfaction is None:
+        reasons.append(f"“{what}”必须选择满意度")
+    return tuple(reasons)
+
+
+def refusals(
+    state: CaseState,
+    action: FlowAction,
+    role: Role,
+    args: ActionArgs,
+    *,
+    now: datetime,
+    unit_ids: Collection[int] | None = None,
+) -> tuple[str, ...]:
+    """Why this action may not happen now: the role or state first, else every argument rule."""
+    refusal = transition_refusal(state, action, role)
+    if refusal is not None:
+        return (refusal,)
+    return check_arguments(action, args, now=now, unit_ids=unit_ids)
+
+
+def step_opinion(action: FlowAction, args: ActionArgs) -> str:
+    """The flow-log opinion of a step: 办结 and 评价 lead with their result, then the words."""
+    opinion = args.opinion.strip()
+    if action is A.CLOSE and args.success is not None:
+        head = ("化解成功：" if args.success else "化解不成功：") + args.account.strip()
+    elif action is A.EVALUATE and args.satisfaction is not None:
+        head = args.satisfaction.zh
+    else:
+        return opinion
+    return f"{head}；{opinion}" if opinion else head

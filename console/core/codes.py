@@ -316,6 +316,8 @@ class AuditAction(CodeTable):
     AGREEMENT_SIGNED = ("agreement_signed", "签署调解协议", "Signed an agreement")
     AGREEMENT_CHANGED = ("agreement_changed", "修改调解协议", "Changed an agreement")
     MEDIATION_OUTCOME = ("mediation_outcome", "登记调解结果", "Recorded a mediation outcome")
+    ANNOTATION_ADDED = ("annotation_added", "添加证据标注", "Added an evidence annotation")
+    ANNOTATION_DELETED = ("annotation_deleted", "删除证据标注", "Deleted an evidence annotation")
 
 
 class SignerRole(CodeTable):
@@ -337,3 +339,19 @@ class JudicialConfirmState(CodeTable):
     APPLIED = ("applied", "已申请", "Applied for")
     CONFIRMED = ("confirmed", "已确认", "Confirmed")
     LAPSED = ("lapsed", "已逾期", "Deadline passed")
+
+
+class Satisfaction(CodeTable):
+    """评价: how satisfied the parties are with a closed case."""
+
+    SATISFIED = ("satisfied", "满意", "Satisfied")
+    FAIRLY_SATISFIED = ("fairly_satisfied", "基本满意", "Fairly satisfied")
+    DISSATISFIED = ("dissatisfied", "不满意", "Dissatisfied")
+
+
+class IntegrityStatus(CodeTable):
+    """An evidence file re-hashed against the sha256 the store kept when it was made."""
+
+    VERIFIED = ("verified", "校验一致", "Verified")
+    ALTERED = ("altered", "已被改动", "Altered")
+    MISSING = ("missing", "文件缺失", "Missing")
