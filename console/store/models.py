@@ -20,6 +20,8 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    func,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -196,6 +198,9 @@ class Case(Base):
         Index("ix_case_grid_state_deadline", "grid_id", "state", "deadline"),
         Index("ix_case_state_deadline", "state", "deadline"),
         Index("ix_case_category_state", "category", "state"),
+        # The ledger's column sorts (migration 0005).
+        Index("ix_case_created_at", "created_at"),
+        Index("ix_case_deadline", "deadline"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(32), unique=True)
@@ -232,6 +237,25 @@ class Case(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime)
     accepted_at: Mapped[datetime | None] = mapped_column(DateTime)
     closed_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class CaseSearch(Base):
+    """The search terms of a case (`console.core.ledger_text`), kept with every edit of its text.
+
+    SQLite indexes `body` in the FTS5 table `case_fts` (external content, kept by triggers);
+    PostgreSQL in a GIN index over `string_to_array(body, ' ')`. Both made by migration 0005.
+    """
+
+    __tablename__ = "case_search"
+    __table_args__ = (
+        Index(
+            "ix_case_search_terms",
+            func.string_to_array(text("body"), text("' '")),
+            postgresql_using="gin",
+        ).ddl_if(dialect="postgresql"),
+    )
+    case_id: Mapped[int] = mapped_column(ForeignKey("dispute_case.id"), primary_key=True)
+    body: Mapped[str] = mapped_column(Text, default="")
 
 
 class FlowStep(Base):
