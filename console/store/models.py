@@ -446,6 +446,21 @@ class Annotation(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime)
 
 
+class EvidenceAnnotation(Base):
+    """A box, arrow or text drawn on a case's evidence file at a time (geometry normalised)."""
+
+    __tablename__ = "evidence_annotation"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    asset_id: Mapped[int] = mapped_column(ForeignKey("media_asset.id"), index=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("dispute_case.id"), index=True)
+    kind: Mapped[str] = mapped_column(CODE)
+    at_ms: Mapped[int] = mapped_column(Integer)
+    geometry: Mapped[str] = mapped_column(Text)  # JSON, see console.core.annotations
+    text: Mapped[str] = mapped_column(Text, default="")
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
 class AuditLog(Base):
     """Append-only, hash-chained audit rows: who viewed, recorded, exported or changed what."""
 
