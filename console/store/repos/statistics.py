@@ -1,0 +1,184 @@
+"""Statistics queries: counts grouped in SQL, days in the centre's time zone on either dialect.
+
+Every query takes a half-open window [since, until) of naive UTC times and an optional
+set of grid ids (None: the whole city). Time series come back per local calendar day;
+the service folds days into weeks or months, so the only dialect-specific SQL is the day.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Date, cast, func, or_, select
+from sqlalchemy.orm import Session
+
+from console.core import case_flow
+from console.core.clock import CENTRE_TZ
+from console.core.codes import AgreementState, CaseState, RegionLevel
+from console.store.models import Agreement, Call, Case, Region
+
+_OFFSET: timedelta = CENTRE_TZ.utcoffset(None)
+_CLOSED_CODES = (CaseState.CLOSED.code, CaseState.EVALUATED.code)
+_NOT_DUE_CODES = (CaseState.REJECTED.code, CaseState.VOIDED.code)
+
+GridIds = tuple[int, ...] | None
+
+
+def local_day(session: Session, column: Any) -> Any:
+    """The centre's calendar day of a stored (naive UTC) time, as a SQL expression."""
+    if session.get_bind().dialect.name == "sqlite":
+        hours = int(_OFFSET.total_seconds() // 3600)
+        return func.date(column, f"{hours:+d} hours")
+    return cast(column + _OFFSET, Date)
+
+
+def _as_date(value: Any) -> date:
+    # SQLite's date() gives 'YYYY-MM-DD'; PostgreSQL gives a date.
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _in_area(stmt: Any, grid_ids: GridIds) -> Any:  # a Select of any columns
+    if grid_ids is None:
+        return stmt
+    return stmt.where(Case.grid_id.in_(grid_ids or (-1,)))
+
+
+def _created_in(stmt: Any, since: datetime, until: datetime) -> Any:
+    return stmt.where(Case.created_at >= since, Case.created_at < until)
+
+
+def created_by_day_and_state(
+    session: Session, since: datetime, until: datetime, grid_ids: GridIds = None
+) -> list[tuple[date, CaseState, int]]:
+    """Cases registered per local day, split by the state each is in now."""
+    day = local_day(session, Case.created_at)
+    stmt = select(day, Case.state, func.count(Case.id)).group_by(day, Case.state)
+    rows = session.execute(_in_area(_created_in(stmt, since, until), grid_ids))
+    return [(_as_date(d), CaseState(s), int(n)) for d, s, n in rows]
+
+
+def closed_by_day(
+    session: Session, since: datetime, until: datetime, grid_ids: GridIds = None
+) -> list[tuple[date, int]]:
+    """Cases closed (办结) per local day, whenever they were registered."""
+    day = local_day(session, Case.closed_at)
+    stmt = (
+        select(day, func.count(Case.id))
+        .where(Case.closed_at >= since, Case.closed_at < until)
+        .group_by(day)
+    )
+    return [(_as_date(d), int(n)) for d, n in session.execute(_in_area(stmt, grid_ids))]
+
+
+def created_by_category(
+    session: Session, since: datetime, until: datetime, grid_ids: GridIds = None
+) -> dict[str, int]:
+    stmt = select(Case.category, func.count(Case.id)).group_by(Case.category)
+    rows = session.execute(_in_area(_created_in(stmt, since, until), grid_ids))
+    return {c: int(n) for c, n in rows}
+
+
+def created_by_grid(
+    session: Session, since: datetime, until: datetime, grid_ids: GridIds = None
+) -> dict[int | None, int]:
+    stmt = select(Case.grid_id, func.count(Case.id)).group_by(Case.grid_id)
+    rows = session.execute(_in_area(_created_in(stmt, since, until), grid_ids))
+    return {g: int(n) for g, n in rows}
+
+
+def overdue_counts(
+    session: Session, since: datetime, until: datetime, now: datetime, grid_ids: GridIds = None
+) -> tuple[int, int]:
+    """(due, late) among cases registered in the window that have a deadline.
+
+    Due: closed, or still open with the deadline passed (declined and voided cases are
+    never due). Late: closed after the deadline, or open past it.
+    """
+    open_codes = [s.code for s in case_flow.OPEN_STATES]
+    closed = Case.closed_at.is_not(None)
+    open_past = (Case.state.in_(open_codes)) & (Case.deadline < now)
+    due = or_(closed, open_past)
+    late = or_(closed & (Case.closed_at > Case.deadline), open_past)
+    base = Case.deadline.is_not(None), Case.state.not_in(_NOT_DUE_CODES)
+    due_stmt = _created_in(select(func.count(Case.id)).where(*base, due), since, until)
+    late_stmt = _created_in(select(func.count(Case.id)).where(*base, late), since, until)
+    n_due = session.scalar(_in_area(due_stmt, grid_ids)) or 0
+    n_late = session.scalar(_in_area(late_stmt, grid_ids)) or 0
+    return int(n_due), int(n_late)
+
+
+def open_and_overdue_now(
+    session: Session, now: datetime, grid_ids: GridIds = None
+) -> tuple[int, int]:
+    """(open, open past the deadline) right now, whatever the window."""
+    is_open = Case.state.in_([s.code for s in case_flow.OPEN_STATES])
+    n_open = session.scalar(_in_area(select(func.count(Case.id)).where(is_open), grid_ids)) or 0
+    n_over = (
+        session.scalar(
+            _in_area(select(func.count(Case.id)).where(is_open, Case.deadline < now), grid_ids)
+        )
+        or 0
+    )
+    return int(n_open), int(n_over)
+
+
+def success_counts(
+    session: Session, since: datetime, until: datetime, grid_ids: GridIds = None
+) -> tuple[int, int]:
+    """(closed with a success flag, of which successful) among cases closed in the window."""
+    stmt = select(func.count(Case.id), func.count(Case.id).filter(Case.success.is_(True))).where(
+        Case.state.in_(_CLOSED_CODES),
+        Case.success.is_not(None),
+        Case.closed_at >= since,
+        Case.closed_at < until,
+    )
+    flagged, succeeded = session.execute(_in_area(stmt, grid_ids)).one()
+    return int(flagged or 0), int(succeeded or 0)
+
+
+def agreements_signed(
+    session: Session, since: datetime, until: datetime, grid_ids: GridIds = None
+) -> int:
+    """人民调解协议书 fully signed in the window and not voided since."""
+    stmt = (
+        select(func.count(Agreement.id))
+        .join(Case, Case.id == Agreement.case_id)
+        .where(
+            Agreement.signed_at >= since,
+            Agreement.signed_at < until,
+            Agreement.state != AgreementState.VOIDED.code,
+        )
+    )
+    return int(session.scalar(_in_area(stmt, grid_ids)) or 0)
+
+
+def answered_calls(
+    session: Session, since: datetime, until: datetime
+) -> list[tuple[datetime, datetime | None]]:
+    """(queued_at, answered_at) of calls queued in the window and answered: the input of
+    `core.service_level`. Calls carry no grid, so the area filter does not apply."""
+    rows = session.execute(
+        select(Call.queued_at, Call.answered_at).where(
+            Call.queued_at >= since, Call.queued_at < until, Call.answered_at.is_not(None)
+        )
+    )
+    return [(q, a) for q, a in rows]
+
+
+def regions(session: Session) -> dict[int, tuple[int | None, RegionLevel, str]]:
+    """Every region: id -> (parent id, level, name), to roll grids up to their district."""
+    rows = session.execute(select(Region.id, Region.parent_id, Region.level, Region.name))
+    return {i: (p, RegionLevel(lv), n) for i, p, lv, n in rows}
+
+
+def grid_state_counts(
+    session: Session, grid_id: int, now: datetime
+) -> tuple[str, dict[str, int], int]:
+    """(grid name, cases by state code, open cases past the deadline) of one grid."""
+    name = session.scalar(select(Region.name).where(Region.id == grid_id)) or ""
+    rows = session.execute(
+        select(Case.state, func.count(Case.id)).where(Case.grid_id == grid_id).group_by(Case.state)
+    )
+    _open, overdue = open_and_overdue_now(session, now, (grid_id,))
+    return name, {s: int(n) for s, n in rows}, overdue
