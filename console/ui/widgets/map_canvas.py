@@ -1,0 +1,866 @@
+"""The painted map of 挂图作战: grids, camera and case points, clusters, heat; pan, zoom, click.
+
+Speed comes from never touching points one by one in Python while painting: coordinates are
+projected once into numpy arrays, culled to the viewport per frame, clustered from a
+per-zoom index, and single points are stamped into one ARGB32 image that is drawn in a
+single call. The heat layer is a cached image recomputed on a named worker thread, only
+when the zoom changes (or the view leaves the area it covers).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QImage,
+    QMouseEvent,
+    QPainter,
+    QPainterPath,
+    QPaintEvent,
+    QPen,
+    QPolygonF,
+    QResizeEvent,
+    QTransform,
+    QWheelEvent,
+)
+from PySide6.QtNetwork import QNetworkAccessManager, QNetworkReply, QNetworkRequest
+from PySide6.QtWidgets import QToolTip, QWidget
+
+from console.core.codes import CameraStatus, CaseState, RiskLevel
+from console.core.map_clusters import (
+    RISK_RANK,
+    CameraPoint,
+    CasePoint,
+    ClusterIndex,
+    Clusters,
+    heat_argb,
+    heat_grid,
+    in_rect,
+    nearest,
+    stamp_dots,
+)
+from console.core.map_projection import (
+    MapView,
+    project,
+    project_point,
+    tile_bounds,
+    tile_url,
+    tiles_in_view,
+)
+from console.services.map_data import GridShape, MapRegion
+from console.ui import theme
+from console.ui.i18n import current_lang
+
+LAYERS = ("grids", "cameras", "cases", "clusters", "heat")
+CAMERA_STATUS_COLOURS = {"online": "#4aa8ff", "offline": "#6b7c8c", "fault": "#c77dff"}
+COUNTY_TINTS = (
+    "#17324a",
+    "#1a3a38",
+    "#2a2f4a",
+    "#33321f",
+    "#2d2438",
+    "#1d3340",
+    "#342a26",
+    "#203a2a",
+    "#2b2b3a",
+)
+HEAT_MAX_PX = 1400
+HEAT_RADIUS_PX = 28
+HEAT_WEIGHTS = {"low": 1.0, "medium": 2.0, "high": 4.0, "critical": 8.0}
+HIT_PX = 9.0
+DRAG_START_PX = 4
+TILE_CACHE = 256
+
+
+def _argb(colour: str) -> int:
+    return int(QColor(colour).rgba())
+
+
+@dataclass
+class _Points:
+    """One point layer as columns: ids, projected x/y, level rank, dot colour, per-zoom clusters."""
+
+    ids: npt.NDArray[np.int64]
+    x: npt.NDArray[np.float64]
+    y: npt.NDArray[np.float64]
+    rank: npt.NDArray[np.int64]
+    colour: npt.NDArray[np.uint32]
+    clusters: ClusterIndex
+    row: dict[int, int]
+
+
+@dataclass
+class _Area:
+    shape: GridShape
+    polys: list[QPolygonF]
+    cx: float
+    cy: float
+    width_m: float
+    bounds: tuple[float, float, float, float]
+
+
+def _empty_points() -> _Points:
+    e = np.zeros(0)
+    ei = np.zeros(0, dtype=np.int64)
+    return _Points(ei, e, e, ei, np.zeros(0, dtype=np.uint32), ClusterIndex(e, e, ei), {})
+
+
+class MapCanvas(QWidget):
+    case_chosen = Signal(int)
+    camera_chosen = Signal(int)
+    view_changed = Signal()
+    _heat_done = Signal(object)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("map-canvas")
+        self.setMouseTracking(True)
+        self.setFocusPolicy(Qt.FocusPolicy.WheelFocus)
+        self.setMinimumSize(320, 240)
+        self.view = MapView(width=max(1, self.width()), height=max(1, self.height()))
+        self.layers = {name: name != "heat" for name in LAYERS}
+        self.error = ""
+        self._region: MapRegion | None = None
+        self._areas: list[_Area] = []
+        self._outline_path = QPainterPath()
+        self._grid_path = QPainterPath()
+        self._county_paths: list[tuple[QPainterPath, QColor]] = []
+        self._labels: list[tuple[str, str, float, float]] = []
+        self._data_bounds: tuple[float, float, float, float] | None = None
+        self._camera_records: dict[int, CameraPoint] = {}
+        self._case_records: dict[int, CasePoint] = {}
+        self.cameras = _empty_points()
+        self.cases = _empty_points()
+        self._fitted = False
+        self._press: QPointF | None = None
+        self._dragging = False
+        self._last = QPointF()
+        # Heat: a named worker, the newest request wins.
+        self._heat_pool = ThreadPoolExecutor(1, thread_name_prefix="map-heat")
+        self._heat_gen = 0
+        self._heat: tuple[QImage, tuple[float, float, float, float]] | None = None
+        self._heat_for: tuple[float, tuple[float, float, float, float]] | None = None
+        self._heat_future: Future[object] | None = None
+        self._heat_timer = QTimer(self)
+        self._heat_timer.setSingleShot(True)
+        self._heat_timer.setInterval(120)
+        self._heat_timer.timeout.connect(self._request_heat)
+        self._heat_done.connect(self._on_heat)
+        self._closed = False
+        # Tiles: only with a configured server.
+        self._tile_url: str | None = None
+        self._tiles: dict[tuple[int, int, int], QImage | None] = {}
+        self._net: QNetworkAccessManager | None = None
+        self.frame_stats = {"points": 0, "clusters": 0}
+
+    # --- data
+
+    def set_tile_url(self, url: str | None) -> None:
+        """Use an in-house tile server (`{z}/{x}/{y}` template); None: draw from GeoJSON only."""
+        self._tile_url = url or None
+        self._tiles.clear()
+        if self._tile_url and self._net is None:
+            self._net = QNetworkAccessManager(self)
+        self.update()
+
+    def set_error(self, text: str) -> None:
+        self.error = text
+        self.update()
+
+    def set_region(self, region: MapRegion) -> None:
+        self._region = region
+        self.error = ""
+        self._areas = []
+        self._outline_path = QPainterPath()
+        self._grid_path = QPainterPath()
+        counties: dict[str, QPainterPath] = {}
+        for shape in region.outlines + region.grids:
+            polys = []
+            for polygon in shape.polygons:
+                for ring in polygon:
+                    xs, ys = project([p[0] for p in ring], [p[1] for p in ring])
+                    polys.append(QPolygonF([QPointF(x, y) for x, y in zip(xs, ys, strict=True)]))
+            if not polys:
+                continue
+            rect = polys[0].boundingRect()
+            for poly in polys[1:]:
+                rect = rect.united(poly.boundingRect())
+            area = _Area(
+                shape,
+                polys,
+                rect.center().x(),
+                rect.center().y(),
+                rect.width(),
+                (rect.left(), rect.top(), rect.right(), rect.bottom()),
+            )
+            target = self._outline_path if shape.level == "city" else self._grid_path
+            for poly in polys:
+                target.addPolygon(poly)
+                target.closeSubpath()
+            if shape.level != "city":
+                self._areas.append(area)
+                path = counties.setdefault(shape.county, QPainterPath())
+                for poly in polys:
+                    path.addPolygon(poly)
+                    path.closeSubpath()
+        self._county_paths = [
+            (path, QColor(COUNTY_TINTS[i % len(COUNTY_TINTS)]))
+            for i, (_code, path) in enumerate(sorted(counties.items()))
+        ]
+        self._labels = []
+        for label in region.labels:
+            x, y = project_point(label.lon, label.lat)
+            self._labels.append((label.level, label.name, x, y))
+        x0, y0 = project_point(region.bbox[0], region.bbox[1])
+        x1, y1 = project_point(region.bbox[2], region.bbox[3])
+        self._data_bounds = (x0, y0, x1, y1)
+        if not self._fitted:
+            self.fit()
+        self._invalidate_heat()
+        self.update()
+
+    def set_cameras(self, points: Sequence[CameraPoint]) -> None:
+        self._camera_records = {p.id: p for p in points}
+        self._rebuild_cameras()
+
+    def set_cases(self, points: Sequence[CasePoint]) -> None:
+        self._case_records = {p.id: p for p in points}
+        self._rebuild_cases()
+
+    def update_cameras(self, points: Sequence[CameraPoint], ids: frozenset[int]) -> None:
+        """Replace the cameras named in `ids` by `points` (an id missing from them is gone)."""
+        for i in ids:
+            self._camera_records.pop(i, None)
+        self._camera_records.update({p.id: p for p in points})
+        self._rebuild_cameras()
+
+    def update_cases(self, points: Sequence[CasePoint], ids: frozenset[int]) -> None:
+        for i in ids:
+            self._case_records.pop(i, None)
+        self._case_records.update({p.id: p for p in points})
+        self._rebuild_cases()
+
+    def camera(self, camera_id: int) -> CameraPoint | None:
+        return self._camera_records.get(camera_id)
+
+    def case(self, case_id: int) -> CasePoint | None:
+        return self._case_records.get(case_id)
+
+    def _rebuild_cameras(self) -> None:
+        recs = list(self._camera_records.values())
+        status_rank = {s.code: i for i, s in enumerate(CameraStatus)}
+        palette = {code: _argb(c) for code, c in CAMERA_STATUS_COLOURS.items()}
+        ranks = np.fromiter((status_rank.get(p.status, 0) for p in recs), np.int64, len(recs))
+        colours = np.fromiter(
+            (palette.get(p.status, palette["online"]) for p in recs), np.uint32, len(recs)
+        )
+        self.cameras = self._points(recs, ranks, colours)
+        self.update()
+
+    def _rebuild_cases(self) -> None:
+        recs = list(self._case_records.values())
+        palette = {code: _argb(c) for code, c in theme.RISK_COLOURS.items()}
+        ranks = np.fromiter((RISK_RANK.get(p.risk_level, 0) for p in recs), np.int64, len(recs))
+        colours = np.fromiter(
+            (palette.get(p.risk_level, palette["low"]) for p in recs), np.uint32, len(recs)
+        )
+        self.cases = self._points(recs, ranks, colours)
+        self._invalidate_heat()
+        self.update()
+
+    @staticmethod
+    def _points(
+        recs: Sequence[CameraPoint | CasePoint],
+        ranks: npt.NDArray[np.int64],
+        colours: npt.NDArray[np.uint32],
+    ) -> _Points:
+        n = len(recs)
+        ids = np.fromiter((p.id for p in recs), np.int64, n)
+        x, y = project(
+            np.fromiter((p.lon for p in recs), np.float64, n),
+            np.fromiter((p.lat for p in recs), np.float64, n),
+        )
+        return _Points(
+            ids,
+            x,
+            y,
+            ranks,
+            colours,
+            ClusterIndex(x, y, ranks),
+            {int(i): k for k, i in enumerate(ids)},
+        )
+
+    # --- view
+
+    def set_layer(self, name: str, on: bool) -> None:
+        self.layers[name] = on
+        if name == "heat":
+            self._invalidate_heat()
+        self.update()
+
+    def fit(self) -> None:
+        bounds = self._data_bounds
+        if bounds is None and len(self.cameras.x) + len(self.cases.x):
+            xs = np.concatenate((self.cameras.x, self.cases.x))
+            ys = np.concatenate((self.cameras.y, self.cases.y))
+            bounds = (float(xs.min()), float(ys.min()), float(xs.max()), float(ys.max()))
+        if bounds is None:
+            return
+        self.view.fit(bounds)
+        self._fitted = True
+        self._view_moved(zoomed=True)
+
+    def zoom_by(self, factor: float, at: QPointF | None = None) -> None:
+        if at is None:
+            self.view.zoom_at(factor)
+        else:
+            self.view.zoom_at(factor, at.x(), at.y())
+        self._view_moved(zoomed=True)
+
+    def pan_by(self, dx: float, dy: float) -> None:
+        self.view.pan(dx, dy)
+        self._view_moved(zoomed=False)
+
+    def centre_on(self, lon: float, lat: float, zoom: float | None = None) -> None:
+        self.view.cx, self.view.cy = project_point(lon, lat)
+        if zoom is not None:
+            from console.core.map_projection import scale_of_zoom
+
+            self.view.scale = scale_of_zoom(zoom)
+        self._view_moved(zoomed=True)
+
+    def screen_pos(self, lon: float, lat: float) -> QPointF:
+        x, y = project_point(lon, lat)
+        sx, sy = self.view.to_screen(x, y)
+        return QPointF(float(sx), float(sy))
+
+    def _view_moved(self, *, zoomed: bool) -> None:
+        if self.layers["heat"] and (zoomed or not self._heat_covers_view()):
+            self._heat_timer.start()
+        self.view_changed.emit()
+        self.update()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        self.view.resize(event.size().width(), event.size().height())
+        if not self._fitted and self._data_bounds is not None:
+            self.fit()
+        self._invalidate_heat()
+        super().resizeEvent(event)
+
+    # --- heat, off the GUI thread
+
+    def _invalidate_heat(self) -> None:
+        self._heat_for = None
+        if self.layers["heat"]:
+            self._heat_timer.start()
+
+    def _heat_covers_view(self) -> bool:
+        if self._heat_for is None:
+            return False
+        x0, y0, x1, y1 = self.view.visible()
+        hx0, hy0, hx1, hy1 = self._heat_for[1]
+        db = self._data_bounds or (x0, y0, x1, y1)
+        # Only the part of the view where there is data needs to be covered.
+        return (
+            max(x0, db[0]) >= hx0 - 1
+            and max(y0, db[1]) >= hy0 - 1
+            and min(x1, db[2]) <= hx1 + 1
+            and min(y1, db[3]) <= hy1 + 1
+        )
+
+    def heat_pending(self) -> bool:
+        return self._heat_timer.isActive() or (
+            self._heat_future is not None and not self._heat_future.done()
+        )
+
+    def _request_heat(self) -> None:
+        if self._closed or not self.layers["heat"]:
+            return
+        pts = self.cases
+        if len(pts.x) == 0:
+            self._heat = None
+            self.update()
+            return
+        view = self.view
+        margin = max(view.width, view.height)
+        vx0, vy0, vx1, vy1 = view.visible(margin)
+        dx0, dy0 = float(pts.x.min()), float(pts.y.min())
+        dx1, dy1 = float(pts.x.max()), float(pts.y.max())
+        pad = HEAT_RADIUS_PX * 3 / view.scale
+        bounds = (
+            max(vx0, dx0 - pad),
+            max(vy0, dy0 - pad),
+            min(vx1, dx1 + pad),
+            min(vy1, dy1 + pad),
+        )
+        if bounds[2] <= bounds[0] or bounds[3] <= bounds[1]:
+            self._heat = None
+            self._heat_for = (view.scale, bounds)
+            self.update()
+            return
+        w_px = (bounds[2] - bounds[0]) * view.scale
+        h_px = (bounds[3] - bounds[1]) * view.scale
+        shrink = min(1.0, HEAT_MAX_PX / max(w_px, h_px))
+        width, height = max(2, int(w_px * shrink)), max(2, int(h_px * shrink))
+        radius = max(1.0, HEAT_RADIUS_PX * shrink)
+        weights = np.array([HEAT_WEIGHTS[c.code] for c in RiskLevel])[pts.rank]
+        self._heat_gen += 1
+        gen = self._heat_gen
+        x, y = pts.x, pts.y
+        self._heat_for = (view.scale, bounds)
+
+        def job() -> None:
+            grid = heat_grid(x, y, bounds, width, height, radius, weights)
+            self._heat_done.emit((gen, bounds, heat_argb(grid)))
+
+        self._heat_future = self._heat_pool.submit(job)
+
+    def _on_heat(self, result: object) -> None:
+        gen, bounds, argb = result  # type: ignore[misc]
+        if gen != self._heat_gen or self._closed:
+            return
+        h, w = argb.shape
+        image = QImage(argb.data, w, h, 4 * w, QImage.Format.Format_ARGB32_Premultiplied).copy()
+        self._heat = (image, bounds)
+        self.update()
+
+    # --- tiles, only when a server is configured
+
+    def _draw_tiles(self, p: QPainter) -> None:
+        if not self._tile_url or self._net is None:
+            return
+        for key in tiles_in_view(self.view):
+            if key not in self._tiles:
+                if len(self._tiles) > TILE_CACHE:
+                    self._tiles.pop(next(iter(self._tiles)))
+                self._tiles[key] = None
+                reply = self._net.get(QNetworkRequest(QUrl(tile_url(self._tile_url, *key))))
+                reply.finished.connect(lambda r=reply, k=key: self._tile_arrived(k, r))
+                continue
+            image = self._tiles[key]
+            if image is None:
+                continue
+            x0, y0, x1, y1 = tile_bounds(*key)
+            sx, sy = self.view.to_screen([x0, x1], [y1, y0])
+            p.drawImage(QRectF(sx[0], sy[0], sx[1] - sx[0], sy[1] - sy[0]), image)
+
+    def _tile_arrived(self, key: tuple[int, int, int], reply: QNetworkReply) -> None:
+        reply.deleteLater()
+        if self._closed or reply.error() != QNetworkReply.NetworkError.NoError:
+            return
+        image = QImage()
+        if image.loadFromData(reply.readAll()):
+            self._tiles[key] = image
+            self.update()
+
+    # --- painting
+
+    def _world_transform(self) -> QTransform:
+        v = self.view
+        return QTransform(
+            v.scale, 0, 0, -v.scale, v.width / 2 - v.cx * v.scale, v.height / 2 + v.cy * v.scale
+        )
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        p = QPainter(self)
+        try:
+            self._paint(p)
+        finally:
+            p.end()
+
+    def _paint(self, p: QPainter) -> None:
+        p.fillRect(self.rect(), QColor(theme.BG))
+        self._draw_tiles(p)
+        if self.layers["grids"]:
+            self._draw_grids(p)
+        if self.layers["heat"] and self._heat is not None:
+            self._draw_heat(p)
+        self._draw_points(p)
+        self._draw_labels(p)
+        self._draw_legend(p)
+        self._draw_scale(p)
+        if self.error:
+            self._draw_error(p)
+
+    def _draw_grids(self, p: QPainter) -> None:
+        p.save()
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        p.setTransform(self._world_transform())
+        outline_pen = QPen(QColor(theme.ACCENT), 2.0)
+        outline_pen.setCosmetic(True)
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(QColor("#0e1d2c"))
+        p.drawPath(self._outline_path)
+        for path, colour in self._county_paths:
+            p.setBrush(colour)
+            p.drawPath(path)
+        grid_pen = QPen(QColor("#2c4d6b"), 1.0)
+        grid_pen.setCosmetic(True)
+        p.setPen(grid_pen)
+        p.setBrush(Qt.BrushStyle.NoBrush)
+        p.drawPath(self._grid_path)
+        p.setPen(outline_pen)
+        p.drawPath(self._outline_path)
+        p.restore()
+
+    def _draw_heat(self, p: QPainter) -> None:
+        assert self._heat is not None
+        image, (x0, y0, x1, y1) = self._heat
+        sx, sy = self.view.to_screen([x0, x1], [y1, y0])
+        target = QRectF(float(sx[0]), float(sy[0]), float(sx[1] - sx[0]), float(sy[1] - sy[0]))
+        visible = target.intersected(QRectF(self.rect()))
+        if visible.isEmpty():
+            return
+        # Draw only the part of the image that is on screen.
+        fx = image.width() / target.width()
+        fy = image.height() / target.height()
+        source = QRectF(
+            (visible.left() - target.left()) * fx,
+            (visible.top() - target.top()) * fy,
+            visible.width() * fx,
+            visible.height() * fy,
+        )
+        p.save()
+        p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
+        p.drawImage(visible, image, source)
+        p.restore()
+
+    def _visible_clusters(self, pts: _Points) -> Clusters | None:
+        if not self.layers["clusters"]:
+            return None
+        return pts.clusters.at(self.view.zoom)
+
+    def _draw_points(self, p: QPainter) -> None:
+        v = self.view
+        rect = v.visible(margin_px=40)
+        w, h = v.width, v.height
+        buf: npt.NDArray[np.uint32] | None = None
+        big: list[tuple[Clusters, npt.NDArray[np.intp], bool]] = []
+        self.frame_stats = {"points": 0, "clusters": 0}
+        for layer, pts, radius in (("cameras", self.cameras, 2.5), ("cases", self.cases, 4.0)):
+            if not self.layers[layer] or len(pts.x) == 0:
+                continue
+            cl = self._visible_clusters(pts)
+            if cl is None:
+                idx = in_rect(pts.x, pts.y, rect)
+                singles_x, singles_y, colours = pts.x[idx], pts.y[idx], pts.colour[idx]
+            else:
+                cidx = in_rect(cl.x, cl.y, rect)
+                single = cidx[cl.count[cidx] == 1]
+                multi = cidx[cl.count[cidx] > 1]
+                members = cl.member[single]
+                singles_x, singles_y = pts.x[members], pts.y[members]
+                colours = pts.colour[members]
+                big.append((cl, multi, layer == "cases"))
+                self.frame_stats["clusters"] += len(multi)
+            if len(singles_x):
+                if buf is None:
+                    buf = np.zeros((h, w), dtype=np.uint32)
+                sx, sy = v.to_screen(singles_x, singles_y)
+                stamp_dots(buf, sx, sy, colours, radius)
+                self.frame_stats["points"] += len(singles_x)
+        # Camera clusters under the dots, case clusters over them.
+        for cl, multi, is_case in big:
+            if not is_case:
+                self._draw_clusters(p, cl, multi, is_case)
+        if buf is not None:
+            image = QImage(buf.data, w, h, 4 * w, QImage.Format.Format_ARGB32_Premultiplied)
+            p.drawImage(0, 0, image)
+            del image
+        for cl, multi, is_case in big:
+            if is_case:
+                self._draw_clusters(p, cl, multi, is_case)
+
+    def _cluster_radius(self, count: int) -> float:
+        return theme.scaled(11) + theme.scaled(4) * math.log10(max(count, 1))
+
+    def _draw_clusters(
+        self, p: QPainter, cl: Clusters, idx: npt.NDArray[np.intp], is_case: bool
+    ) -> None:
+        if len(idx) == 0:
+            return
+        sx, sy = self.view.to_screen(cl.x[idx], cl.y[idx])
+        counts = cl.count[idx]
+        levels = cl.level[idx]
+        risk_codes = [r.code for r in RiskLevel]
+        p.save()
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        font = QFont(self.font())
+        font.setBold(True)
+        p.setFont(font)
+        text_pen = QPen(QColor("#ffffff"))
+        camera_brush = QBrush(QColor(37, 110, 200, 200))
+        brushes = {code: QBrush(QColor(theme.RISK_COLOURS[code])) for code in risk_codes}
+        ring = QPen(QColor(255, 255, 255, 170), 1.5)
+        for x, y, n, lv in zip(
+            sx.tolist(), sy.tolist(), counts.tolist(), levels.tolist(), strict=True
+        ):
+            r = self._cluster_radius(n)
+            p.setPen(ring)
+            p.setBrush(brushes[risk_codes[max(lv, 0)]] if is_case else camera_brush)
+            p.drawEllipse(QPointF(x, y), r, r)
+            p.setPen(text_pen)
+            p.drawText(
+                QRectF(x - r, y - r, 2 * r, 2 * r),
+                Qt.AlignmentFlag.AlignCenter,
+                f"{n}" if n < 10_000 else f"{n // 1000}k",
+            )
+        p.restore()
+
+    def _draw_labels(self, p: QPainter) -> None:
+        """County names when zoomed out, town names in between, grid names close up.
+
+        A label that would overlap one already drawn is left out.
+        """
+        zoom = self.view.zoom
+        rect = self.view.visible()
+        taken: list[QRectF] = []
+        p.save()
+        big = QFont(self.font())
+        big.setBold(True)
+        big.setPointSizeF(self.font().pointSizeF() * 1.25)
+        places = []
+        for level, name, x, y in self._labels:
+            if level == "county" and zoom < 11.5:
+                places.append((big, QColor(theme.TEXT), name, x, y))
+            elif level == "town" and 10.8 <= zoom < 13.0:
+                places.append((self.font(), QColor("#b8cde0"), name, x, y))
+        if self.layers["grids"] and zoom >= 12.5:
+            for a in self._areas:
+                if a.width_m * self.view.scale >= 90:
+                    places.append((self.font(), QColor(theme.MUTED), a.shape.name, a.cx, a.cy))
+        halo = QColor(theme.BG)
+        for font, colour, name, x, y in places:
+            if not (rect[0] <= x <= rect[2] and rect[1] <= y <= rect[3]):
+                continue
+            fm = QFontMetricsF(font)
+            sx, sy = self.view.to_screen(x, y)
+            box = fm.boundingRect(name)
+            box.moveCenter(QPointF(float(sx), float(sy)))
+            if any(box.intersects(t) for t in taken):
+                continue
+            taken.append(box.adjusted(-4, -2, 4, 2))
+            p.setFont(font)
+            pos = QPointF(box.left(), box.top() + fm.ascent())
+            p.setPen(halo)
+            for dx, dy in ((-1, 0), (1, 0), (0, -1), (0, 1)):
+                p.drawText(pos + QPointF(dx, dy), name)
+            p.setPen(colour)
+            p.drawText(pos, name)
+        p.restore()
+
+    def _legend_rows(self) -> list[tuple[str, str, bool]]:
+        lang = current_lang()
+        rows: list[tuple[str, str, bool]] = [(self.tr("Risk level"), "", True)]
+        rows += [(r.label(lang), theme.RISK_COLOURS[r.code], False) for r in reversed(RiskLevel)]
+        rows.append((self.tr("Cameras"), "", True))
+        rows += [(s.label(lang), CAMERA_STATUS_COLOURS[s.code], False) for s in CameraStatus]
+        return rows
+
+    def _draw_legend(self, p: QPainter) -> None:
+        rows = self._legend_rows()
+        fm = QFontMetricsF(self.font())
+        line = fm.height() * 1.3
+        pad = theme.scaled(10)
+        width = max(fm.horizontalAdvance(t) for t, _c, _h in rows) + 3 * pad + fm.height()
+        height = line * len(rows) + 2 * pad
+        box = QRectF(pad, self.height() - height - pad, width, height)
+        p.save()
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        p.setPen(QPen(QColor(theme.LINE)))
+        p.setBrush(QColor(16, 34, 51, 225))
+        p.drawRoundedRect(box, 4, 4)
+        y = box.top() + pad
+        for text, colour, header in rows:
+            x = box.left() + pad
+            if header:
+                p.setPen(QColor(theme.MUTED))
+            else:
+                d = fm.height() * 0.6
+                p.setPen(QPen(QColor(theme.BG)))
+                p.setBrush(QColor(colour))
+                p.drawEllipse(QRectF(x, y + (line - d) / 2, d, d))
+                x += fm.height() + pad / 2
+                p.setPen(QColor(theme.TEXT))
+            p.drawText(QRectF(x, y, width, line), Qt.AlignmentFlag.AlignVCenter, text)
+            y += line
+        p.restore()
+
+    def _draw_scale(self, p: QPainter) -> None:
+        # Metres per pixel at the view's latitude (Mercator stretches by 1/cos(lat)).
+        lat = math.degrees(2 * math.atan(math.exp(self.view.cy / 6_378_137.0)) - math.pi / 2)
+        m_per_px = math.cos(math.radians(lat)) / self.view.scale
+        target = 120 * m_per_px
+        nice = 10 ** math.floor(math.log10(target))
+        for step in (5, 2, 1):
+            if step * nice <= target:
+                nice *= step
+                break
+        px = nice / m_per_px
+        text = f"{nice / 1000:g} km" if nice >= 1000 else f"{nice:g} m"
+        pad = theme.scaled(14)
+        x1, y = self.width() - pad, self.height() - pad
+        p.save()
+        p.setPen(QPen(QColor(theme.TEXT), 2))
+        p.drawLine(QPointF(x1 - px, y), QPointF(x1, y))
+        p.drawLine(QPointF(x1 - px, y - 5), QPointF(x1 - px, y))
+        p.drawLine(QPointF(x1, y - 5), QPointF(x1, y))
+        fm = QFontMetricsF(self.font())
+        p.drawText(QPointF(x1 - px / 2 - fm.horizontalAdvance(text) / 2, y - 8), text)
+        p.restore()
+
+    def _draw_error(self, p: QPainter) -> None:
+        p.save()
+        box = QRectF(self.rect()).adjusted(40, 40, -40, 0)
+        box.setHeight(QFontMetricsF(self.font()).height() * 4)
+        p.setPen(QPen(QColor(theme.ALERT)))
+        p.setBrush(QColor(40, 12, 16, 230))
+        p.drawRoundedRect(box, 4, 4)
+        p.setPen(QColor(theme.TEXT))
+        p.drawText(
+            box.adjusted(12, 8, -12, -8),
+            Qt.AlignmentFlag.AlignVCenter | Qt.TextFlag.TextWordWrap,
+            self.error,
+        )
+        p.restore()
+
+    # --- hit testing and input
+
+    def item_at(self, pos: QPointF) -> tuple[str, int] | None:
+        """What a click at `pos` chooses: ("case"|"camera", id), ("cluster", i) or None.
+
+        Cases win over cameras; a cluster of several points is reported as ("case-cluster",
+        index) or ("camera-cluster", index) into the clusters drawn at this zoom.
+        """
+        for kind, pts in (("case", self.cases), ("camera", self.cameras)):
+            if not self.layers[kind + "s"] or len(pts.x) == 0:
+                continue
+            rect = self.view.visible(margin_px=HIT_PX * 3)
+            cl = self._visible_clusters(pts)
+            if cl is None:
+                idx = in_rect(pts.x, pts.y, rect)
+                sx, sy = self.view.to_screen(pts.x[idx], pts.y[idx])
+                k = nearest(sx, sy, pos.x(), pos.y(), HIT_PX)
+                if k is not None:
+                    return (kind, int(pts.ids[idx[k]]))
+                continue
+            cidx = in_rect(cl.x, cl.y, rect)
+            sx, sy = self.view.to_screen(cl.x[cidx], cl.y[cidx])
+            reach = max(HIT_PX, self._cluster_radius(int(cl.count[cidx].max()))) if len(cidx) else 0
+            k = nearest(sx, sy, pos.x(), pos.y(), reach)
+            if k is None:
+                continue
+            c = int(cidx[k])
+            n = int(cl.count[c])
+            d = math.hypot(float(sx[k]) - pos.x(), float(sy[k]) - pos.y())
+            if n == 1 and d <= HIT_PX:
+                return (kind, int(pts.ids[cl.member[c]]))
+            if n > 1 and d <= self._cluster_radius(n):
+                return (kind + "-cluster", c)
+        return None
+
+    def grid_at(self, pos: QPointF) -> GridShape | None:
+        x, y = self.view.to_map(pos.x(), pos.y())
+        pt = QPointF(x, y)
+        for a in self._areas:
+            b = a.bounds
+            inside = b[0] <= x <= b[2] and b[1] <= y <= b[3]
+            if inside and any(p.containsPoint(pt, Qt.FillRule.OddEvenFill) for p in a.polys):
+                return a.shape
+        return None
+
+    def click(self, pos: QPointF) -> None:
+        """Choose what is under `pos`: emit the case or camera, or zoom into a cluster."""
+        hit = self.item_at(pos)
+        if hit is None:
+            return
+        kind, value = hit
+        if kind == "case":
+            self.case_chosen.emit(value)
+        elif kind == "camera":
+            self.camera_chosen.emit(value)
+        else:
+            pts = self.cases if kind == "case-cluster" else self.cameras
+            cl = self._visible_clusters(pts)
+            if cl is not None:
+                self.view.cx, self.view.cy = float(cl.x[value]), float(cl.y[value])
+            self.zoom_by(2.0)
+
+    def tooltip_text(self, pos: QPointF) -> str:
+        hit = self.item_at(pos)
+        lang = current_lang()
+        if hit is not None:
+            kind, value = hit
+            if kind == "case":
+                c = self._case_records[value]
+                risk = RiskLevel(c.risk_level).label(lang)
+                state = CaseState(c.state).label(lang)
+                return f"{c.number}  {c.title}\n{self.tr('Risk')}: {risk} · {state}"
+            if kind == "camera":
+                cam = self._camera_records[value]
+                return f"{cam.name}\n{CameraStatus(cam.status).label(lang)}"
+            pts = self.cases if kind == "case-cluster" else self.cameras
+            cl = self._visible_clusters(pts)
+            n = int(cl.count[value]) if cl is not None else 0
+            if kind == "case-cluster":
+                return self.tr("%n risk points — click to zoom in", "", n)
+            return self.tr("%n cameras — click to zoom in", "", n)
+        grid = self.grid_at(pos)
+        return grid.name if grid is not None else ""
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton:
+            self._press = event.position()
+            self._last = event.position()
+            self._dragging = False
+        super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        pos = event.position()
+        if self._press is not None and event.buttons() & Qt.MouseButton.LeftButton:
+            if not self._dragging and (pos - self._press).manhattanLength() >= DRAG_START_PX:
+                self._dragging = True
+                self.setCursor(Qt.CursorShape.ClosedHandCursor)
+            if self._dragging:
+                d = pos - self._last
+                self._last = pos
+                self.pan_by(d.x(), d.y())
+            return
+        text = self.tooltip_text(pos)
+        if text:
+            QToolTip.showText(event.globalPosition().toPoint(), text, self)
+        else:
+            QToolTip.hideText()
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton and self._press is not None:
+            if not self._dragging:
+                self.click(event.position())
+            self._press = None
+            self._dragging = False
+            self.unsetCursor()
+        super().mouseReleaseEvent(event)
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        steps = event.angleDelta().y() / 120.0
+        if steps:
+            self.zoom_by(2.0 ** (steps / 2), event.position())
+        event.accept()
+
+    # --- shutdown
+
+    def shutdown(self) -> None:
+        """Stop the heat worker and join it; no network reply is followed after this."""
+        self._closed = True
+        self._heat_timer.stop()
+        self._heat_pool.shutdown(wait=True, cancel_futures=True)
