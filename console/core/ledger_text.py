@@ -1,12 +1,15 @@
 """The ledger's search terms: the one rule that turns case text and typed queries into terms.
 
-A term is two neighbouring characters of one run of letters or digits (any script, so a CJK
-run of 矛盾纠纷 gives 矛盾 盾纠 纠纷 and the number LJ-2026-000123 gives lj 20 02 26 00 01 12
-23). ASCII letters are lowercased; nothing else changes length or shape. Every piece of text
-that contains a query as a substring therefore holds all the query's terms, so the index
-finds a superset of the old `LIKE '%text%'` matches and the store keeps `LIKE` on that small
-set as the exact check. A query without a term (one character, punctuation) has no index
-help and falls back to `LIKE` alone.
+A term is two neighbouring characters of one run of letters or digits (any script, so the
+run 矛盾纠纷 gives 矛盾 盾纠 纠纷 and the number LJ-2026-000123 gives lj, 20 02 26, 00 00
+00 01 12 23). ASCII letters are lowercased; nothing else changes length or shape. A case's
+term stream keeps the order, with a gap token between runs and fields.
+
+A text that holds a query as a substring holds each of the query's runs as an unbroken
+phrase of terms, so the index finds a superset of the old `LIKE '%text%'` matches and the
+store keeps `LIKE` as the exact check on that set; where the phrase alone is exact (see
+`is_exact`) the store may skip it. A query without a term (one character, punctuation) has
+no index help and is `LIKE` alone.
 """
 
 from __future__ import annotations
@@ -35,42 +38,58 @@ def runs(text: str) -> Iterator[str]:
         yield text[start:]
 
 
+def _bigrams(run: str) -> list[str]:
+    return [run[i : i + 2] for i in range(len(run) - 1)]
+
+
 def terms(text: str) -> list[str]:
     """The distinct bigrams of `text`'s runs, in order of first appearance."""
     seen: dict[str, None] = {}
     for run in runs(normalise(text)):
-        for i in range(len(run) - 1):
-            seen.setdefault(run[i : i + 2], None)
+        for term in _bigrams(run):
+            seen.setdefault(term, None)
     return list(seen)
 
 
+# Between runs and fields: one token no query term equals (terms have two characters), so
+# a run of terms at neighbouring positions is one unbroken piece of one field.
+GAP = "z"
+
+
 def index_body(fields: Iterable[str | None]) -> str:
-    """The stored term list of a case: each field on its own, so no term spans two fields."""
-    seen: dict[str, None] = {}
+    """The stored term stream of a case: every run's bigrams in order, runs apart by `GAP`."""
+    out: list[str] = []
     for field in fields:
-        for term in terms(field or ""):
-            seen.setdefault(term, None)
-    return " ".join(seen)
+        for run in runs(normalise(field or "")):
+            if len(run) > 1:
+                out.extend(_bigrams(run))
+                out.append(GAP)
+    return " ".join(out)
 
 
 def case_body(title: str, summary: str | None, number: str) -> str:
-    """The term list of a case's searchable fields (title, summary, number)."""
+    """The term stream of a case's searchable fields (title, summary, number)."""
     return index_body((title, summary, number))
 
 
 def query_terms(query: str) -> list[str]:
-    """The terms a query needs; empty when the index cannot narrow it down."""
+    """The distinct terms a query needs; empty when the index cannot narrow it down."""
     return terms(query.strip())
 
 
-def is_exact_term(query: str) -> bool:
-    """True when holding the query's one term means containing the query, as `LIKE` sees it.
+def query_phrases(query: str) -> list[list[str]]:
+    """Per run of two or more characters, its bigrams in order: each must appear unbroken."""
+    return [_bigrams(run) for run in runs(normalise(query.strip())) if len(run) > 1]
 
-    That is a query of exactly two letters or digits whose case no folding can change
-    (CJK, digits, or already lowercase ASCII): then the index alone gives the exact answer
-    on a store whose `LIKE` ignores ASCII case.
+
+def is_exact(query: str) -> bool:
+    """True when the query's phrase appearing means it is a substring, as `LIKE` sees it in
+    a store that ignores ASCII case only (SQLite).
+
+    That is two or more characters, each an ASCII letter or digit or a CJK ideograph
+    (U+3400-U+9FFF): those the FTS tokenizer takes as they are, folding ASCII case only.
     """
     q = query.strip()
-    if len(q) != 2 or not all(ch.isalnum() for ch in q):
-        return False
-    return all(ch.isascii() or ch.lower() == ch.upper() for ch in q)
+    return len(q) >= 2 and all(
+        (ch.isascii() and ch.isalnum()) or "\u3400" <= ch <= "\u9fff" for ch in q
+    )

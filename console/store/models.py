@@ -201,6 +201,8 @@ class Case(Base):
         # The ledger's column sorts (migration 0005).
         Index("ix_case_created_at", "created_at"),
         Index("ix_case_deadline", "deadline"),
+        Index("ix_case_risk_level", "risk_level"),
+        Index("ix_case_supervision", "supervision"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(32), unique=True)

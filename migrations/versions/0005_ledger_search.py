@@ -19,11 +19,11 @@ down_revision: str | None = "0004"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-# External content: the FTS5 index holds only the terms' postings, `case_search` the text.
-# detail=none: the query is an AND of terms, so positions would only cost space and time.
+# External content: the FTS5 index holds only the postings, `case_search` the term streams.
+# Positions are kept (phrases make a run of terms exact); sizes are not (no ranking).
 FTS_SQL = (
     "CREATE VIRTUAL TABLE case_fts USING fts5(body, content='case_search', "
-    "content_rowid='case_id', detail=none, tokenize='unicode61 remove_diacritics 0')"
+    "content_rowid='case_id', columnsize=0, tokenize='unicode61 remove_diacritics 0')"
 )
 FTS_TRIGGERS = (
     "CREATE TRIGGER case_search_ai AFTER INSERT ON case_search BEGIN "
@@ -55,6 +55,8 @@ def upgrade() -> None:
     with op.batch_alter_table("dispute_case", schema=None) as batch_op:
         batch_op.create_index("ix_case_created_at", ["created_at"], unique=False)
         batch_op.create_index("ix_case_deadline", ["deadline"], unique=False)
+        batch_op.create_index("ix_case_risk_level", ["risk_level"], unique=False)
+        batch_op.create_index("ix_case_supervision", ["supervision"], unique=False)
     bind = op.get_bind()
     if bind.dialect.name == "sqlite":
         op.execute(FTS_SQL)
@@ -95,6 +97,8 @@ def downgrade() -> None:
     elif bind.dialect.name == "postgresql":
         op.execute("DROP INDEX IF EXISTS ix_case_search_terms")
     with op.batch_alter_table("dispute_case", schema=None) as batch_op:
+        batch_op.drop_index("ix_case_supervision")
+        batch_op.drop_index("ix_case_risk_level")
         batch_op.drop_index("ix_case_deadline")
         batch_op.drop_index("ix_case_created_at")
     op.drop_table("case_search")
