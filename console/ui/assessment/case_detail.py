@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QPlainTextEdit,
     QPushButton,
@@ -254,6 +255,8 @@ class CaseDetail(QWidget):
     """An action was performed (case id, FlowAction code): e.g. for the status bar."""
 
     LOG_COLUMNS = 5
+    FITTED_COLUMNS = (0, 2, 3)
+    """Time, person and unit fit their text; the step and the opinion share the rest."""
 
     def __init__(self, actions: CaseActions, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -358,12 +361,8 @@ class CaseDetail(QWidget):
         self.log_model.setHorizontalHeaderLabels(
             [self.tr("Time"), self.tr("Action"), self.tr("By"), self.tr("Unit"), self.tr("Opinion")]
         )
-        self.log_view = make_table(
-            self.log_model,
-            self,
-            stretch_column=4,
-            widths={0: 140, 1: 320, 2: 90, 3: 170},
-        )
+        self.log_view = make_table(self.log_model, self, stretch_column=4)
+        self.log_view.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.log_view.setObjectName("case-flow-log")
         log_label = QLabel(self.tr("Case flow"))
         log_label.setProperty("role", "section")
@@ -411,12 +410,10 @@ class CaseDetail(QWidget):
         if changes.touches(Entity.UNIT):
             self._units = None
             self._tasks.start(self._actions.member_units(), self._use_units)
-        touched = (
-            changes.ids_of(Entity.CASE)
-            | changes.ids_of(Entity.FLOW_STEP)
-            | (changes.ids_of(Entity.PARTY) if changes.touches(Entity.PARTY) else frozenset())
-        )
-        if self._case_id in touched or changes.touches(Entity.USER):
+        touched = changes.ids_of(Entity.CASE) | changes.ids_of(Entity.FLOW_STEP)
+        # Party and user changes carry their own ids: any may be this case's (count, names).
+        others = changes.touches(Entity.PARTY) or changes.touches(Entity.USER)
+        if self._case_id in touched or others:
             self.reload()
 
     def _use_units(self, units: list[MemberUnitRecord]) -> None:
@@ -494,6 +491,10 @@ class CaseDetail(QWidget):
                 item.setToolTip(text)
                 items.append(item)
             self.log_model.appendRow(items)
+        for column in self.FITTED_COLUMNS:
+            self.log_view.resizeColumnToContents(column)
+            width = self.log_view.columnWidth(column)
+            self.log_view.setColumnWidth(column, width + theme.scaled(12))
         if log:
             self.log_view.scrollToBottom()
 
