@@ -273,3 +273,21 @@ def test_missing_answers_are_refused_and_units_listed_by_name(desk: Desk) -> Non
     assert next(u for u in units if u.code == "rmtj").channel is Channel.PEOPLES_MEDIATION
     view = asyncio.run(desk.boss.view(desk.case_id))
     assert view is not None and view.card.state is CaseState.ACCEPTED and len(view.log) == 2
+
+
+def test_only_what_an_action_needs_is_written(desk: Desk) -> None:
+    """A stray channel or level given with 交办 is not written onto the case or its step."""
+    args = ActionArgs(
+        target_unit_id=desk.units["court"],
+        deadline=utcnow() + timedelta(days=4),
+        channel=Channel.LITIGATION,
+        supervision=SupervisionLevel.RED,
+        success=False,
+    )
+    result, _ = asyncio.run(desk.boss.perform(desk.case_id, A.ASSIGN, args))
+    assert result.done
+    view = asyncio.run(desk.boss.view(desk.case_id))
+    assert view is not None
+    assert view.card.channel is None and view.card.supervision is SupervisionLevel.NONE
+    assert view.card.success is None
+    assert view.log[-1].channel is None and view.log[-1].target_unit == "城关镇人民调解委员会"

@@ -423,7 +423,7 @@ class CaseDetail(QWidget):
         self._view = view
         if view is None:
             self.number.setText("—")
-            self.title.setText(self.tr("Case %1 does not exist.").replace("%1", str(case_id)))
+            self.title.setText(self.tr("Case {id} does not exist.").format(id=case_id))
             self.state_chip.hide()
             self.supervision_chip.hide()
             self._fill_log([])
@@ -441,7 +441,7 @@ class CaseDetail(QWidget):
         else:
             colour = theme.SUPERVISION_COLOURS[card.supervision.code]
             self.supervision_chip.show_fact(
-                self.tr("Supervised: %1").replace("%1", card.supervision.label(lang)),
+                self.tr("Supervised: {level}").format(level=card.supervision.label(lang)),
                 colour,
                 filled=True,
             )
@@ -467,9 +467,9 @@ class CaseDetail(QWidget):
             outcome = self.tr("Resolved") if card.success else self.tr("Not resolved")
             lines.append(f"{outcome}: {card.result_account}")
         if card.review_opinion:
-            lines.append(self.tr("Evaluation: %1").replace("%1", card.review_opinion))
+            lines.append(self.tr("Evaluation: {text}").format(text=card.review_opinion))
         if card.void_reason:
-            lines.append(self.tr("Voided: %1").replace("%1", card.void_reason))
+            lines.append(self.tr("Voided: {reason}").format(reason=card.void_reason))
         return "\n".join(lines)
 
     def _fill_log(self, log: tuple[FlowLogEntry, ...] | list[FlowLogEntry]) -> None:
@@ -483,7 +483,7 @@ class CaseDetail(QWidget):
                 what += f" → {entry.target_unit}"
             if entry.deadline is not None:
                 due = f"{to_local(entry.deadline):%m-%d %H:%M}"
-                what += self.tr(" (due %1)").replace("%1", due)
+                what += self.tr(" (due {time})").format(time=due)
             cells = [_stamp(entry.at), what, entry.actor, entry.unit, entry.opinion]
             items = []
             for text in cells:
@@ -545,13 +545,15 @@ class CaseDetail(QWidget):
         self._tasks.start(self._actions.perform(case_id, action, args), done)
 
     def _show_refusal(self, action: FlowAction, reasons: tuple[str, ...]) -> None:
-        head = self.tr("“%1” was refused:").replace("%1", action.label(current_lang()))
+        head = self.tr("“{action}” was refused:").format(action=action.label(current_lang()))
         self.refusal.setText("\n".join((head, *reasons)))
         self.refusal.show()
 
     def _show_failure(self, message: str) -> None:
         self._busy = False
-        self.refusal.setText(self.tr("The store could not be reached: %1").replace("%1", message))
+        self.refusal.setText(
+            self.tr("The store could not be reached: {error}").format(error=message)
+        )
         self.refusal.show()
         if self._view is not None:
             self._show_actions(self._view.actions)
