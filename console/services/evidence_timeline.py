@@ -29,6 +29,7 @@ from console.core.clock import utcnow
 from console.core.codes import AuditAction, IntegrityStatus, MediaKind, Role
 from console.core.events import ChangeAction, ChangeSet, Entity, Operation, change
 from console.core.evidence import MediaAssetRecord
+from console.media.evidence_player import EvidencePlayer
 from console.services.operator import Operator
 from console.store.repos import annotations as annotation_repo
 from console.store.repos import audit, media_assets
@@ -184,6 +185,17 @@ class EvidenceTimelineService:
 
     async def annotations_of(self, case_id: int) -> list[ann.AnnotationRecord]:
         return await self.store.read(partial(annotation_repo.of_case, case_id=case_id))
+
+    def open_player(self, asset: MediaAssetRecord) -> EvidencePlayer:
+        """A started player for the asset's file, paused on its first frame."""
+        player = EvidencePlayer(asset.path, name=f"asset{asset.id}")
+        player.start()
+        return player
+
+    async def close_player(self, player: EvidencePlayer, timeout: float = 5.0) -> bool:
+        """Stop the player and join its thread off the event loop; False if it hung."""
+        player.stop()
+        return await asyncio.to_thread(player.join, timeout)
 
     async def check_integrity(self, asset: MediaAssetRecord) -> IntegrityResult:
         """Re-hash one file on a worker thread."""
