@@ -23,13 +23,14 @@ readonly -a RUNTIME_PACKAGES=(
 )
 # The tests start a throwaway PostgreSQL cluster, take X screenshots with `import`, and
 # serve camera streams from a real RTSP server (GStreamer, run by Debian's python3);
-# `console bench wall` compares the wall with ffmpeg compositing the same mosaic.
+# `console bench wall` compares the wall with ffmpeg compositing the same mosaic; Chromium
+# and Firefox ESR are the citizen's browsers in the WebRTC tests.
 readonly -a TEST_PACKAGES=(
     postgresql imagemagick
     gstreamer1.0-rtsp gir1.2-gst-rtsp-server-1.0 gstreamer1.0-plugins-base
     gstreamer1.0-plugins-good gstreamer1.0-plugins-ugly gstreamer1.0-plugins-bad
     python3-gi python3-gst-1.0
-    chromium chromium-driver iproute2
+    chromium chromium-driver firefox-esr iproute2
     ffmpeg janus
 )
 # PyInstaller reads shared-library dependencies with objdump.

@@ -1,5 +1,6 @@
 """Run inside `unshare -n`: a mesh mediation room with the mediator's desk, an aiortc party
-and headless Chromium as the other party (the citizen page with an invitation link).
+and a headless browser as the other party (the citizen page with an invitation link;
+Chromium, or Firefox ESR with BROWSER=firefox).
 
 Prints one JSON object as its last line. Everything stays on the namespace's own `lo`.
 """
@@ -10,10 +11,7 @@ import asyncio
 import contextlib
 import hashlib
 import json
-import shutil
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -21,7 +19,6 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-import aiohttp  # noqa: E402
 
 from console.core.codes import Role  # noqa: E402
 from console.media.peer import set_ice_interfaces  # noqa: E402
@@ -34,7 +31,7 @@ from console.services.room_desk import (  # noqa: E402
     RoomEvent,
     SignatureArrived,
 )
-from tests.clients.netns_citizen import Cdp, _devtools_port, start_chromium  # noqa: E402
+from tests.clients.browsers import citizen_page, prepare_namespace  # noqa: E402
 from tests.clients.support import make_server  # noqa: E402
 
 ROOM = "R9"
@@ -95,8 +92,6 @@ async def main() -> dict[str, Any]:
     server = make_server()
     port = await server.start("127.0.0.1", 0)
     base = f"http://127.0.0.1:{port}"
-    profile = Path(tempfile.mkdtemp(prefix="room-chromium-"))
-    proc = start_chromium(profile)
     staff = server.staff_token(21, Role.MEDIATOR, "孙调解员")
     mediator = RoomDesk(
         base_url=base, token_provider=lambda: staff, name="孙调解员", sink_size=(160, 90)
@@ -116,140 +111,127 @@ async def main() -> dict[str, Any]:
     try:
         await mediator.join(ROOM)
         await party.join(ROOM)
-        dt_port = await _devtools_port(profile, proc, 30)
-        async with aiohttp.ClientSession() as http:
-            async with http.get(f"http://127.0.0.1:{dt_port}/json/list") as resp:
-                targets = await resp.json()
-            page = next(t for t in targets if t.get("type") == "page")
-            async with http.ws_connect(page["webSocketDebuggerUrl"], max_msg_size=0) as ws:
-                cdp = Cdp(ws)
-                invite_b = server.invite_token(ROOM, "party-b", "乙方")
-                await cdp.call("Page.navigate", url=f"{base}/?invite={invite_b}")
-                await cdp.wait_js("window.citizen && window.citizen.ready === true", 20)
-                # The invitation page joins without consenting to recording.
-                await cdp.js(
-                    """(() => {
+        async with citizen_page("room") as cdp:
+            invite_b = server.invite_token(ROOM, "party-b", "乙方")
+            await cdp.navigate(f"{base}/?invite={invite_b}")
+            await cdp.wait_js("window.citizen && window.citizen.ready === true", 20)
+            # The invitation page joins without consenting to recording.
+            await cdp.js(
+                """(() => {
                       document.getElementById('name').value = '乙方';
                       document.getElementById('btn-join').click();
                       return true; })()"""
+            )
+            for name in ("甲方", "乙方"):
+                knock = await events.wait(
+                    lambda e, n=name: isinstance(e, LobbyKnocked) and e.name == n
                 )
-                for name in ("甲方", "乙方"):
-                    knock = await events.wait(
-                        lambda e, n=name: isinstance(e, LobbyKnocked) and e.name == n
-                    )
-                    await mediator.admit(knock.participant)
-                await events.wait(
-                    lambda e: isinstance(e, RoomChanged) and sum(x.admitted for x in e.people) == 3
-                )
-                step("admitted")
-                pa, pm = party.seat.me, mediator.seat.me
-                pb = await cdp.wait_js("window.citizen.session", 10)
-                out["admitted_view"] = await cdp.wait_js(
-                    "window.citizen.state === 'call' && window.citizen.state", 20
-                )
+                await mediator.admit(knock.participant)
+            await events.wait(
+                lambda e: isinstance(e, RoomChanged) and sum(x.admitted for x in e.people) == 3
+            )
+            step("admitted")
+            pa, pm = party.seat.me, mediator.seat.me
+            pb = await cdp.wait_js("window.citizen.session", 10)
+            out["admitted_view"] = await cdp.wait_js(
+                "window.citizen.state === 'call' && window.citizen.state", 20
+            )
 
-                # Media every way: the page decodes both, both decode the page.
-                await cdp.wait_js(
-                    f"(window.citizen.peerFrames[{pm!r}] || 0) >= 30 && "
-                    f"(window.citizen.peerFrames[{pa!r}] || 0) >= 30",
-                    40,
-                )
-                out["mediator_from_page"] = await frames(mediator, pb, 30)
-                out["party_from_page"] = await frames(party, pb, 30)
-                step("media")
-                out["captions"] = await cdp.js(
-                    "[...document.querySelectorAll('#grid figcaption')].map(c => c.textContent)"
-                )
+            # Media every way: the page decodes both, both decode the page.
+            await cdp.wait_js(
+                f"(window.citizen.peerFrames[{pm!r}] || 0) >= 30 && "
+                f"(window.citizen.peerFrames[{pa!r}] || 0) >= 30",
+                40,
+            )
+            out["mediator_from_page"] = await frames(mediator, pb, 30)
+            out["party_from_page"] = await frames(party, pb, 30)
+            step("media")
+            out["captions"] = await cdp.js(
+                "[...document.querySelectorAll('#grid figcaption')].map(c => c.textContent)"
+            )
 
-                # Recording needs everyone's consent: refused with 乙方's name, then the
-                # page ticks its consent box and recording starts, shown on the page.
-                await mediator.set_recording(True)
-                refusal = await events.wait(
-                    lambda e: isinstance(e, RoomError) and e.code == "no_consent"
-                )
-                out["refusal"] = refusal.text
-                await cdp.js("document.getElementById('room-consent').click() || true")
-                await until(lambda: not mediator.missing_consent(), 15, "consent arrived")
-                await mediator.set_recording(True)
-                await cdp.wait_js("window.citizen.recording === true", 15)
-                out["rec_shown"] = await cdp.js("!document.getElementById('rec').hidden")
+            # Recording needs everyone's consent: refused with 乙方's name, then the
+            # page ticks its consent box and recording starts, shown on the page.
+            await mediator.set_recording(True)
+            refusal = await events.wait(
+                lambda e: isinstance(e, RoomError) and e.code == "no_consent"
+            )
+            out["refusal"] = refusal.text
+            await cdp.js("document.getElementById('room-consent').click() || true")
+            await until(lambda: not mediator.missing_consent(), 15, "consent arrived")
+            await mediator.set_recording(True)
+            await cdp.wait_js("window.citizen.recording === true", 15)
+            out["rec_shown"] = await cdp.js("!document.getElementById('rec').hidden")
 
-                step("recording")
-                # Caucus with 甲方: the page keeps no connection, shows the notice, and its
-                # received byte counters stop.
-                await mediator.caucus([pa])
-                await cdp.wait_js("document.querySelectorAll('#grid figure').length === 0", 15)
-                out["caucus_notice"] = await cdp.js(
-                    "document.getElementById('room-notice').textContent"
-                )
-                out["mediator_from_a_in_caucus"] = await frames(mediator, pa, 30)
-                out["page_peers_in_caucus"] = await cdp.js(
-                    "document.querySelectorAll('#grid figure').length"
-                )
-                step("caucus")
-                await mediator.return_all()
-                await cdp.wait_js(
-                    f"(window.citizen.peerFrames[{pm!r}] || 0) >= 30 && "
-                    f"(window.citizen.peerFrames[{pa!r}] || 0) >= 30",
-                    40,
-                )
-                out["notice_after_return"] = await cdp.js(
-                    "document.getElementById('room-notice').textContent"
-                )
+            step("recording")
+            # Caucus with 甲方: the page keeps no connection, shows the notice, and its
+            # received byte counters stop.
+            await mediator.caucus([pa])
+            await cdp.wait_js("document.querySelectorAll('#grid figure').length === 0", 15)
+            out["caucus_notice"] = await cdp.js(
+                "document.getElementById('room-notice').textContent"
+            )
+            out["mediator_from_a_in_caucus"] = await frames(mediator, pa, 30)
+            out["page_peers_in_caucus"] = await cdp.js(
+                "document.querySelectorAll('#grid figure').length"
+            )
+            step("caucus")
+            await mediator.return_all()
+            await cdp.wait_js(
+                f"(window.citizen.peerFrames[{pm!r}] || 0) >= 30 && "
+                f"(window.citizen.peerFrames[{pa!r}] || 0) >= 30",
+                40,
+            )
+            out["notice_after_return"] = await cdp.js(
+                "document.getElementById('room-notice').textContent"
+            )
 
-                step("returned")
-                # Chat from the page reaches the mediator.
-                await cdp.js(
-                    """(() => { document.getElementById('chat-text').value = '我同意调解方案';
+            step("returned")
+            # Chat from the page reaches the mediator.
+            await cdp.js(
+                """(() => { document.getElementById('chat-text').value = '我同意调解方案';
                       document.getElementById('chat-form').requestSubmit(); return true; })()"""
-                )
-                said = await events.wait(lambda e: isinstance(e, ChatPosted) and not e.mine)
-                out["chat"] = [said.name, said.text]
+            )
+            said = await events.wait(lambda e: isinstance(e, ChatPosted) and not e.mine)
+            out["chat"] = [said.name, said.text]
 
-                # The agreement on the page, signed with a drawn signature.
-                text = "甲乙双方自愿达成如下协议：一、甲方于2026年12月31日前支付乙方工资三万元。"
-                sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
-                await mediator.show_agreement("1", "人民调解协议书", text, sha, [])
-                await cdp.wait_js("!document.getElementById('agreement').hidden", 15)
-                out["agreement_text"] = await cdp.js(
-                    "document.getElementById('agreement-text').textContent"
-                )
-                out["strokes"] = await cdp.js(DRAW)
-                await cdp.js("document.getElementById('sign-send').click() || true")
-                signed = await events.wait(lambda e: isinstance(e, SignatureArrived))
-                out["signature"] = {
-                    "name": signed.name,
-                    "sha_matches": signed.content_sha256 == sha,
-                    "png": signed.image_png[:8].hex(),
-                    "bytes": len(signed.image_png),
-                }
+            # The agreement on the page, signed with a drawn signature.
+            text = "甲乙双方自愿达成如下协议：一、甲方于2026年12月31日前支付乙方工资三万元。"
+            sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
+            await mediator.show_agreement("1", "人民调解协议书", text, sha, [])
+            await cdp.wait_js("!document.getElementById('agreement').hidden", 15)
+            out["agreement_text"] = await cdp.js(
+                "document.getElementById('agreement-text').textContent"
+            )
+            out["strokes"] = await cdp.js(DRAW)
+            await cdp.js("document.getElementById('sign-send').click() || true")
+            signed = await events.wait(lambda e: isinstance(e, SignatureArrived))
+            out["signature"] = {
+                "name": signed.name,
+                "sha_matches": signed.content_sha256 == sha,
+                "png": signed.image_png[:8].hex(),
+                "bytes": len(signed.image_png),
+            }
 
-                # Mute from the mediator; then removal ends the page's session.
-                await mediator.mute(pb, audio=True, video=False)
-                await cdp.wait_js("window.citizen.muted === true", 10)
-                await mediator.remove(pb)
-                await cdp.wait_js("window.citizen.state === 'ended'", 10)
-                out["ended"] = await cdp.js("window.citizen.ended")
-                out["page_errors"] = await cdp.js("window.citizen.errors")
-                step("end")
-                out["ok"] = True
+            # Mute from the mediator; then removal ends the page's session.
+            await mediator.mute(pb, audio=True, video=False)
+            await cdp.wait_js("window.citizen.muted === true", 10)
+            await mediator.remove(pb)
+            await cdp.wait_js("window.citizen.state === 'ended'", 10)
+            out["ended"] = await cdp.js("window.citizen.ended")
+            out["page_errors"] = await cdp.js("window.citizen.errors")
+            step("end")
+            out["ok"] = True
     except Exception as exc:  # reported as JSON: the pytest side shows it
         out["error"] = repr(exc)
     finally:
         await party.leave()
         await mediator.leave()
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(5)
         await server.stop()
         set_ice_interfaces(None)
-        shutil.rmtree(profile, ignore_errors=True)
     return out
 
 
 if __name__ == "__main__":
-    subprocess.run(["ip", "link", "set", "lo", "up"], check=True)
+    prepare_namespace()
     print(json.dumps(asyncio.run(main()), ensure_ascii=False, default=str))

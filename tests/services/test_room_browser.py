@@ -1,6 +1,7 @@
-"""A mesh mediation room with headless Chromium as one party (the citizen page from an
-invitation link), an aiortc party and the mediator's desk: lobby, admit, media every way,
-consent-gated recording, caucus isolation, chat, the agreement signed on the page."""
+"""A mesh mediation room with a headless browser (Chromium, then Firefox ESR) as one party
+(the citizen page from an invitation link), an aiortc party and the mediator's desk: lobby,
+admit, media every way, consent-gated recording, caucus isolation, chat, the agreement
+signed on the page."""
 
 from __future__ import annotations
 
@@ -8,15 +9,22 @@ from pathlib import Path
 
 import pytest
 
-from tests.clients.support import needs_netns_chromium, run_in_private_netns
+from tests.clients.support import needs_netns_chromium, needs_netns_firefox, run_in_private_netns
 
-SCRIPT = Path(__file__).with_name("netns_room_chromium.py")
+SCRIPT = Path(__file__).with_name("netns_room_browser.py")
 
-pytestmark = [pytest.mark.timeout(200), *needs_netns_chromium]
+pytestmark = pytest.mark.timeout(200)
 
 
-def test_browser_party_in_a_mesh_room() -> None:
-    result = run_in_private_netns(SCRIPT, timeout=180)
+@pytest.mark.parametrize(
+    "browser",
+    [
+        pytest.param("chromium", marks=needs_netns_chromium),
+        pytest.param("firefox", marks=needs_netns_firefox),
+    ],
+)
+def test_browser_party_in_a_mesh_room(browser: str) -> None:
+    result = run_in_private_netns(SCRIPT, timeout=180, env={"BROWSER": browser})
     assert result["ok"], result
     assert result["admitted_view"] == "call"
     assert result["mediator_from_page"] >= 30 and result["party_from_page"] >= 30
