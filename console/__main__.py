@@ -23,6 +23,7 @@ BENCHES = (
     "wall",
     "intake",
     "room",
+    "map",
 )
 
 
@@ -81,7 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
     bench = sub.add_parser("bench", help="benchmarks; the last line printed is a JSON object")
     bench.add_argument("name", choices=BENCHES)
     bench.add_argument("--cases", type=int, default=1_000_000)
-    bench.add_argument("--cameras", type=int, default=30_000, help="catalogue: cameras")
+    bench.add_argument("--cameras", type=int, default=30_000, help="catalogue, map: cameras")
     bench.add_argument("--rounds", type=int, default=None)
     bench.add_argument("--db", dest="db_url", metavar="URL")
     bench.add_argument("--clients", type=int, default=500, help="signalling: waiting citizens")
@@ -89,6 +90,9 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--calls", type=int, default=None, help="call: number of calls")
     bench.add_argument(
         "--seconds", type=float, default=10.0, help="call: seconds per call; wall: per phase"
+    )
+    bench.add_argument(
+        "--risk-points", type=int, default=10_000, help="map: risk points (cases on the map)"
     )
     bench.add_argument("--tiles", type=int, default=36, help="wall: live tiles (16, 36, 64)")
     bench.add_argument(

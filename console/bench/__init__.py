@@ -44,4 +44,8 @@ def run(args: argparse.Namespace) -> int:
         from console.bench import room
 
         return room.run(args)
+    if args.name == "map":
+        from console.bench import map as map_bench
+
+        return map_bench.run(args)
     raise ValueError(f"unknown benchmark {args.name!r}")

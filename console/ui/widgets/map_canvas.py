@@ -18,7 +18,6 @@ import numpy as np
 import numpy.typing as npt
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import (
-    QBrush,
     QColor,
     QFont,
     QFontMetricsF,
@@ -80,6 +79,8 @@ HEAT_WEIGHTS = {"low": 1.0, "medium": 2.0, "high": 4.0, "critical": 8.0}
 HIT_PX = 9.0
 DRAG_START_PX = 4
 TILE_CACHE = 256
+SPRITE_CACHE = 4096
+CAMERA_CLUSTER = "#256ec8"
 
 
 def _argb(colour: str) -> int:
@@ -162,6 +163,13 @@ class MapCanvas(QWidget):
         self._tiles: dict[tuple[int, int, int], QImage | None] = {}
         self._net: QNetworkAccessManager | None = None
         self.frame_stats = {"points": 0, "clusters": 0}
+        self._sprites: dict[tuple[int, str], QImage] = {}
+        self._base: tuple[QImage, float, float, float, int, int, int] | None = None
+        self._last_scale = 0.0
+        self._legend: tuple[object, QImage] | None = None
+        self._dots: npt.NDArray[np.uint32] | None = None
+        self._dots_dirty = QRectF()
+        self._text_widths: dict[tuple[str, str], float] = {}
 
     # --- data
 
@@ -179,6 +187,7 @@ class MapCanvas(QWidget):
 
     def set_region(self, region: MapRegion) -> None:
         self._region = region
+        self._base = None
         self.error = ""
         self._areas = []
         self._outline_path = QPainterPath()
@@ -482,7 +491,7 @@ class MapCanvas(QWidget):
         p.fillRect(self.rect(), QColor(theme.BG))
         self._draw_tiles(p)
         if self.layers["grids"]:
-            self._draw_grids(p)
+            self._draw_base(p)
         if self.layers["heat"] and self._heat is not None:
             self._draw_heat(p)
         self._draw_points(p)
@@ -492,15 +501,48 @@ class MapCanvas(QWidget):
         if self.error:
             self._draw_error(p)
 
-    def _draw_grids(self, p: QPainter) -> None:
+    def _draw_base(self, p: QPainter) -> None:
+        """The grids, from a cached image with a margin while the view only pans.
+
+        While zooming, each frame draws the grids directly; once the scale holds still, one
+        larger image is drawn and then moved under panning until it runs out of margin.
+        """
+        v = self.view
+        cache = self._base
+        if cache is not None:
+            image, scale, cx, cy, w, h, margin = cache
+            dx = (cx - v.cx) * v.scale
+            dy = -(cy - v.cy) * v.scale
+            if (
+                scale == v.scale
+                and (w, h) == (v.width, v.height)
+                and abs(dx) <= margin
+                and abs(dy) <= margin
+            ):
+                p.drawImage(QPointF(dx - margin, dy - margin), image)
+                return
+        self._base = None
+        if v.scale != self._last_scale:
+            self._last_scale = v.scale
+            self._draw_grids(p, self._world_transform())
+            return
+        margin = max(v.width, v.height) // 4
+        image = QImage(
+            v.width + 2 * margin, v.height + 2 * margin, QImage.Format.Format_ARGB32_Premultiplied
+        )
+        image.fill(0)
+        ip = QPainter(image)
+        self._draw_grids(ip, self._world_transform() * QTransform.fromTranslate(margin, margin))
+        ip.end()
+        self._base = (image, v.scale, v.cx, v.cy, v.width, v.height, margin)
+        p.drawImage(QPointF(-margin, -margin), image)
+
+    def _draw_grids(self, p: QPainter, transform: QTransform) -> None:
         p.save()
-        p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        p.setTransform(self._world_transform())
-        outline_pen = QPen(QColor(theme.ACCENT), 2.0)
-        outline_pen.setCosmetic(True)
+        p.setTransform(transform)
+        # Fills and hairlines without antialiasing (neighbours share every edge, so nothing
+        # shows); only the city's outline is smoothed.
         p.setPen(Qt.PenStyle.NoPen)
-        p.setBrush(QColor("#0e1d2c"))
-        p.drawPath(self._outline_path)
         for path, colour in self._county_paths:
             p.setBrush(colour)
             p.drawPath(path)
@@ -509,6 +551,9 @@ class MapCanvas(QWidget):
         p.setPen(grid_pen)
         p.setBrush(Qt.BrushStyle.NoBrush)
         p.drawPath(self._grid_path)
+        outline_pen = QPen(QColor(theme.ACCENT), 2.0)
+        outline_pen.setCosmetic(True)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         p.setPen(outline_pen)
         p.drawPath(self._outline_path)
         p.restore()
@@ -546,6 +591,7 @@ class MapCanvas(QWidget):
         w, h = v.width, v.height
         buf: npt.NDArray[np.uint32] | None = None
         big: list[tuple[Clusters, npt.NDArray[np.intp], bool]] = []
+        box = QRectF()
         self.frame_stats = {"points": 0, "clusters": 0}
         for layer, pts, radius in (("cameras", self.cameras, 2.5), ("cases", self.cases, 4.0)):
             if not self.layers[layer] or len(pts.x) == 0:
@@ -565,21 +611,45 @@ class MapCanvas(QWidget):
                 self.frame_stats["clusters"] += len(multi)
             if len(singles_x):
                 if buf is None:
-                    buf = np.zeros((h, w), dtype=np.uint32)
+                    buf = self._dot_buffer(w, h)
                 sx, sy = v.to_screen(singles_x, singles_y)
                 stamp_dots(buf, sx, sy, colours, radius)
+                pad = radius + 2
+                box = box.united(
+                    QRectF(
+                        float(sx.min()) - pad,
+                        float(sy.min()) - pad,
+                        float(sx.max() - sx.min()) + 2 * pad,
+                        float(sy.max() - sy.min()) + 2 * pad,
+                    )
+                )
                 self.frame_stats["points"] += len(singles_x)
         # Camera clusters under the dots, case clusters over them.
         for cl, multi, is_case in big:
             if not is_case:
                 self._draw_clusters(p, cl, multi, is_case)
-        if buf is not None:
+        box = box.intersected(QRectF(0, 0, w, h))
+        if buf is not None and not box.isEmpty():
             image = QImage(buf.data, w, h, 4 * w, QImage.Format.Format_ARGB32_Premultiplied)
-            p.drawImage(0, 0, image)
+            # Only the part with dots: compositing a whole screen of transparency costs.
+            p.drawImage(box.topLeft(), image, box)
             del image
+        self._dots_dirty = box
         for cl, multi, is_case in big:
             if is_case:
                 self._draw_clusters(p, cl, multi, is_case)
+
+    def _dot_buffer(self, w: int, h: int) -> npt.NDArray[np.uint32]:
+        """The dots' ARGB buffer, kept between frames: only last frame's dots are cleared."""
+        buf = self._dots
+        if buf is None or buf.shape != (h, w):
+            buf = self._dots = np.zeros((h, w), dtype=np.uint32)
+            return buf
+        d = self._dots_dirty
+        if not d.isEmpty():
+            x0, y0 = max(0, int(d.left()) - 1), max(0, int(d.top()) - 1)
+            buf[y0 : int(d.bottom()) + 2, x0 : int(d.right()) + 2] = 0
+        return buf
 
     def _cluster_radius(self, count: int) -> float:
         return theme.scaled(11) + theme.scaled(4) * math.log10(max(count, 1))
@@ -590,32 +660,42 @@ class MapCanvas(QWidget):
         if len(idx) == 0:
             return
         sx, sy = self.view.to_screen(cl.x[idx], cl.y[idx])
-        counts = cl.count[idx]
-        levels = cl.level[idx]
         risk_codes = [r.code for r in RiskLevel]
-        p.save()
-        p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        for x, y, n, lv in zip(
+            sx.tolist(), sy.tolist(), cl.count[idx].tolist(), cl.level[idx].tolist(), strict=True
+        ):
+            colour = theme.RISK_COLOURS[risk_codes[max(lv, 0)]] if is_case else CAMERA_CLUSTER
+            sprite = self._sprite(n, colour)
+            half = sprite.width() / 2
+            p.drawImage(QPointF(x - half, y - half), sprite)
+
+    def _sprite(self, count: int, colour: str) -> QImage:
+        """A cluster marker (disc, ring, count), painted once and then only copied."""
+        key = (count, colour)
+        sprite = self._sprites.get(key)
+        if sprite is not None:
+            return sprite
+        if len(self._sprites) > SPRITE_CACHE:
+            self._sprites.clear()
+        r = self._cluster_radius(count)
+        size = math.ceil(2 * r + 4)
+        sprite = QImage(size, size, QImage.Format.Format_ARGB32_Premultiplied)
+        sprite.fill(0)
+        sp = QPainter(sprite)
+        sp.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        sp.setPen(QPen(QColor(255, 255, 255, 170), 1.5))
+        sp.setBrush(QColor(colour))
+        centre = QPointF(size / 2, size / 2)
+        sp.drawEllipse(centre, r, r)
         font = QFont(self.font())
         font.setBold(True)
-        p.setFont(font)
-        text_pen = QPen(QColor("#ffffff"))
-        camera_brush = QBrush(QColor(37, 110, 200, 200))
-        brushes = {code: QBrush(QColor(theme.RISK_COLOURS[code])) for code in risk_codes}
-        ring = QPen(QColor(255, 255, 255, 170), 1.5)
-        for x, y, n, lv in zip(
-            sx.tolist(), sy.tolist(), counts.tolist(), levels.tolist(), strict=True
-        ):
-            r = self._cluster_radius(n)
-            p.setPen(ring)
-            p.setBrush(brushes[risk_codes[max(lv, 0)]] if is_case else camera_brush)
-            p.drawEllipse(QPointF(x, y), r, r)
-            p.setPen(text_pen)
-            p.drawText(
-                QRectF(x - r, y - r, 2 * r, 2 * r),
-                Qt.AlignmentFlag.AlignCenter,
-                f"{n}" if n < 10_000 else f"{n // 1000}k",
-            )
-        p.restore()
+        sp.setFont(font)
+        sp.setPen(QColor("#ffffff"))
+        text = f"{count}" if count < 10_000 else f"{count // 1000}k"
+        sp.drawText(QRectF(0, 0, size, size), Qt.AlignmentFlag.AlignCenter, text)
+        sp.end()
+        self._sprites[key] = sprite
+        return sprite
 
     def _draw_labels(self, p: QPainter) -> None:
         """County names when zoomed out, town names in between, grid names close up.
@@ -623,38 +703,44 @@ class MapCanvas(QWidget):
         A label that would overlap one already drawn is left out.
         """
         zoom = self.view.zoom
-        rect = self.view.visible()
+        x0, y0, x1, y1 = self.view.visible()
         taken: list[QRectF] = []
-        p.save()
         big = QFont(self.font())
         big.setBold(True)
         big.setPointSizeF(self.font().pointSizeF() * 1.25)
-        places = []
+        places: list[tuple[QFont, QColor, str, float, float, bool]] = []
         for level, name, x, y in self._labels:
             if level == "county" and zoom < 11.5:
-                places.append((big, QColor(theme.TEXT), name, x, y))
+                places.append((big, QColor(theme.TEXT), name, x, y, True))
             elif level == "town" and 10.8 <= zoom < 13.0:
-                places.append((self.font(), QColor("#b8cde0"), name, x, y))
+                places.append((self.font(), QColor("#b8cde0"), name, x, y, True))
         if self.layers["grids"] and zoom >= 12.5:
+            muted = QColor(theme.MUTED)
             for a in self._areas:
                 if a.width_m * self.view.scale >= 90:
-                    places.append((self.font(), QColor(theme.MUTED), a.shape.name, a.cx, a.cy))
+                    places.append((self.font(), muted, a.shape.name, a.cx, a.cy, False))
+        p.save()
         halo = QColor(theme.BG)
-        for font, colour, name, x, y in places:
-            if not (rect[0] <= x <= rect[2] and rect[1] <= y <= rect[3]):
+        metrics: dict[str, QFontMetricsF] = {}
+        for font, colour, name, x, y, haloed in places:
+            if not (x0 <= x <= x1 and y0 <= y <= y1):
                 continue
-            fm = QFontMetricsF(font)
+            fkey = font.key()
+            fm = metrics.get(fkey) or metrics.setdefault(fkey, QFontMetricsF(font))
+            tw = self._text_widths.get((fkey, name))
+            if tw is None:
+                tw = self._text_widths.setdefault((fkey, name), fm.horizontalAdvance(name))
             sx, sy = self.view.to_screen(x, y)
-            box = fm.boundingRect(name)
-            box.moveCenter(QPointF(float(sx), float(sy)))
+            box = QRectF(float(sx) - tw / 2, float(sy) - fm.height() / 2, tw, fm.height())
             if any(box.intersects(t) for t in taken):
                 continue
             taken.append(box.adjusted(-4, -2, 4, 2))
             p.setFont(font)
             pos = QPointF(box.left(), box.top() + fm.ascent())
-            p.setPen(halo)
-            for dx, dy in ((-1, 0), (1, 0), (0, -1), (0, 1)):
-                p.drawText(pos + QPointF(dx, dy), name)
+            if haloed:
+                p.setPen(halo)
+                for dx, dy in ((-1, 0), (1, 0), (0, -1), (0, 1)):
+                    p.drawText(pos + QPointF(dx, dy), name)
             p.setPen(colour)
             p.drawText(pos, name)
         p.restore()
@@ -668,14 +754,26 @@ class MapCanvas(QWidget):
         return rows
 
     def _draw_legend(self, p: QPainter) -> None:
+        pad = theme.scaled(10)
         rows = self._legend_rows()
+        key = (tuple(r[0] for r in rows), self.font().key())
+        if self._legend is None or self._legend[0] != key:
+            self._legend = (key, self._paint_legend(rows, pad))
+        image = self._legend[1]
+        p.drawImage(QPointF(pad, self.height() - image.height() - pad), image)
+
+    def _paint_legend(self, rows: list[tuple[str, str, bool]], pad: int) -> QImage:
         fm = QFontMetricsF(self.font())
         line = fm.height() * 1.3
-        pad = theme.scaled(10)
         width = max(fm.horizontalAdvance(t) for t, _c, _h in rows) + 3 * pad + fm.height()
         height = line * len(rows) + 2 * pad
-        box = QRectF(pad, self.height() - height - pad, width, height)
-        p.save()
+        image = QImage(
+            math.ceil(width) + 1, math.ceil(height) + 1, QImage.Format.Format_ARGB32_Premultiplied
+        )
+        image.fill(0)
+        p = QPainter(image)
+        p.setFont(self.font())
+        box = QRectF(0.5, 0.5, width, height)
         p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         p.setPen(QPen(QColor(theme.LINE)))
         p.setBrush(QColor(16, 34, 51, 225))
@@ -694,7 +792,8 @@ class MapCanvas(QWidget):
                 p.setPen(QColor(theme.TEXT))
             p.drawText(QRectF(x, y, width, line), Qt.AlignmentFlag.AlignVCenter, text)
             y += line
-        p.restore()
+        p.end()
+        return image
 
     def _draw_scale(self, p: QPainter) -> None:
         # Metres per pixel at the view's latitude (Mercator stretches by 1/cos(lat)).
