@@ -118,14 +118,14 @@ class Walkthrough(QWidget):
         screen: QScreen | None = None,
         parent: QWidget | None = None,
     ) -> None:
+        if not slides:
+            raise ValueError("a walkthrough needs at least one slide")
         # A window of its own (never a child of the main window) so it can sit full screen
         # on another monitor while the main window keeps working.
         super().__init__(None, Qt.WindowType.Window | Qt.WindowType.FramelessWindowHint)
         self.setObjectName("walkthrough")
         self.setWindowTitle(self.tr("Walkthrough"))
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        if not slides:
-            raise ValueError("a walkthrough needs at least one slide")
         self.slides = list(slides)
         self.interval_ms = max(1, round(interval_s * 1000))
         avoid = parent.screen() if parent is not None else None
