@@ -9,6 +9,7 @@ from console.core.codes import (
     CallState,
     CameraStatus,
     CaseState,
+    DeadlineStatus,
     DisputeCategory,
     RegionLevel,
     RiskLevel,
@@ -86,13 +87,29 @@ class CaseRow:
     responsible_unit: str
 
 
+# The ledger's sortable columns; "" is the default order, newest case first.
+LEDGER_SORT_KEYS = ("", "number", "created", "deadline", "state", "risk", "supervision")
+
+
 @dataclass(frozen=True, slots=True)
 class CaseFilter:
+    """What the ledger shows: every non-empty field narrows it; `sort` orders it."""
+
     states: tuple[CaseState, ...] = ()
     grid_ids: tuple[int, ...] = ()
     categories: tuple[DisputeCategory, ...] = ()
     text: str = ""
     overdue_only: bool = False
+    deadline_statuses: tuple[DeadlineStatus, ...] = ()
+    supervisions: tuple[SupervisionLevel, ...] = ()
+    risk_levels: tuple[RiskLevel, ...] = ()
+    created_from: datetime | None = None
+    """Inclusive, naive UTC."""
+    created_before: datetime | None = None
+    """Exclusive, naive UTC."""
+    sort: str = ""
+    """One of `LEDGER_SORT_KEYS`."""
+    descending: bool = True
 
 
 @dataclass(frozen=True, slots=True)

@@ -31,13 +31,14 @@ from console.core.codes import (
     Urgency,
 )
 from console.core.deadlines import resolution_deadline
+from console.core.ledger_text import case_body
 from console.store import migrate
 from console.store.engine import sqlite_url
-from console.store.models import Case, MemberUnit, Region, User, WorkspaceSetting
+from console.store.models import Case, CaseSearch, MemberUnit, Region, User, WorkspaceSetting
 
 MARK_KEY = "bench.ledger"
 # Bump when the generated data changes shape, so cached databases are rebuilt.
-BUILD_VERSION = 1
+BUILD_VERSION = 2  # 2: case search terms (migration 0005)
 CHUNK = 50_000
 SPAN_DAYS = 5 * 365
 RECENT_DAYS = 60
@@ -417,17 +418,38 @@ def _fill(engine: Engine, cases: int, rng: random.Random, say: ProgressFn, start
         ).all()
         for name, _sql in indexes:
             conn.exec_driver_sql(f'DROP INDEX "{name}"')
+        # Likewise the search index: its triggers go while the terms are loaded, and one
+        # FTS5 'rebuild' afterwards indexes them all at once.
+        triggers = conn.exec_driver_sql(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?",
+            (CaseSearch.__tablename__,),
+        ).all()
+        for name, _sql in triggers:
+            conn.exec_driver_sql(f'DROP TRIGGER "{name}"')
         sql = _case_insert_sql(engine)
+        search_sql = f"INSERT INTO {CaseSearch.__tablename__} (case_id, body) VALUES (?, ?)"
+        i_id, i_number, i_title, i_summary = (
+            CASE_COLUMNS.index(c) for c in ("id", "number", "title", "summary")
+        )
         done = 0
         for rows in _case_chunks(cases, grids, unit_ids, user_ids, now, rng):
             # Driver-level executemany of plain tuples: per-row parameter processing in
             # `conn.execute(insert(...), dicts)` costs more than SQLite's own work here.
             conn.exec_driver_sql(sql, rows)
+            conn.exec_driver_sql(
+                search_sql,
+                [(r[i_id], case_body(r[i_title], r[i_summary], r[i_number])) for r in rows],
+            )
             done += len(rows)
             say(f"  {done:>10,} / {cases:,} cases  ({time.perf_counter() - started:5.1f} s)")
         say(f"  indexing ({time.perf_counter() - started:5.1f} s)")
         for _name, index_sql in indexes:
             conn.exec_driver_sql(index_sql)
+        if triggers:
+            conn.exec_driver_sql("INSERT INTO case_fts(case_fts) VALUES ('rebuild')")
+            for _name, trigger_sql in triggers:
+                conn.exec_driver_sql(trigger_sql)
+        say(f"  search index built ({time.perf_counter() - started:5.1f} s)")
         mark = json.dumps(
             {
                 "cases": cases,

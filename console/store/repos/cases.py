@@ -6,14 +6,28 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    Text,
+    and_,
+    bindparam,
+    func,
+    literal_column,
+    or_,
+    select,
+    table,
+)
+from sqlalchemy import text as sql_text
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session, aliased
 
-from console.core import case_flow
+from console.core import case_flow, ledger_text
 from console.core.codes import (
     CaseSource,
     CaseState,
     Channel,
+    DeadlineStatus,
     DisputeCategory,
     EventScale,
     FlowAction,
@@ -22,9 +36,9 @@ from console.core.codes import (
     SupervisionLevel,
     Urgency,
 )
-from console.core.deadlines import resolution_deadline
+from console.core.deadlines import DONE_STATES, DUE_SOON_WITHIN, resolution_deadline
 from console.core.records import CaseFilter, CaseRow
-from console.store.models import Case, FlowStep, MemberUnit, Region
+from console.store.models import Case, CaseSearch, FlowStep, MemberUnit, Region
 
 Grid = aliased(Region)
 
@@ -55,7 +69,88 @@ def _ledger_select() -> Any:  # a Select of thirteen columns
     )
 
 
-def _apply(stmt: Select[Any], f: CaseFilter, now: datetime | None = None) -> Select[Any]:
+def _dialect(session: Session) -> str:
+    return session.get_bind().dialect.name
+
+
+# Above this many index candidates, a page walks its order and checks each row against the
+# candidates rather than fetching every candidate and sorting them (SQLite).
+PROBE_ABOVE = 2000
+
+
+@dataclass(frozen=True, slots=True)
+class _Search:
+    """How the ledger finds a query: candidates from the term index, then `LIKE` if needed."""
+
+    like: ColumnElement[bool]
+    ids: Any = None
+    """A subquery of candidate case ids, or None when the index cannot help."""
+    exact: bool = False
+    """The candidates are exactly the `LIKE` matches."""
+    match: str = ""
+    """The FTS5 query (SQLite)."""
+
+
+def fts_match(query: str) -> str:
+    """FTS5 syntax for a query: each run of it as a phrase of its terms, all required."""
+    return " ".join('"' + " ".join(p) + '"' for p in ledger_text.query_phrases(query))
+
+
+def _fts_ids(match: str) -> Any:
+    return (
+        select(literal_column("rowid"))
+        .select_from(table("case_fts"))
+        .where(literal_column("case_fts").op("MATCH")(match))
+    )
+
+
+def _search(query: str, dialect: str) -> _Search:
+    """`LIKE '%query%'` on title, summary or number, narrowed first by the term index.
+
+    The index (see `console.core.ledger_text`) finds a superset of the `LIKE` matches; the
+    `LIKE` then runs on that set only, unless the index's answer is exact already.
+    """
+    like = f"%{query}%"
+    exact_like = or_(Case.title.like(like), Case.summary.like(like), Case.number.like(like))
+    terms = ledger_text.query_terms(query)
+    if not terms:
+        return _Search(exact_like)
+    if dialect == "sqlite":
+        match = fts_match(query)
+        return _Search(exact_like, _fts_ids(match), ledger_text.is_exact(query), match)
+    if dialect == "postgresql":
+        # Literal ' ' so the planner matches the GIN index's expression.
+        ids = select(CaseSearch.case_id).where(
+            sql_text("string_to_array(case_search.body, ' ') @> :ledger_terms").bindparams(
+                bindparam("ledger_terms", value=terms, type_=ARRAY(Text))
+            )
+        )
+        return _Search(exact_like, ids)
+    return _Search(exact_like)
+
+
+def deadline_condition(status: DeadlineStatus, now: datetime) -> ColumnElement[bool]:
+    """SQL for `console.core.deadlines.deadline_status(...) is status` (tested against it)."""
+    if status is DeadlineStatus.DONE:
+        return Case.state.in_([s.code for s in DONE_STATES])
+    # The states spelled out, not NOT IN: each is a range seek on (state, deadline).
+    live = Case.state.in_([s.code for s in CaseState if s not in DONE_STATES])
+    soon = now + DUE_SOON_WITHIN
+    if status is DeadlineStatus.OVERDUE:
+        return and_(live, Case.deadline < now)
+    if status is DeadlineStatus.DUE_SOON:
+        return and_(live, Case.deadline >= now, Case.deadline <= soon)
+    return and_(live, or_(Case.deadline.is_(None), Case.deadline > soon))
+
+
+def _apply(
+    stmt: Select[Any],
+    f: CaseFilter,
+    now: datetime | None = None,
+    dialect: str = "sqlite",
+    probe: bool = False,
+) -> Select[Any]:
+    now = now or _utcnow()
     if f.states:
         stmt = stmt.where(Case.state.in_([s.code for s in f.states]))
     if f.grid_ids:
@@ -64,14 +159,44 @@ def _apply(stmt: Select[Any], f: CaseFilter, now: datetime | None = None) -> Sel
         stmt = stmt.where(Case.category.in_([c.code for c in f.categories]))
     if f.overdue_only:
         open_codes = [s.code for s in case_flow.OPEN_STATES]
-        stmt = stmt.where(Case.deadline < (now or _utcnow()), Case.state.in_(open_codes))
-    text = f.text.strip()
-    if text:
-        like = f"%{text}%"
-        stmt = stmt.where(
-            or_(Case.title.like(like), Case.summary.like(like), Case.number.like(like))
-        )
+        stmt = stmt.where(Case.deadline < now, Case.state.in_(open_codes))
+    if f.deadline_statuses:
+        stmt = stmt.where(or_(*(deadline_condition(s, now) for s in f.deadline_statuses)))
+    if f.supervisions:
+        stmt = stmt.where(Case.supervision.in_([s.code for s in f.supervisions]))
+    if f.risk_levels:
+        stmt = stmt.where(Case.risk_level.in_([r.code for r in f.risk_levels]))
+    if f.created_from is not None:
+        stmt = stmt.where(Case.created_at >= f.created_from)
+    if f.created_before is not None:
+        stmt = stmt.where(Case.created_at < f.created_before)
+    query = f.text.strip()
+    if query:
+        found = _search(query, dialect)
+        if found.ids is None:
+            stmt = stmt.where(found.like)
+        else:
+            # `id + 0` hides the primary key from the planner: walk the page's order, probe.
+            member = (Case.id + 0 if probe else Case.id).in_(found.ids)
+            stmt = stmt.where(member if found.exact else and_(member, found.like))
     return stmt
+
+
+def _only_text(f: CaseFilter) -> bool:
+    return f == CaseFilter(text=f.text, sort=f.sort, descending=f.descending)
+
+
+def _fts_count(session: Session, match: str) -> int:
+    stmt = select(func.count()).select_from(_fts_ids(match).subquery())
+    return int(session.scalar(stmt) or 0)
+
+
+def _probe(session: Session, f: CaseFilter, dialect: str) -> bool:
+    """Walk the order and probe when the index's candidates are many (SQLite)."""
+    query = f.text.strip()
+    if dialect != "sqlite" or not ledger_text.query_terms(query):
+        return False
+    return _fts_count(session, fts_match(query)) > PROBE_ABOVE
 
 
 def _row(r: tuple[Any, ...]) -> CaseRow:
@@ -92,13 +217,112 @@ def _row(r: tuple[Any, ...]) -> CaseRow:
     )
 
 
+# Sorts on an indexed column: the index gives the order, the id breaks ties.
+_SORT_COLUMNS: dict[str, Any] = {
+    "number": Case.number,
+    "created": Case.created_at,
+    "deadline": Case.deadline,
+}
+# Sorts on a code column in its code table's order (flow order, low to critical, none to
+# red): one indexed query per code, newest first within a code, so no sort of the whole set.
+_RANKED: dict[str, tuple[Any, tuple[str, ...], str]] = {
+    "state": (Case.state, tuple(s.code for s in CaseState), "states"),
+    "risk": (Case.risk_level, tuple(r.code for r in RiskLevel), "risk_levels"),
+    "supervision": (Case.supervision, tuple(s.code for s in SupervisionLevel), "supervisions"),
+}
+
+
+def _order(f: CaseFilter) -> list[Any]:
+    col = _SORT_COLUMNS.get(f.sort)
+    if col is None:
+        return [Case.id.desc() if f.descending else Case.id.asc()]
+    if f.descending:
+        return [col.desc(), Case.id.desc()]
+    return [col.asc(), Case.id.asc()]
+
+
+def _ranked_codes(f: CaseFilter) -> tuple[Any, list[str]]:
+    col, codes, filter_field = _RANKED[f.sort]
+    chosen = {c.code for c in getattr(f, filter_field)}
+    ordered = [c for c in codes if not chosen or c in chosen]
+    return col, ordered[::-1] if f.descending else ordered
+
+
 def ledger_page(session: Session, f: CaseFilter, offset: int, limit: int) -> list[CaseRow]:
-    stmt = _apply(_ledger_select(), f).order_by(Case.id.desc()).offset(offset).limit(limit)
+    dialect = _dialect(session)
+    now = _utcnow()
+    query = f.text.strip()
+    if dialect == "sqlite" and query and not f.sort and _only_text(f):
+        found = _search(query, dialect)
+        if found.exact:
+            # The index alone answers, in id order: only the page's rows are read.
+            ids = (
+                _fts_ids(found.match)
+                .order_by(literal_column("rowid").desc() if f.descending else "rowid")
+                .offset(offset)
+                .limit(limit)
+            )
+            stmt = _ledger_select().where(Case.id.in_(ids)).order_by(*_order(f))
+            return [_row(tuple(r)) for r in session.execute(stmt)]
+    probe = _probe(session, f, dialect)
+    if f.sort in _RANKED:
+        col, codes = _ranked_codes(f)
+        rows: list[CaseRow] = []
+        skip, need = offset, limit
+        for code in codes:
+            if need <= 0:
+                break
+            if skip > 0:
+                counted = _apply(select(func.count(Case.id)), f, now, dialect).where(col == code)
+                n = int(session.scalar(counted) or 0)
+                if skip >= n:
+                    skip -= n
+                    continue
+            stmt = (
+                _apply(_ledger_select(), f, now, dialect, probe)
+                .where(col == code)
+                .order_by(Case.id.desc())
+                .offset(skip)
+                .limit(need)
+            )
+            got = [_row(tuple(r)) for r in session.execute(stmt)]
+            rows.extend(got)
+            need -= len(got)
+            skip = 0
+        return rows
+    stmt = (
+        _apply(_ledger_select(), f, now, dialect, probe)
+        .order_by(*_order(f))
+        .offset(offset)
+        .limit(limit)
+    )
     return [_row(tuple(r)) for r in session.execute(stmt)]
 
 
+def ledger_ids(session: Session, f: CaseFilter) -> list[int]:
+    """Every matching case id in the ledger's order (an export's list of what to write)."""
+    dialect = _dialect(session)
+    now = _utcnow()
+    if f.sort in _RANKED:
+        col, codes = _ranked_codes(f)
+        ids: list[int] = []
+        for code in codes:
+            stmt = (
+                _apply(select(Case.id), f, now, dialect).where(col == code).order_by(Case.id.desc())
+            )
+            ids.extend(session.scalars(stmt))
+        return ids
+    return list(session.scalars(_apply(select(Case.id), f, now, dialect).order_by(*_order(f))))
+
+
 def ledger_count(session: Session, f: CaseFilter) -> int:
-    stmt = _apply(select(func.count(Case.id)), f)
+    dialect = _dialect(session)
+    query = f.text.strip()
+    if dialect == "sqlite" and query and _only_text(f):
+        found = _search(query, dialect)
+        if found.exact:
+            return _fts_count(session, found.match)
+    stmt = _apply(select(func.count(Case.id)), f, dialect=dialect)
     return int(session.scalar(stmt) or 0)
 
 
@@ -106,8 +330,18 @@ def rows_by_ids(session: Session, f: CaseFilter, ids: frozenset[int]) -> list[Ca
     """The given cases that still match the filter: a model drops the rest."""
     if not ids:
         return []
-    stmt = _apply(_ledger_select().where(Case.id.in_(ids)), f)
+    stmt = _apply(_ledger_select().where(Case.id.in_(ids)), f, dialect=_dialect(session))
     return [_row(tuple(r)) for r in session.execute(stmt)]
+
+
+def set_search_terms(session: Session, case_id: int, title: str, summary: str, number: str) -> None:
+    """Write a case's search terms; call from every function that changes those fields."""
+    body = ledger_text.case_body(title, summary, number)
+    row = session.get(CaseSearch, case_id)
+    if row is None:
+        session.add(CaseSearch(case_id=case_id, body=body))
+    else:
+        row.body = body
 
 
 def count_by_state(session: Session) -> dict[CaseState, int]:
@@ -162,6 +396,7 @@ def register(session: Session, new: NewCase, *, actor_id: int, role: Role) -> in
     )
     session.add(case)
     session.flush()
+    set_search_terms(session, case.id, case.title, case.summary, case.number)
     for action in (FlowAction.REPORT, FlowAction.ACCEPT):
         advance(session, case.id, action, actor_id=actor_id, role=role, opinion="", now=now)
     return case.id
