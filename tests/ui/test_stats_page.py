@@ -87,6 +87,18 @@ def test_a_burst_of_changes_is_one_reload(qtbot, qloop, workspace: Workspace) ->
         )
     )
     assert not page._coalesce.isActive()
+
+    # On a hidden tab the page waits until it is shown again.
+    page.hide()
+    loads = page.loads_started
+    _id, changes = cases.register_sync(NewCase("物业收费", DisputeCategory.PROPERTY_MGMT, "", None))
+    assert changes is not None
+    page.apply_changes(changes)
+    qtbot.waitUntil(lambda: not page._coalesce.isActive(), timeout=3000)
+    assert page.loads_started == loads
+    page.show()
+    run_until(qloop, lambda: page.snapshot is not None and page.snapshot.created == 36)
+    assert page.loads_started == loads + 1
     page.close_panel()
 
 

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import date
 
 from PySide6.QtCore import QTimer, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QGridLayout,
@@ -43,6 +44,9 @@ from console.ui.widgets.charts import (
 
 REFRESH_COALESCE_MS = 2000
 """Changes arriving within this window cost one reload: a burst of 500 registrations is one."""
+
+PERIODIC_REFRESH_MS = 5 * 60_000
+"""Deadlines pass and days end without any change set: a wall display still moves on."""
 
 WATCHED = (Entity.CASE, Entity.FLOW_STEP, Entity.AGREEMENT, Entity.CALL)
 
@@ -135,7 +139,11 @@ class StatsPage(QWidget):
         self._coalesce = QTimer(self)
         self._coalesce.setSingleShot(True)
         self._coalesce.setInterval(refresh_delay_ms)
-        self._coalesce.timeout.connect(self.reload)
+        self._coalesce.timeout.connect(self._refresh_if_shown)
+        self._stale = False
+        self._periodic = QTimer(self)
+        self._periodic.setInterval(PERIODIC_REFRESH_MS)
+        self._periodic.timeout.connect(self._refresh_if_shown)
         self.period_box.currentIndexChanged.connect(lambda _i: self.reload())
         self.area_box.currentIndexChanged.connect(lambda _i: self.reload())
 
@@ -175,6 +183,7 @@ class StatsPage(QWidget):
 
     def load(self) -> None:
         self.reload()
+        self._periodic.start()
 
         def fill_areas(areas: list[tuple[int, str]]) -> None:
             for region_id, name in areas:
@@ -209,6 +218,19 @@ class StatsPage(QWidget):
         if failed:
             self._in_flight = False
 
+    def _refresh_if_shown(self) -> None:
+        """A page on a hidden tab only notes that it is stale, and reloads when shown."""
+        if self.isVisible():
+            self.reload()
+        else:
+            self._stale = True
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._stale:
+            self._stale = False
+            self.reload()
+
     def apply_changes(self, changes: ChangeSet) -> None:
         if any(changes.touches(e) for e in WATCHED) and not self._coalesce.isActive():
             # Not restarted by later changes: a steady stream still refreshes every window.
@@ -216,6 +238,7 @@ class StatsPage(QWidget):
 
     def close_panel(self) -> None:
         self._coalesce.stop()
+        self._periodic.stop()
         self._tasks.cancel_all()
         self._in_flight = False
 
