@@ -172,8 +172,11 @@ class EvidencePlayer:
             else:
                 self._run_video()
         except Exception as exc:  # reported to the operator, never a silent black picture
-            log.warning("evidence player for %s failed", self.path, exc_info=True)
-            self._update(error=_reason(self.path, exc), playing=False)
+            reason = _reason(self.path, exc)
+            log.warning(
+                "evidence player for %s: %s", self.path, reason, exc_info=self.path.exists()
+            )
+            self._update(error=reason, playing=False)
 
     def _run_still(self) -> None:
         with av.open(str(self.path)) as container:

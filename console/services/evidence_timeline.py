@@ -199,7 +199,7 @@ class EvidenceTimelineService:
 
     async def check_integrity(self, asset: MediaAssetRecord) -> IntegrityResult:
         """Re-hash one file on a worker thread."""
-        return await asyncio.to_thread(check_file, asset)
+        return await asyncio.get_running_loop().run_in_executor(None, check_file, asset)
 
     async def check_all(
         self,
@@ -208,8 +208,11 @@ class EvidenceTimelineService:
     ) -> list[IntegrityResult]:
         """One file after another (disk and cores are shared), each result as it comes."""
         results = []
+        # The loop is taken once: a Qt loop may resume this task from a callback it runs
+        # outside run_forever (seen with qasync), where get_running_loop() would fail.
+        loop = asyncio.get_running_loop()
         for asset in assets:
-            result = await self.check_integrity(asset)
+            result = await loop.run_in_executor(None, check_file, asset)
             results.append(result)
             if on_result is not None:
                 on_result(result)

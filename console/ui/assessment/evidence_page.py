@@ -15,7 +15,6 @@ from typing import Any
 
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
-    QBrush,
     QColor,
     QFont,
     QFontMetrics,
@@ -33,6 +32,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -140,6 +140,21 @@ class TimelineStrip(QWidget):
                 return
         super().mousePressEvent(event)
 
+    @staticmethod
+    def _paint_failed(p: QPainter, rect: QRectF) -> None:
+        """A failed file is hatched and framed in red: it must not look like an ordinary bar."""
+        p.save()
+        p.setClipRect(rect)
+        p.setPen(QPen(QColor(theme.ALERT), max(2, theme.scaled(2))))
+        x, step = rect.left() - rect.height(), max(6, theme.scaled(7))
+        while x < rect.right():
+            p.drawLine(QPointF(x, rect.bottom()), QPointF(x + rect.height(), rect.top()))
+            x += step
+        p.restore()
+        p.setBrush(Qt.BrushStyle.NoBrush)
+        p.setPen(QPen(QColor(theme.ALERT), max(2, theme.scaled(2))))
+        p.drawRoundedRect(rect, 3, 3)
+
     def paintEvent(self, event: QPaintEvent) -> None:
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -185,9 +200,7 @@ class TimelineStrip(QWidget):
                 p.drawRoundedRect(rect, 3, 3)
                 result = self.integrity.get(item.asset.id)
                 if result is not None and result.status is not IntegrityStatus.VERIFIED:
-                    # A failed file is hatched red: it must not look like an ordinary bar.
-                    p.setBrush(QBrush(QColor(theme.ALERT), Qt.BrushStyle.BDiagPattern))
-                    p.drawRoundedRect(rect, 3, 3)
+                    self._paint_failed(p, rect)
                 if item.asset.id == self.selected:
                     p.setBrush(Qt.BrushStyle.NoBrush)
                     p.setPen(QPen(QColor("#ffffff"), 2))
@@ -414,7 +427,10 @@ class EvidencePage(QWidget):
         self.assets.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.assets.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.assets.verticalHeader().setVisible(False)
-        self.assets.horizontalHeader().setStretchLastSection(True)
+        header_view = self.assets.horizontalHeader()
+        for col in range(3):
+            header_view.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        header_view.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.marks_list = QListWidget()
         self.delete_mark_button = QPushButton(self.tr("Delete annotation"))
         left = QWidget()
@@ -444,6 +460,7 @@ class EvidencePage(QWidget):
             controls.addWidget(w)
         controls.addWidget(self.slider, 1)
         controls.addWidget(self.time_label)
+        controls.addSpacing(theme.scaled(12))
         controls.addWidget(QLabel(self.tr("Speed")))
         controls.addWidget(self.speed_box)
 
@@ -558,7 +575,6 @@ class EvidencePage(QWidget):
             self._show_integrity(row, item.asset.id)
             if item.asset.id == self.asset_id:
                 self.assets.selectRow(row)
-        self.assets.resizeColumnsToContents()
 
     def _show_integrity(self, row: int, asset_id: int) -> None:
         result = self.integrity.get(asset_id)
@@ -632,7 +648,7 @@ class EvidencePage(QWidget):
         for w in (self.play_button, self.back_button, self.forward_button, self.slider):
             w.setEnabled(moving)
         self.speed_box.setEnabled(moving)
-        if state is None:
+        if state is None or state.error:
             self.time_label.setText("—")
             return
         self.play_button.setText(self.tr("Pause") if state.playing else self.tr("Play"))
