@@ -143,7 +143,7 @@ class StatsSnapshot:
     by_state: tuple[Count, ...]
     created: int
     overdue: Rate
-    """Late among the period's cases that fell due (see `repos.statistics.overdue_counts`)."""
+    """Late among the period's cases that fell due (see `repos.statistics.overdue_rule`)."""
     open_now: int
     overdue_now: int
     mediation_success: Rate
@@ -271,12 +271,18 @@ def snapshot_query(
     groups = list(StateGroup)
     created: dict[date, list[int]] = {s: [0] * len(groups) for s in starts}
     by_state: dict[str, int] = defaultdict(int)
-    for day, state, n in q.created_by_day_and_state(session, since, until, grid_ids):
-        created[bucket_start(day, bucket)][groups.index(state_group(state))] += n
-        by_state[state.code] += n
+    due = late = 0
+    for row in q.created_by_day_and_state(session, since, until, now, grid_ids):
+        created[bucket_start(row.day, bucket)][groups.index(state_group(row.state))] += row.created
+        by_state[row.state.code] += row.created
+        due += row.due
+        late += row.late
     closed: dict[date, int] = defaultdict(int)
-    for day, n in q.closed_by_day(session, since, until, grid_ids):
+    flagged = succeeded = 0
+    for day, n, n_flagged, n_ok in q.closed_by_day(session, since, until, grid_ids):
         closed[bucket_start(day, bucket)] += n
+        flagged += n_flagged
+        succeeded += n_ok
     calls = q.answered_calls(session, since, until)
     calls_by: dict[date, list[tuple[datetime, datetime | None]]] = defaultdict(list)
     for queued, answered in calls:
@@ -294,20 +300,22 @@ def snapshot_query(
     )
 
     by_area_counts: dict[str, int] = defaultdict(int)
+    category_counts: dict[str, int] = defaultdict(int)
     area_labels: dict[str, str] = {"": NO_GRID}
-    for grid_id, n in q.created_by_grid(session, since, until, grid_ids).items():
+    area_of: dict[int, int] = {}
+    for category, grid_id, n in q.created_by_category_and_grid(session, since, until, grid_ids):
+        category_counts[category] += n
         if grid_id is None:
             by_area_counts[""] += n
             continue
-        key_id = grid_id if region_id is not None else _district_of(tree, grid_id)
+        if grid_id not in area_of:
+            area_of[grid_id] = grid_id if region_id is not None else _district_of(tree, grid_id)
+        key_id = area_of[grid_id]
         key = str(key_id)
         by_area_counts[key] += n
         area_labels[key] = tree[key_id][2] if key_id in tree else key
 
-    category_counts = q.created_by_category(session, since, until, grid_ids)
-    due, late = q.overdue_counts(session, since, until, now, grid_ids)
     open_now, overdue_now = q.open_and_overdue_now(session, now, grid_ids)
-    flagged, succeeded = q.success_counts(session, since, until, grid_ids)
     return StatsSnapshot(
         period=period,
         region_id=region_id,
@@ -316,7 +324,7 @@ def snapshot_query(
         last_day=last,
         taken_at=now,
         buckets=buckets,
-        by_category=_ranked(category_counts, {c.code: c.zh for c in DisputeCategory}),
+        by_category=_ranked(dict(category_counts), {c.code: c.zh for c in DisputeCategory}),
         by_area=_ranked(by_area_counts, area_labels),
         area_is_grid=region_id is not None,
         by_state=_ranked(dict(by_state), {s.code: s.zh for s in CaseState}),

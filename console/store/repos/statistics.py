@@ -7,6 +7,7 @@ the service folds days into weeks or months, so the only dialect-specific SQL is
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -48,64 +49,84 @@ def _created_in(stmt: Any, since: datetime, until: datetime) -> Any:
     return stmt.where(Case.created_at >= since, Case.created_at < until)
 
 
-def created_by_day_and_state(
-    session: Session, since: datetime, until: datetime, grid_ids: GridIds = None
-) -> list[tuple[date, CaseState, int]]:
-    """Cases registered per local day, split by the state each is in now."""
-    day = local_day(session, Case.created_at)
-    stmt = select(day, Case.state, func.count(Case.id)).group_by(day, Case.state)
-    rows = session.execute(_in_area(_created_in(stmt, since, until), grid_ids))
-    return [(_as_date(d), CaseState(s), int(n)) for d, s, n in rows]
+@dataclass(frozen=True, slots=True)
+class DayState:
+    """Cases registered on one local day that are in one state now, and how many of them
+    fell due and were late (see `overdue_rule`)."""
+
+    day: date
+    state: CaseState
+    created: int
+    due: int
+    late: int
 
 
-def closed_by_day(
-    session: Session, since: datetime, until: datetime, grid_ids: GridIds = None
-) -> list[tuple[date, int]]:
-    """Cases closed (办结) per local day, whenever they were registered."""
-    day = local_day(session, Case.closed_at)
-    stmt = (
-        select(day, func.count(Case.id))
-        .where(Case.closed_at >= since, Case.closed_at < until)
-        .group_by(day)
-    )
-    return [(_as_date(d), int(n)) for d, n in session.execute(_in_area(stmt, grid_ids))]
-
-
-def created_by_category(
-    session: Session, since: datetime, until: datetime, grid_ids: GridIds = None
-) -> dict[str, int]:
-    stmt = select(Case.category, func.count(Case.id)).group_by(Case.category)
-    rows = session.execute(_in_area(_created_in(stmt, since, until), grid_ids))
-    return {c: int(n) for c, n in rows}
-
-
-def created_by_grid(
-    session: Session, since: datetime, until: datetime, grid_ids: GridIds = None
-) -> dict[int | None, int]:
-    stmt = select(Case.grid_id, func.count(Case.id)).group_by(Case.grid_id)
-    rows = session.execute(_in_area(_created_in(stmt, since, until), grid_ids))
-    return {g: int(n) for g, n in rows}
-
-
-def overdue_counts(
-    session: Session, since: datetime, until: datetime, now: datetime, grid_ids: GridIds = None
-) -> tuple[int, int]:
-    """(due, late) among cases registered in the window that have a deadline.
+def overdue_rule(now: datetime) -> tuple[Any, Any]:
+    """(due, late) conditions on a case with a deadline.
 
     Due: closed, or still open with the deadline passed (declined and voided cases are
     never due). Late: closed after the deadline, or open past it.
     """
-    open_codes = [s.code for s in case_flow.OPEN_STATES]
+    has_deadline = Case.deadline.is_not(None) & Case.state.not_in(_NOT_DUE_CODES)
     closed = Case.closed_at.is_not(None)
-    open_past = (Case.state.in_(open_codes)) & (Case.deadline < now)
-    due = or_(closed, open_past)
-    late = or_(closed & (Case.closed_at > Case.deadline), open_past)
-    base = Case.deadline.is_not(None), Case.state.not_in(_NOT_DUE_CODES)
-    due_stmt = _created_in(select(func.count(Case.id)).where(*base, due), since, until)
-    late_stmt = _created_in(select(func.count(Case.id)).where(*base, late), since, until)
-    n_due = session.scalar(_in_area(due_stmt, grid_ids)) or 0
-    n_late = session.scalar(_in_area(late_stmt, grid_ids)) or 0
-    return int(n_due), int(n_late)
+    open_past = Case.state.in_([s.code for s in case_flow.OPEN_STATES]) & (Case.deadline < now)
+    due = has_deadline & or_(closed, open_past)
+    late = has_deadline & or_(closed & (Case.closed_at > Case.deadline), open_past)
+    return due, late
+
+
+def created_by_day_and_state(
+    session: Session, since: datetime, until: datetime, now: datetime, grid_ids: GridIds = None
+) -> list[DayState]:
+    """Cases registered per local day by the state each is in now: one pass over the window
+    (the created_at index) gives the time series, the states and the overdue rate."""
+    day = local_day(session, Case.created_at)
+    due, late = overdue_rule(now)
+    stmt = select(
+        day,
+        Case.state,
+        func.count(Case.id),
+        func.count(Case.id).filter(due),
+        func.count(Case.id).filter(late),
+    ).group_by(day, Case.state)
+    rows = session.execute(_in_area(_created_in(stmt, since, until), grid_ids))
+    return [
+        DayState(_as_date(d), CaseState(s), int(n), int(nd), int(nl)) for d, s, n, nd, nl in rows
+    ]
+
+
+def created_by_category_and_grid(
+    session: Session, since: datetime, until: datetime, grid_ids: GridIds = None
+) -> list[tuple[str, int | None, int]]:
+    """(category code, grid id, cases) registered in the window."""
+    stmt = select(Case.category, Case.grid_id, func.count(Case.id)).group_by(
+        Case.category, Case.grid_id
+    )
+    rows = session.execute(_in_area(_created_in(stmt, since, until), grid_ids))
+    return [(c, g, int(n)) for c, g, n in rows]
+
+
+def closed_by_day(
+    session: Session, since: datetime, until: datetime, grid_ids: GridIds = None
+) -> list[tuple[date, int, int, int]]:
+    """Per local day, cases closed (办结) that day whenever registered: (day, closed, closed
+    with a success flag, of which successful)."""
+    day = local_day(session, Case.closed_at)
+    closed_state = Case.state.in_(_CLOSED_CODES)
+    stmt = (
+        select(
+            day,
+            func.count(Case.id),
+            func.count(Case.id).filter(closed_state & Case.success.is_not(None)),
+            func.count(Case.id).filter(closed_state & Case.success.is_(True)),
+        )
+        .where(Case.closed_at >= since, Case.closed_at < until)
+        .group_by(day)
+    )
+    return [
+        (_as_date(d), int(n), int(f), int(ok))
+        for d, n, f, ok in session.execute(_in_area(stmt, grid_ids))
+    ]
 
 
 def open_and_overdue_now(
@@ -113,28 +134,11 @@ def open_and_overdue_now(
 ) -> tuple[int, int]:
     """(open, open past the deadline) right now, whatever the window."""
     is_open = Case.state.in_([s.code for s in case_flow.OPEN_STATES])
-    n_open = session.scalar(_in_area(select(func.count(Case.id)).where(is_open), grid_ids)) or 0
-    n_over = (
-        session.scalar(
-            _in_area(select(func.count(Case.id)).where(is_open, Case.deadline < now), grid_ids)
-        )
-        or 0
+    stmt = select(func.count(Case.id), func.count(Case.id).filter(Case.deadline < now)).where(
+        is_open
     )
-    return int(n_open), int(n_over)
-
-
-def success_counts(
-    session: Session, since: datetime, until: datetime, grid_ids: GridIds = None
-) -> tuple[int, int]:
-    """(closed with a success flag, of which successful) among cases closed in the window."""
-    stmt = select(func.count(Case.id), func.count(Case.id).filter(Case.success.is_(True))).where(
-        Case.state.in_(_CLOSED_CODES),
-        Case.success.is_not(None),
-        Case.closed_at >= since,
-        Case.closed_at < until,
-    )
-    flagged, succeeded = session.execute(_in_area(stmt, grid_ids)).one()
-    return int(flagged or 0), int(succeeded or 0)
+    n_open, n_over = session.execute(_in_area(stmt, grid_ids)).one()
+    return int(n_open or 0), int(n_over or 0)
 
 
 def agreements_signed(
@@ -182,3 +186,7 @@ def grid_state_counts(
     )
     _open, overdue = open_and_overdue_now(session, now, (grid_id,))
     return name, {s: int(n) for s, n in rows}, overdue
+
+
+def newest_case_time(session: Session) -> datetime | None:
+    return session.scalar(select(func.max(Case.created_at)))
