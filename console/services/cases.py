@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
 
+from console.core import case_flow
 from console.core.codes import AuditAction, CaseState, Channel, FlowAction, SupervisionLevel
 from console.core.events import ChangeAction, ChangeSet, Entity, Operation, change
 from console.core.records import CaseFilter, CaseRow
@@ -12,6 +14,15 @@ from console.services.operator import Operator
 from console.store.repos import audit, cases, regions
 from console.store.repos.cases import NewCase
 from console.store.store import Store
+
+
+@dataclass(frozen=True, slots=True)
+class BulkOutcome:
+    """One case of a bulk action: done, or refused and why (in the operator's words)."""
+
+    case_id: int
+    ok: bool
+    reason: str = ""
 
 
 class CaseService:
@@ -29,6 +40,10 @@ class CaseService:
 
     async def rows_by_ids(self, f: CaseFilter, ids: frozenset[int]) -> list[CaseRow]:
         return await self.store.read(partial(cases.rows_by_ids, f=f, ids=ids))
+
+    async def ledger_ids(self, f: CaseFilter) -> list[int]:
+        """Every matching case id in the ledger's order."""
+        return await self.store.read(partial(cases.ledger_ids, f=f))
 
     async def deadline_summary(self) -> dict[str, int]:
         now = datetime.now(UTC).replace(tzinfo=None)
@@ -140,3 +155,25 @@ class CaseService:
                 deadline=deadline,
             )
         )
+
+    async def supervise_many(
+        self, case_ids: list[int], level: SupervisionLevel, opinion: str
+    ) -> list[BulkOutcome]:
+        """督办 on each case, each in its own transaction: one refusal stops no other."""
+        now = datetime.now(UTC).replace(tzinfo=None)
+        args = case_flow.ActionArgs(opinion=opinion, supervision=level)
+        reasons = case_flow.check_arguments(FlowAction.SUPERVISE, args, now=now)
+        if reasons:
+            why = "；".join(reasons)
+            return [BulkOutcome(case_id, False, why) for case_id in case_ids]
+        outcomes = []
+        for case_id in case_ids:
+            try:
+                await self.advance(
+                    case_id, FlowAction.SUPERVISE, opinion=opinion.strip(), supervision=level
+                )
+            except case_flow.IllegalTransition as exc:
+                outcomes.append(BulkOutcome(case_id, False, str(exc)))
+            else:
+                outcomes.append(BulkOutcome(case_id, True))
+        return outcomes
