@@ -207,7 +207,11 @@ class EvidencePlayer:
             anchor: tuple[float, float] | None = None  # (monotonic, media seconds)
             pending = None  # the next frame while playing, decoded ahead of its time
             while not self._stop.is_set():
-                for cmd in self._take_commands():
+                commands = self._take_commands()
+                if commands and pending is not None:
+                    video.unread(pending)  # decoded ahead but not shown: still the next one
+                    pending = None
+                for cmd in commands:
                     if isinstance(cmd, _Play):
                         playing = cmd.on
                         if playing and video.at_end(current.t):
@@ -224,15 +228,14 @@ class EvidencePlayer:
                         anchor, pending = None, None
                     else:
                         playing, anchor, pending = False, None, None
-                        if cmd.frames > 0:
-                            nxt = video.next()
-                        else:
-                            nxt = video.seek(current.t - video.frame_s) if current.t > 0 else None
+                        nxt = video.next() if cmd.frames > 0 else video.previous(current.t)
                         if nxt is not None:
                             current = nxt
                             self._deliver(current.frame, current.t)
                 self._update(playing=playing, speed=speed, ended=video.ended)
                 if not playing:
+                    if self.state.position_ms != round(current.t * 1000):
+                        self._deliver(current.frame, current.t)  # paused on a skipped frame
                     self._wake.wait(IDLE_WAIT_S)
                     self._wake.clear()
                     continue
@@ -317,6 +320,9 @@ class _Video:
             return None
         return _At(frame, self._t(frame))
 
+    def unread(self, at: _At) -> None:
+        self._frames = _prepend(at.frame, self._frames)
+
     def seek(self, target_s: float) -> _At | None:
         """The frame showing `target_s`: the last one starting at or before it (half a frame
         of tolerance for rounding); the last frame of the file for a target past its end."""
@@ -337,6 +343,37 @@ class _Video:
                 return best
         self.ended = True
         return best
+
+    def previous(self, t: float) -> _At | None:
+        """The last frame starting before `t`, found without trusting the nominal frame
+        rate (recordings of calls have variable rates); None before the first frame."""
+        back = self.frame_s
+        while t > 1e-6:
+            start = max(0.0, t - back)
+            self.container.seek(
+                self.start_pts + int(start / self.tb),
+                stream=self.stream,
+                backward=True,
+                any_frame=False,
+            )
+            frames = self._decode()
+            best: _At | None = None
+            for frame in frames:
+                ft = self._t(frame)
+                if ft >= t - 1e-6:
+                    self._frames = _prepend(frame, frames)
+                    break
+                best = _At(frame, ft)
+            else:
+                self._frames = iter(())
+            if best is not None:
+                self.ended = False
+                return best
+            if start == 0.0:
+                break
+            back *= 4  # the key frame found lies at or after `t`: look further back
+        self.seek(t)  # nothing earlier: stay where we are
+        return None
 
 
 def _prepend(first: Any, rest: Iterator[Any]) -> Iterator[Any]:
