@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator
+from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
@@ -177,5 +178,53 @@ def test_big_pictures_are_scaled_to_max_width(tmp_path: Path) -> None:
         f = p.slot.peek()
         assert f is not None and (f.width, f.height) == (320, 180)
         assert f.image.shape == (180, 320, 4)
+    finally:
+        assert p.close(5.0)
+
+
+def _variable_rate_clip(path: Path, gaps_ms: tuple[int, ...], frames: int) -> list[int]:
+    """A counter clip whose frames are `gaps_ms` apart in turn (as WebRTC recordings are);
+    returns each frame's time in ms."""
+    import av
+
+    from console.media.clips import _counter_painter
+
+    draw = _counter_painter(320, 240)
+    times = []
+    with av.open(str(path), "w", format="mp4") as container:
+        stream = container.add_stream(
+            "libx264",
+            rate=25,
+            options={"preset": "ultrafast", "g": "10", "keyint_min": "10", "sc_threshold": "0",
+                     "bf": "0"},
+        )  # fmt: skip
+        stream.width, stream.height, stream.pix_fmt = 320, 240, "yuv420p"
+        stream.codec_context.time_base = Fraction(1, 1000)
+        t = 0
+        for i in range(frames):
+            frame = av.VideoFrame.from_ndarray(draw(i), format="bgr24")
+            frame.pts, frame.time_base = t, Fraction(1, 1000)
+            container.mux(stream.encode(frame))
+            times.append(t)
+            t += gaps_ms[i % len(gaps_ms)]
+        container.mux(stream.encode(None))
+    return times
+
+
+def test_variable_frame_rate_steps_back_through_every_frame(tmp_path: Path) -> None:
+    times = _variable_rate_clip(tmp_path / "vfr.mp4", (20, 90, 45), 24)
+    p = EvidencePlayer(tmp_path / "vfr.mp4", name="vfr")
+    p.start()
+    try:
+        _shown(p, 0)
+        p.seek(times[15] + 5)
+        _shown(p, 15)
+        for n in range(14, 7, -1):  # across the key frame at 10, with gaps up to 90 ms
+            p.step(-1)
+            _shown(p, n)
+            assert wait_until(lambda n=n: p.state.position_ms == times[n])
+        for n in range(9, 13):
+            p.step(+1)
+            _shown(p, n)
     finally:
         assert p.close(5.0)
