@@ -39,10 +39,14 @@ def _as_date(value: Any) -> date:
     return date.fromisoformat(value) if isinstance(value, str) else value
 
 
-def _in_area(stmt: Any, grid_ids: GridIds) -> Any:  # a Select of any columns
+def _in_area(stmt: Any, grid_ids: GridIds, *, by_grid_index: bool = False) -> Any:
+    """Only cases in these grids. A query bounded by a time window keeps to the time's index:
+    `grid_id + 0` stops SQLite from walking a district's whole history by the grid index
+    (4–6 s at a million cases, against a fraction of a second)."""
     if grid_ids is None:
         return stmt
-    return stmt.where(Case.grid_id.in_(grid_ids or (-1,)))
+    column = Case.grid_id if by_grid_index else Case.grid_id + 0
+    return stmt.where(column.in_(grid_ids or (-1,)))
 
 
 def _created_in(stmt: Any, since: datetime, until: datetime) -> Any:
@@ -137,7 +141,7 @@ def open_and_overdue_now(
     stmt = select(func.count(Case.id), func.count(Case.id).filter(Case.deadline < now)).where(
         is_open
     )
-    n_open, n_over = session.execute(_in_area(stmt, grid_ids)).one()
+    n_open, n_over = session.execute(_in_area(stmt, grid_ids, by_grid_index=True)).one()
     return int(n_open or 0), int(n_over or 0)
 
 
