@@ -138,3 +138,16 @@ def test_wall_age_histogram_agrees_with_exact_percentiles() -> None:
     for p in (50, 95):
         assert abs(histogram.percentile(p) - percentile(ages, p)) <= 0.001
     assert math.isnan(AgeHistogram().percentile(50))
+
+
+def test_bench_map() -> None:
+    # A small city: the scripted pan/zoom tour once, offscreen at 1920×1080.
+    result = _bench("map", "--cameras", "3000", "--risk-points", "1000", "--rounds", "1")
+    assert result["bench"] == "map"
+    assert (result["cameras"], result["risk_points"]) == (3000, 1000)
+    assert result["frames"] == 2 * 93 and (result["width"], result["height"]) == (1920, 1080)
+    _assert_positive(result, "frame_p50_ms", "frame_p95_ms", "frame_max_ms", "setup_ms")
+    assert result["frame_p50_ms"] <= result["frame_p95_ms"] <= result["frame_max_ms"]
+    assert result["max_clusters_drawn"] > 0 and result["max_points_drawn"] > 0
+    assert result["targets"] == {"frame_p95_ms": 33.0}
+    assert isinstance(result["targets_met"], bool)

@@ -9,6 +9,7 @@ when the zoom changes (or the view leaves the area it covers).
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -37,6 +38,7 @@ from PySide6.QtWidgets import QToolTip, QWidget
 
 from console.core.codes import CameraStatus, CaseState, RiskLevel
 from console.core.map_clusters import (
+    CLUSTER_CELL_PX,
     RISK_RANK,
     CameraPoint,
     CasePoint,
@@ -80,6 +82,7 @@ HIT_PX = 9.0
 DRAG_START_PX = 4
 TILE_CACHE = 256
 SPRITE_CACHE = 4096
+DOT_TILE = 96
 CAMERA_CLUSTER = "#256ec8"
 
 
@@ -126,6 +129,8 @@ class MapCanvas(QWidget):
         super().__init__(parent)
         self.setObjectName("map-canvas")
         self.setMouseTracking(True)
+        # paintEvent covers every pixel; Qt need not clear the background first.
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent, True)
         self.setFocusPolicy(Qt.FocusPolicy.WheelFocus)
         self.setMinimumSize(320, 240)
         self.view = MapView(width=max(1, self.width()), height=max(1, self.height()))
@@ -163,13 +168,15 @@ class MapCanvas(QWidget):
         self._tiles: dict[tuple[int, int, int], QImage | None] = {}
         self._net: QNetworkAccessManager | None = None
         self.frame_stats = {"points": 0, "clusters": 0}
-        self._sprites: dict[tuple[int, str], QImage] = {}
+        self._discs: dict[tuple[int, str], QImage] = {}
+        self._counts: dict[int, QImage] = {}
         self._base: tuple[QImage, float, float, float, int, int, int] | None = None
         self._last_scale = 0.0
+        self._base_spare: QImage | None = None
         self._legend: tuple[object, QImage] | None = None
         self._dots: npt.NDArray[np.uint32] | None = None
-        self._dots_dirty = QRectF()
-        self._text_widths: dict[tuple[str, str], float] = {}
+        self._dots_dirty: list[QRectF] = []
+        self._label_sprites: dict[tuple[str, str, str], QImage] = {}
 
     # --- data
 
@@ -193,6 +200,7 @@ class MapCanvas(QWidget):
         self._outline_path = QPainterPath()
         self._grid_path = QPainterPath()
         counties: dict[str, QPainterPath] = {}
+        edges: set[tuple[tuple[float, float], tuple[float, float]]] = set()
         for shape in region.outlines + region.grids:
             polys = []
             for polygon in shape.polygons:
@@ -212,10 +220,20 @@ class MapCanvas(QWidget):
                 rect.width(),
                 (rect.left(), rect.top(), rect.right(), rect.bottom()),
             )
-            target = self._outline_path if shape.level == "city" else self._grid_path
-            for poly in polys:
-                target.addPolygon(poly)
-                target.closeSubpath()
+            if shape.level == "city":
+                for poly in polys:
+                    self._outline_path.addPolygon(poly)
+                    self._outline_path.closeSubpath()
+            else:
+                # Each border once, though both grids on either side have it.
+                for poly in polys:
+                    pts = [(q.x(), q.y()) for q in poly]
+                    for a, b in itertools.pairwise(pts):
+                        edge = (a, b) if a <= b else (b, a)
+                        if edge not in edges:
+                            edges.add(edge)
+                            self._grid_path.moveTo(*a)
+                            self._grid_path.lineTo(*b)
             if shape.level != "city":
                 self._areas.append(area)
                 path = counties.setdefault(shape.county, QPainterPath())
@@ -233,6 +251,11 @@ class MapCanvas(QWidget):
         x0, y0 = project_point(region.bbox[0], region.bbox[1])
         x1, y1 = project_point(region.bbox[2], region.bbox[3])
         self._data_bounds = (x0, y0, x1, y1)
+        # Label images now, at load, rather than in the first frames that show them.
+        for level, name, _x, _y in self._labels:
+            self._label_sprite(level, name)
+        for a in self._areas:
+            self._label_sprite("grid", a.shape.name)
         if not self._fitted:
             self.fit()
         self._invalidate_heat()
@@ -299,13 +322,15 @@ class MapCanvas(QWidget):
             np.fromiter((p.lon for p in recs), np.float64, n),
             np.fromiter((p.lat for p in recs), np.float64, n),
         )
+        # Cells of a fixed size on screen, grown with the big-screen scale like the markers.
+        cell = theme.scaled(CLUSTER_CELL_PX * 10) / 10
         return _Points(
             ids,
             x,
             y,
             ranks,
             colours,
-            ClusterIndex(x, y, ranks),
+            ClusterIndex(x, y, ranks, cell_px=cell),
             {int(i): k for k, i in enumerate(ids)},
         )
 
@@ -488,10 +513,12 @@ class MapCanvas(QWidget):
             p.end()
 
     def _paint(self, p: QPainter) -> None:
-        p.fillRect(self.rect(), QColor(theme.BG))
-        self._draw_tiles(p)
-        if self.layers["grids"]:
-            self._draw_base(p)
+        opaque_base = self.layers["grids"] and not self._tile_url
+        if not (opaque_base and self._draw_base(p, opaque=True)):
+            p.fillRect(self.rect(), QColor(theme.BG))
+            self._draw_tiles(p)
+            if self.layers["grids"]:
+                self._draw_base(p, opaque=False)
         if self.layers["heat"] and self._heat is not None:
             self._draw_heat(p)
         self._draw_points(p)
@@ -501,11 +528,13 @@ class MapCanvas(QWidget):
         if self.error:
             self._draw_error(p)
 
-    def _draw_base(self, p: QPainter) -> None:
-        """The grids, from a cached image with a margin while the view only pans.
+    def _draw_base(self, p: QPainter, *, opaque: bool) -> bool:
+        """The background and grids, from a cached image with a margin while the view pans.
 
         While zooming, each frame draws the grids directly; once the scale holds still, one
         larger image is drawn and then moved under panning until it runs out of margin.
+        `opaque`: the image includes the background (no tiles under it); False when the
+        background has been painted already. Returns whether it painted the background.
         """
         v = self.view
         cache = self._base
@@ -518,30 +547,39 @@ class MapCanvas(QWidget):
                 and (w, h) == (v.width, v.height)
                 and abs(dx) <= margin
                 and abs(dy) <= margin
+                and image.hasAlphaChannel() != opaque
             ):
                 p.drawImage(QPointF(dx - margin, dy - margin), image)
-                return
+                return opaque
+        if self._base is not None:
+            self._base_spare = self._base[0]  # reused: no 20 MB allocation per rebuild
         self._base = None
         if v.scale != self._last_scale:
             self._last_scale = v.scale
+            if opaque:
+                p.fillRect(self.rect(), QColor(theme.BG))
             self._draw_grids(p, self._world_transform())
-            return
-        margin = max(v.width, v.height) // 4
-        image = QImage(
-            v.width + 2 * margin, v.height + 2 * margin, QImage.Format.Format_ARGB32_Premultiplied
-        )
-        image.fill(0)
+            return opaque
+        margin = max(v.width, v.height) // 6
+        size = QSize(v.width + 2 * margin, v.height + 2 * margin)
+        fmt = QImage.Format.Format_RGB32 if opaque else QImage.Format.Format_ARGB32_Premultiplied
+        image = self._base_spare
+        if image is None or image.size() != size or image.format() != fmt:
+            image = QImage(size, fmt)
+        self._base_spare = None
+        image.fill(QColor(theme.BG) if opaque else QColor(0, 0, 0, 0))
         ip = QPainter(image)
         self._draw_grids(ip, self._world_transform() * QTransform.fromTranslate(margin, margin))
         ip.end()
         self._base = (image, v.scale, v.cx, v.cy, v.width, v.height, margin)
         p.drawImage(QPointF(-margin, -margin), image)
+        return opaque
 
     def _draw_grids(self, p: QPainter, transform: QTransform) -> None:
         p.save()
         p.setTransform(transform)
-        # Fills and hairlines without antialiasing (neighbours share every edge, so nothing
-        # shows); only the city's outline is smoothed.
+        # No antialiasing: neighbours share every edge, and smoothing the lines costs more
+        # than the whole rest of the frame.
         p.setPen(Qt.PenStyle.NoPen)
         for path, colour in self._county_paths:
             p.setBrush(colour)
@@ -551,9 +589,8 @@ class MapCanvas(QWidget):
         p.setPen(grid_pen)
         p.setBrush(Qt.BrushStyle.NoBrush)
         p.drawPath(self._grid_path)
-        outline_pen = QPen(QColor(theme.ACCENT), 2.0)
+        outline_pen = QPen(QColor(theme.ACCENT), theme.scaled(2))
         outline_pen.setCosmetic(True)
-        p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         p.setPen(outline_pen)
         p.drawPath(self._outline_path)
         p.restore()
@@ -591,9 +628,13 @@ class MapCanvas(QWidget):
         w, h = v.width, v.height
         buf: npt.NDArray[np.uint32] | None = None
         big: list[tuple[Clusters, npt.NDArray[np.intp], bool]] = []
-        box = QRectF()
+        tiles: set[int] = set()
         self.frame_stats = {"points": 0, "clusters": 0}
-        for layer, pts, radius in (("cameras", self.cameras, 2.5), ("cases", self.cases, 4.0)):
+        k = theme.scaled(100) / 100
+        for layer, pts, radius in (
+            ("cameras", self.cameras, 2.5 * k),
+            ("cases", self.cases, 4 * k),
+        ):
             if not self.layers[layer] or len(pts.x) == 0:
                 continue
             cl = self._visible_clusters(pts)
@@ -615,26 +656,25 @@ class MapCanvas(QWidget):
                 sx, sy = v.to_screen(singles_x, singles_y)
                 stamp_dots(buf, sx, sy, colours, radius)
                 pad = radius + 2
-                box = box.united(
-                    QRectF(
-                        float(sx.min()) - pad,
-                        float(sy.min()) - pad,
-                        float(sx.max() - sx.min()) + 2 * pad,
-                        float(sy.max() - sy.min()) + 2 * pad,
-                    )
-                )
+                cols = (w + DOT_TILE - 1) // DOT_TILE
+                for ox in (-pad, pad):
+                    for oy in (-pad, pad):
+                        tx = np.clip((sx + ox) // DOT_TILE, 0, cols - 1).astype(np.int64)
+                        ty = np.clip((sy + oy) // DOT_TILE, 0, h // DOT_TILE).astype(np.int64)
+                        tiles.update(np.unique(ty * cols + tx).tolist())
                 self.frame_stats["points"] += len(singles_x)
         # Camera clusters under the dots, case clusters over them.
         for cl, multi, is_case in big:
             if not is_case:
                 self._draw_clusters(p, cl, multi, is_case)
-        box = box.intersected(QRectF(0, 0, w, h))
-        if buf is not None and not box.isEmpty():
+        rects = self._tile_rects(tiles, w, h)
+        if buf is not None and rects:
             image = QImage(buf.data, w, h, 4 * w, QImage.Format.Format_ARGB32_Premultiplied)
-            # Only the part with dots: compositing a whole screen of transparency costs.
-            p.drawImage(box.topLeft(), image, box)
+            # Only the tiles with dots: compositing a whole screen of transparency costs.
+            for r in rects:
+                p.drawImage(r.topLeft(), image, r)
             del image
-        self._dots_dirty = box
+        self._dots_dirty = rects
         for cl, multi, is_case in big:
             if is_case:
                 self._draw_clusters(p, cl, multi, is_case)
@@ -645,14 +685,34 @@ class MapCanvas(QWidget):
         if buf is None or buf.shape != (h, w):
             buf = self._dots = np.zeros((h, w), dtype=np.uint32)
             return buf
-        d = self._dots_dirty
-        if not d.isEmpty():
-            x0, y0 = max(0, int(d.left()) - 1), max(0, int(d.top()) - 1)
-            buf[y0 : int(d.bottom()) + 2, x0 : int(d.right()) + 2] = 0
+        for r in self._dots_dirty:
+            buf[int(r.top()) : int(r.bottom()) + 1, int(r.left()) : int(r.right()) + 1] = 0
         return buf
 
-    def _cluster_radius(self, count: int) -> float:
-        return theme.scaled(11) + theme.scaled(4) * math.log10(max(count, 1))
+    @staticmethod
+    def _tile_rects(tiles: set[int], w: int, h: int) -> list[QRectF]:
+        """Screen rectangles of the dot tiles, neighbours in a row merged into one."""
+        cols = (w + DOT_TILE - 1) // DOT_TILE
+        rects: list[QRectF] = []
+        run: list[int] = []
+        for t in sorted(tiles):
+            if run and (t != run[-1] + 1 or t // cols != run[0] // cols):
+                rects.append(MapCanvas._run_rect(run, cols, w, h))
+                run = []
+            run.append(t)
+        if run:
+            rects.append(MapCanvas._run_rect(run, cols, w, h))
+        return rects
+
+    @staticmethod
+    def _run_rect(run: list[int], cols: int, w: int, h: int) -> QRectF:
+        row, c0, c1 = run[0] // cols, run[0] % cols, run[-1] % cols
+        x0, y0 = c0 * DOT_TILE, row * DOT_TILE
+        x1, y1 = min(w, (c1 + 1) * DOT_TILE), min(h, (row + 1) * DOT_TILE)
+        return QRectF(x0, y0, x1 - x0, y1 - y0)
+
+    def _cluster_radius(self, count: int) -> int:
+        return round(theme.scaled(11) + theme.scaled(4) * math.log10(max(count, 1)))
 
     def _draw_clusters(
         self, p: QPainter, cl: Clusters, idx: npt.NDArray[np.intp], is_case: bool
@@ -665,85 +725,115 @@ class MapCanvas(QWidget):
             sx.tolist(), sy.tolist(), cl.count[idx].tolist(), cl.level[idx].tolist(), strict=True
         ):
             colour = theme.RISK_COLOURS[risk_codes[max(lv, 0)]] if is_case else CAMERA_CLUSTER
-            sprite = self._sprite(n, colour)
-            half = sprite.width() / 2
-            p.drawImage(QPointF(x - half, y - half), sprite)
+            disc = self._disc_sprite(self._cluster_radius(n), colour)
+            text = self._count_sprite(n)
+            p.drawImage(QPointF(x - disc.width() / 2, y - disc.height() / 2), disc)
+            p.drawImage(QPointF(x - text.width() / 2, y - text.height() / 2), text)
 
-    def _sprite(self, count: int, colour: str) -> QImage:
-        """A cluster marker (disc, ring, count), painted once and then only copied."""
-        key = (count, colour)
-        sprite = self._sprites.get(key)
-        if sprite is not None:
-            return sprite
-        if len(self._sprites) > SPRITE_CACHE:
-            self._sprites.clear()
-        r = self._cluster_radius(count)
-        size = math.ceil(2 * r + 4)
-        sprite = QImage(size, size, QImage.Format.Format_ARGB32_Premultiplied)
-        sprite.fill(0)
-        sp = QPainter(sprite)
-        sp.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        sp.setPen(QPen(QColor(255, 255, 255, 170), 1.5))
-        sp.setBrush(QColor(colour))
-        centre = QPointF(size / 2, size / 2)
-        sp.drawEllipse(centre, r, r)
-        font = QFont(self.font())
-        font.setBold(True)
-        sp.setFont(font)
-        sp.setPen(QColor("#ffffff"))
-        text = f"{count}" if count < 10_000 else f"{count // 1000}k"
-        sp.drawText(QRectF(0, 0, size, size), Qt.AlignmentFlag.AlignCenter, text)
-        sp.end()
-        self._sprites[key] = sprite
+    def _disc_sprite(self, r: int, colour: str) -> QImage:
+        """A cluster's disc and ring, painted once per radius and colour."""
+        key = (r, colour)
+        sprite = self._discs.get(key)
+        if sprite is None:
+            size = 2 * r + 4
+            sprite = QImage(size, size, QImage.Format.Format_ARGB32_Premultiplied)
+            sprite.fill(0)
+            sp = QPainter(sprite)
+            sp.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+            sp.setPen(QPen(QColor(255, 255, 255, 170), 1.5))
+            sp.setBrush(QColor(colour))
+            sp.drawEllipse(QPointF(size / 2, size / 2), r, r)
+            sp.end()
+            self._discs[key] = sprite
+        return sprite
+
+    def _count_sprite(self, count: int) -> QImage:
+        """A cluster's count in white, painted once per number (shared by every colour)."""
+        sprite = self._counts.get(count)
+        if sprite is None:
+            if len(self._counts) > SPRITE_CACHE:
+                self._counts.clear()
+            font = QFont(self.font())
+            font.setBold(True)
+            fm = QFontMetricsF(font)
+            text = f"{count}" if count < 10_000 else f"{count // 1000}k"
+            sprite = QImage(
+                math.ceil(fm.horizontalAdvance(text)) + 2,
+                math.ceil(fm.height()),
+                QImage.Format.Format_ARGB32_Premultiplied,
+            )
+            sprite.fill(0)
+            sp = QPainter(sprite)
+            sp.setFont(font)
+            sp.setPen(QColor("#ffffff"))
+            sp.drawText(QPointF(1, fm.ascent()), text)
+            sp.end()
+            self._counts[count] = sprite
         return sprite
 
     def _draw_labels(self, p: QPainter) -> None:
         """County names when zoomed out, town names in between, grid names close up.
 
-        A label that would overlap one already drawn is left out.
+        Each label is a cached image (text with its halo); one that would overlap a label
+        already drawn is left out.
         """
-        zoom = self.view.zoom
-        x0, y0, x1, y1 = self.view.visible()
-        taken: list[QRectF] = []
-        big = QFont(self.font())
-        big.setBold(True)
-        big.setPointSizeF(self.font().pointSizeF() * 1.25)
-        places: list[tuple[QFont, QColor, str, float, float, bool]] = []
+        v = self.view
+        zoom, scale = v.zoom, v.scale
+        half_w, half_h = v.width / 2, v.height / 2
+        places: list[tuple[str, str, float, float]] = []
         for level, name, x, y in self._labels:
-            if level == "county" and zoom < 11.5:
-                places.append((big, QColor(theme.TEXT), name, x, y, True))
-            elif level == "town" and 10.8 <= zoom < 13.0:
-                places.append((self.font(), QColor("#b8cde0"), name, x, y, True))
+            if (level == "county" and zoom < 11.5) or (level == "town" and 10.8 <= zoom < 13.0):
+                places.append((level, name, x, y))
         if self.layers["grids"] and zoom >= 12.5:
-            muted = QColor(theme.MUTED)
-            for a in self._areas:
-                if a.width_m * self.view.scale >= 90:
-                    places.append((self.font(), muted, a.shape.name, a.cx, a.cy, False))
-        p.save()
-        halo = QColor(theme.BG)
-        metrics: dict[str, QFontMetricsF] = {}
-        for font, colour, name, x, y, haloed in places:
-            if not (x0 <= x <= x1 and y0 <= y <= y1):
+            places += [
+                ("grid", a.shape.name, a.cx, a.cy) for a in self._areas if a.width_m * scale >= 90
+            ]
+        taken: list[QRectF] = []
+        for level, name, x, y in places:
+            sx = half_w + (x - v.cx) * scale
+            sy = half_h - (y - v.cy) * scale
+            if not (0 <= sx <= v.width and 0 <= sy <= v.height):
                 continue
-            fkey = font.key()
-            fm = metrics.get(fkey) or metrics.setdefault(fkey, QFontMetricsF(font))
-            tw = self._text_widths.get((fkey, name))
-            if tw is None:
-                tw = self._text_widths.setdefault((fkey, name), fm.horizontalAdvance(name))
-            sx, sy = self.view.to_screen(x, y)
-            box = QRectF(float(sx) - tw / 2, float(sy) - fm.height() / 2, tw, fm.height())
+            sprite = self._label_sprite(level, name)
+            box = QRectF(
+                sx - sprite.width() / 2, sy - sprite.height() / 2, sprite.width(), sprite.height()
+            )
             if any(box.intersects(t) for t in taken):
                 continue
-            taken.append(box.adjusted(-4, -2, 4, 2))
-            p.setFont(font)
-            pos = QPointF(box.left(), box.top() + fm.ascent())
-            if haloed:
-                p.setPen(halo)
-                for dx, dy in ((-1, 0), (1, 0), (0, -1), (0, 1)):
-                    p.drawText(pos + QPointF(dx, dy), name)
-            p.setPen(colour)
-            p.drawText(pos, name)
-        p.restore()
+            taken.append(box.adjusted(-3, -1, 3, 1))
+            p.drawImage(box.topLeft(), sprite)
+
+    def _label_sprite(self, level: str, name: str) -> QImage:
+        key = (level, name, self.font().key())
+        sprite = self._label_sprites.get(key)
+        if sprite is not None:
+            return sprite
+        if len(self._label_sprites) > SPRITE_CACHE:
+            self._label_sprites.clear()
+        font = QFont(self.font())
+        if level == "county":
+            font.setBold(True)
+            font.setPointSizeF(self.font().pointSizeF() * 1.25)
+        colour = {"county": theme.TEXT, "town": "#b8cde0"}.get(level, theme.MUTED)
+        fm = QFontMetricsF(font)
+        sprite = QImage(
+            math.ceil(fm.horizontalAdvance(name)) + 4,
+            math.ceil(fm.height()) + 2,
+            QImage.Format.Format_ARGB32_Premultiplied,
+        )
+        sprite.fill(0)
+        sp = QPainter(sprite)
+        sp.setFont(font)
+        pos = QPointF(2, 1 + fm.ascent())
+        if level != "grid":
+            sp.setPen(QColor(theme.BG))
+            for dx, dy in ((-1, 0), (1, 0), (0, -1), (0, 1)):
+                sp.drawText(pos + QPointF(dx, dy), name)
+        sp.setPen(QColor(colour))
+        sp.drawText(pos, name)
+        sp.end()
+        self._label_sprites[key] = sprite
+        return sprite
 
     def _legend_rows(self) -> list[tuple[str, str, bool]]:
         lang = current_lang()
@@ -844,29 +934,36 @@ class MapCanvas(QWidget):
         for kind, pts in (("case", self.cases), ("camera", self.cameras)):
             if not self.layers[kind + "s"] or len(pts.x) == 0:
                 continue
-            rect = self.view.visible(margin_px=HIT_PX * 3)
+            rect = self.view.visible(margin_px=self._hit_px() * 3)
             cl = self._visible_clusters(pts)
             if cl is None:
                 idx = in_rect(pts.x, pts.y, rect)
                 sx, sy = self.view.to_screen(pts.x[idx], pts.y[idx])
-                k = nearest(sx, sy, pos.x(), pos.y(), HIT_PX)
+                k = nearest(sx, sy, pos.x(), pos.y(), self._hit_px())
                 if k is not None:
                     return (kind, int(pts.ids[idx[k]]))
                 continue
             cidx = in_rect(cl.x, cl.y, rect)
             sx, sy = self.view.to_screen(cl.x[cidx], cl.y[cidx])
-            reach = max(HIT_PX, self._cluster_radius(int(cl.count[cidx].max()))) if len(cidx) else 0
+            reach = (
+                max(self._hit_px(), self._cluster_radius(int(cl.count[cidx].max())))
+                if len(cidx)
+                else 0
+            )
             k = nearest(sx, sy, pos.x(), pos.y(), reach)
             if k is None:
                 continue
             c = int(cidx[k])
             n = int(cl.count[c])
             d = math.hypot(float(sx[k]) - pos.x(), float(sy[k]) - pos.y())
-            if n == 1 and d <= HIT_PX:
+            if n == 1 and d <= self._hit_px():
                 return (kind, int(pts.ids[cl.member[c]]))
             if n > 1 and d <= self._cluster_radius(n):
                 return (kind + "-cluster", c)
         return None
+
+    def _hit_px(self) -> float:
+        return HIT_PX * theme.scaled(100) / 100
 
     def grid_at(self, pos: QPointF) -> GridShape | None:
         x, y = self.view.to_map(pos.x(), pos.y())
