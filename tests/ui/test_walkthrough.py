@@ -303,6 +303,21 @@ def test_goes_full_screen_on_the_chosen_monitor(tmp_path: Path) -> None:
     assert result["desk_zoom"] == pytest.approx(1.6)
 
 
+def test_a_slide_that_fails_to_build_is_reported_and_skipped_past(qtbot) -> None:  # type: ignore[no-untyped-def]
+    def broken() -> QLabel:
+        raise LookupError("摄像机 34010000001320000001 已删除")
+
+    slides = [*_slides(1), Slide(SlideKind.CAMERA, "坏的", broken), *_slides(1)]
+    wt = Walkthrough(slides, interval_s=60)
+    qtbot.addWidget(wt)
+    wt.start()
+    qtbot.keyClick(wt, Qt.Key.Key_Right)
+    assert wt.index == 1 and "已删除" in _shown(wt)
+    qtbot.keyClick(wt, Qt.Key.Key_Right)
+    assert wt.index == 2 and _shown(wt) == "slide 1"
+    wt.close()
+
+
 def test_needs_a_slide(qapp) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(ValueError):
         Walkthrough([])

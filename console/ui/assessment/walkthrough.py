@@ -14,6 +14,7 @@ of the current slide, Esc leave.
 from __future__ import annotations
 
 import enum
+import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -44,6 +45,8 @@ from console.ui import theme
 from console.ui.i18n import current_lang
 from console.ui.tasks import TaskGroup
 from console.ui.widgets.charts import DonutChart, colour
+
+log = logging.getLogger(__name__)
 
 DEFAULT_INTERVAL_S = 20.0
 TICK_MS = 100
@@ -223,7 +226,13 @@ class Walkthrough(QWidget):
         self._drop_current()
         self.index = index
         slide = self.slides[index]
-        widget = slide.factory()
+        try:
+            widget = slide.factory()
+        except Exception as exc:  # a camera gone, a case deleted: say so, keep presenting
+            log.exception("walkthrough slide %r could not be built", slide.title)
+            widget = QLabel(self.tr("This slide cannot be shown: {reason}").format(reason=exc))
+            widget.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            widget.setWordWrap(True)
         apply_zoom(widget, self.zoom)
         for w in [widget, *widget.findChildren(QWidget)]:
             # Keys are the presenter's: no slide widget may take them.
