@@ -449,8 +449,10 @@ class CaseSlide(_LoadingSlide):
             (self.tr("Category"), card.category.label(lang), theme.TEXT),
         ):
             box = QVBoxLayout()
+            box.setSpacing(self.px(2))
             box.addWidget(_label(caption, 15, theme.MUTED, wrap=False))
             box.addWidget(_label(value, 24, c, bold=True, wrap=False))
+            box.addStretch(1)
             chips.addLayout(box)
         chips.addStretch(1)
         v.addLayout(chips)
