@@ -212,6 +212,39 @@ def test_store_changes_move_the_points(page, qloop, store: Store) -> None:  # ty
     )
     run_until(qloop, lambda: page.canvas.case(case_id) is None)
 
+    # A camera goes offline, another one is moved: the map follows both.
+    canvas = page.canvas
+    first, last = int(canvas.cameras.ids[0]), int(canvas.cameras.ids[-1])
+    colour_before = int(canvas.cameras.colour[canvas.cameras.row[first]])
+
+    def offline(session):  # type: ignore[no-untyped-def]
+        session.get(Camera, first).status = CameraStatus.OFFLINE.code
+        return None, None
+
+    store.write_sync(offline)
+    page.apply_changes(
+        ChangeSet(
+            Operation.CAMERA_UPDATED, None, (change(Entity.CAMERA, ChangeAction.UPDATED, first),)
+        )
+    )
+    run_until(qloop, lambda: canvas.camera(first).status == CameraStatus.OFFLINE.code)
+    assert int(canvas.cameras.colour[canvas.cameras.row[first]]) != colour_before
+
+    def move(session):  # type: ignore[no-untyped-def]
+        row = session.get(Camera, last)
+        row.longitude, row.latitude = TOWN
+        return None, None
+
+    store.write_sync(move)
+    page.apply_changes(
+        ChangeSet(
+            Operation.CAMERA_UPDATED, None, (change(Entity.CAMERA, ChangeAction.UPDATED, last),)
+        )
+    )
+    run_until(qloop, lambda: canvas.camera(last).lon == TOWN[0])
+    canvas.centre_on(*VILLAGE, zoom=17)
+    assert canvas.item_at(canvas.screen_pos(*VILLAGE)) is None, "nothing left at the village"
+
 
 def test_heat_layer_is_computed_off_the_gui_thread(page, qloop) -> None:  # type: ignore[no-untyped-def]
     canvas = page.canvas

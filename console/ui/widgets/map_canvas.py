@@ -168,6 +168,7 @@ class MapCanvas(QWidget):
         self._tiles: dict[tuple[int, int, int], QImage | None] = {}
         self._net: QNetworkAccessManager | None = None
         self.frame_stats = {"points": 0, "clusters": 0}
+        self._camera_palette = {code: _argb(c) for code, c in CAMERA_STATUS_COLOURS.items()}
         self._discs: dict[tuple[int, str], QImage] = {}
         self._counts: dict[int, QImage] = {}
         self._base: tuple[QImage, float, float, float, int, int, int] | None = None
@@ -271,9 +272,23 @@ class MapCanvas(QWidget):
 
     def update_cameras(self, points: Sequence[CameraPoint], ids: frozenset[int]) -> None:
         """Replace the cameras named in `ids` by `points` (an id missing from them is gone)."""
+        old = self._camera_records
+        moved = len(points) != len(ids) or any(
+            p.id not in old or (old[p.id].lon, old[p.id].lat) != (p.lon, p.lat) for p in points
+        )
+        if not moved:
+            # Only the status changed (cameras going on- and offline all day): recolour in
+            # place; the clusters, made of positions, stay as they are.
+            pts = self.cameras
+            for p in points:
+                k = pts.row[p.id]
+                pts.colour[k] = self._camera_palette.get(p.status, pts.colour[k])
+                old[p.id] = p
+            self.update()
+            return
         for i in ids:
-            self._camera_records.pop(i, None)
-        self._camera_records.update({p.id: p for p in points})
+            old.pop(i, None)
+        old.update({p.id: p for p in points})
         self._rebuild_cameras()
 
     def update_cases(self, points: Sequence[CasePoint], ids: frozenset[int]) -> None:
@@ -291,7 +306,7 @@ class MapCanvas(QWidget):
     def _rebuild_cameras(self) -> None:
         recs = list(self._camera_records.values())
         status_rank = {s.code: i for i, s in enumerate(CameraStatus)}
-        palette = {code: _argb(c) for code, c in CAMERA_STATUS_COLOURS.items()}
+        palette = self._camera_palette
         ranks = np.fromiter((status_rank.get(p.status, 0) for p in recs), np.int64, len(recs))
         colours = np.fromiter(
             (palette.get(p.status, palette["online"]) for p in recs), np.uint32, len(recs)
