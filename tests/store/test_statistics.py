@@ -380,3 +380,22 @@ def test_calendar_of_periods() -> None:
     assert weeks == [date(2026, 3, 16), date(2026, 3, 23), date(2026, 3, 30)]
     months = bucket_starts(date(2025, 12, 5), date(2026, 2, 1), Bucket.MONTH)
     assert months == [date(2025, 12, 1), date(2026, 1, 1), date(2026, 2, 1)]
+
+
+def test_bench_prints_one_json_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import argparse
+    import json
+
+    from console.bench import stats
+
+    url = f"sqlite:///{tmp_path / 'bench.sqlite'}"
+    migrate.upgrade(url)
+    store = Store(url)
+    store.write_sync(_seed)
+    store.close()
+    assert stats.run(argparse.Namespace(rounds=1, db_url=url, cases=0)) == 0
+    result = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert result["bench"] == "stats" and result["targets_met"]
+    # The bench's clock is the newest case (case 7, 09:00 local on 15 June).
+    assert result["7d_city_cases"] == 7 and result["7d_district_cases"] == 4
+    assert result["snapshot_p95_ms"] > 0
