@@ -303,6 +303,21 @@ def test_goes_full_screen_on_the_chosen_monitor(tmp_path: Path) -> None:
     assert result["desk_zoom"] == pytest.approx(1.6)
 
 
+def test_a_slide_may_have_its_own_interval(qtbot) -> None:  # type: ignore[no-untyped-def]
+    slides = _slides(3)
+    slides[1] = Slide(SlideKind.CAMERA, "路口", slides[1].factory, interval_s=60)
+    wt = Walkthrough(slides, interval_s=20)
+    qtbot.addWidget(wt)
+    wt.start()
+    wt.advance_time(20)
+    assert wt.index == 1
+    wt.advance_time(30)
+    assert wt.index == 1 and wt.progress.value() == 500
+    wt.advance_time(30)
+    assert wt.index == 2
+    wt.close()
+
+
 def test_a_slide_that_fails_to_build_is_reported_and_skipped_past(qtbot) -> None:  # type: ignore[no-untyped-def]
     def broken() -> QLabel:
         raise LookupError("摄像机 34010000001320000001 已删除")

@@ -70,6 +70,8 @@ class Slide:
     factory: Callable[[], QWidget]
     """Builds the slide's widget when it comes up; the walkthrough closes and deletes it when
     the slide goes (a camera view should stop its decoding in its closeEvent)."""
+    interval_s: float | None = None
+    """This slide's own time on screen; None: the walkthrough's interval."""
 
 
 NEXT_KEYS = frozenset({Qt.Key.Key_Right, Qt.Key.Key_Down, Qt.Key.Key_PageDown, Qt.Key.Key_Space})
@@ -282,13 +284,18 @@ class Walkthrough(QWidget):
         self._update_clock()
 
     def _check_elapsed(self) -> None:
-        if self._elapsed_ms >= self.interval_ms:
+        if self._elapsed_ms >= self.current_interval_ms():
             self.next()
         else:
             self._update_progress()
 
     def _update_progress(self) -> None:
-        self.progress.setValue(min(1000, round(1000 * self._elapsed_ms / self.interval_ms)))
+        share = self._elapsed_ms / self.current_interval_ms()
+        self.progress.setValue(min(1000, round(1000 * share)))
+
+    def current_interval_ms(self) -> int:
+        own = self.slides[self.index].interval_s if self.index >= 0 else None
+        return max(1, round(own * 1000)) if own is not None else self.interval_ms
 
     def _update_clock(self) -> None:
         self.clock_label.setText(f"{to_local(utcnow()):%H:%M:%S}")
