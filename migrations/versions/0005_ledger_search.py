@@ -19,20 +19,44 @@ down_revision: str | None = "0004"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-# External content: the FTS5 index holds only the postings, `case_search` the term streams.
-# Positions are kept (phrases make a run of terms exact); sizes are not (no ranking).
+# SQLite: FTS5 over a view, so each case has two columns: `body`, its term stream, and
+# `tags`, its state and grid as tokens (st<state> gr<grid id>), so that the ledger's usual
+# search (a word in a district in a state) is one intersection inside the index. External
+# content: the index holds only postings; positions are kept (a run of terms is an exact
+# phrase), sizes are not (no ranking). Triggers keep it: on the terms, and on a case's
+# state or grid. Each must hand FTS5 the exact old values to delete.
+TAGS_OF = "'st' || replace({c}.state, '_', '') || ' gr' || coalesce({c}.grid_id, 0)"
 FTS_SQL = (
-    "CREATE VIRTUAL TABLE case_fts USING fts5(body, content='case_search', "
-    "content_rowid='case_id', columnsize=0, tokenize='unicode61 remove_diacritics 0')"
+    "CREATE VIEW case_search_src AS SELECT s.case_id AS case_id, s.body AS body, "
+    f"{TAGS_OF.format(c='c')} AS tags "
+    "FROM case_search s JOIN dispute_case c ON c.id = s.case_id",
+    "CREATE VIRTUAL TABLE case_fts USING fts5(body, tags, content='case_search_src', "
+    "content_rowid='case_id', columnsize=0, tokenize='unicode61 remove_diacritics 0')",
 )
 FTS_TRIGGERS = (
     "CREATE TRIGGER case_search_ai AFTER INSERT ON case_search BEGIN "
-    "INSERT INTO case_fts(rowid, body) VALUES (new.case_id, new.body); END",
+    "INSERT INTO case_fts(rowid, body, tags) "
+    f"SELECT new.case_id, new.body, {TAGS_OF.format(c='c')} "
+    "FROM dispute_case c WHERE c.id = new.case_id; END",
     "CREATE TRIGGER case_search_ad AFTER DELETE ON case_search BEGIN "
-    "INSERT INTO case_fts(case_fts, rowid, body) VALUES ('delete', old.case_id, old.body); END",
-    "CREATE TRIGGER case_search_au AFTER UPDATE ON case_search BEGIN "
-    "INSERT INTO case_fts(case_fts, rowid, body) VALUES ('delete', old.case_id, old.body); "
-    "INSERT INTO case_fts(rowid, body) VALUES (new.case_id, new.body); END",
+    "INSERT INTO case_fts(case_fts, rowid, body, tags) "
+    f"SELECT 'delete', old.case_id, old.body, {TAGS_OF.format(c='c')} "
+    "FROM dispute_case c WHERE c.id = old.case_id; END",
+    "CREATE TRIGGER case_search_au AFTER UPDATE OF body ON case_search BEGIN "
+    "INSERT INTO case_fts(case_fts, rowid, body, tags) "
+    f"SELECT 'delete', old.case_id, old.body, {TAGS_OF.format(c='c')} "
+    "FROM dispute_case c WHERE c.id = old.case_id; "
+    "INSERT INTO case_fts(rowid, body, tags) "
+    f"SELECT new.case_id, new.body, {TAGS_OF.format(c='c')} "
+    "FROM dispute_case c WHERE c.id = new.case_id; END",
+    "CREATE TRIGGER case_search_tags_au AFTER UPDATE OF state, grid_id ON dispute_case "
+    "WHEN old.state IS NOT new.state OR old.grid_id IS NOT new.grid_id BEGIN "
+    "INSERT INTO case_fts(case_fts, rowid, body, tags) "
+    f"SELECT 'delete', old.id, s.body, {TAGS_OF.format(c='old')} "
+    "FROM case_search s WHERE s.case_id = old.id; "
+    "INSERT INTO case_fts(rowid, body, tags) "
+    f"SELECT new.id, s.body, {TAGS_OF.format(c='new')} "
+    "FROM case_search s WHERE s.case_id = new.id; END",
 )
 PG_INDEX_SQL = (
     "CREATE INDEX ix_case_search_terms ON case_search USING gin (string_to_array(body, ' '))"
@@ -59,7 +83,8 @@ def upgrade() -> None:
         batch_op.create_index("ix_case_supervision", ["supervision"], unique=False)
     bind = op.get_bind()
     if bind.dialect.name == "sqlite":
-        op.execute(FTS_SQL)
+        for statement in FTS_SQL:
+            op.execute(statement)
         for trigger in FTS_TRIGGERS:
             op.execute(trigger)
     elif bind.dialect.name == "postgresql":
@@ -91,9 +116,10 @@ def _backfill(bind: sa.engine.Connection) -> None:
 def downgrade() -> None:
     bind = op.get_bind()
     if bind.dialect.name == "sqlite":
-        for name in ("case_search_au", "case_search_ad", "case_search_ai"):
+        for name in ("case_search_tags_au", "case_search_au", "case_search_ad", "case_search_ai"):
             op.execute(f"DROP TRIGGER IF EXISTS {name}")
         op.execute("DROP TABLE IF EXISTS case_fts")
+        op.execute("DROP VIEW IF EXISTS case_search_src")
     elif bind.dialect.name == "postgresql":
         op.execute("DROP INDEX IF EXISTS ix_case_search_terms")
     with op.batch_alter_table("dispute_case", schema=None) as batch_op:

@@ -7,6 +7,7 @@ in core; every sort must page through the same order a plain sort of all rows gi
 
 from __future__ import annotations
 
+import asyncio
 import random
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -22,6 +23,8 @@ from console.core.codes import (
     DeadlineStatus,
     DisputeCategory,
     EventScale,
+    FlowAction,
+    RegionLevel,
     RiskLevel,
     Role,
     SupervisionLevel,
@@ -32,7 +35,7 @@ from console.core.records import LEDGER_SORT_KEYS, CaseFilter
 from console.services import auth
 from console.services.cases import CaseService
 from console.store import migrate
-from console.store.models import Case
+from console.store.models import Case, Region
 from console.store.repos import cases
 from console.store.repos.cases import NewCase
 from console.store.store import Store
@@ -42,6 +45,7 @@ from console.store.store import Store
 CJK = "矛盾纠纷工资物业宅基地噪音借款赡养交通事故补偿款装修邻里"
 ALPHABET = CJK * 3 + "abcABC" + "0123" + " -,_%"
 N_CASES = 400
+GRID_A, GRID_B = 11, 12
 NOW = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
 
 
@@ -51,6 +55,15 @@ def _text(rng: random.Random, lo: int, hi: int) -> str:
 
 def _seed(session, seed: int = 7) -> list[Case]:  # type: ignore[no-untyped-def]
     rng = random.Random(seed)
+    for rid, level in (
+        (1, RegionLevel.CITY),
+        (GRID_A, RegionLevel.GRID),
+        (GRID_B, RegionLevel.GRID),
+    ):
+        session.add(
+            Region(id=rid, code=f"R{rid}", name=f"区域{rid}", level=level.code, parent_id=None)
+        )
+    session.flush()
     made = []
     for i in range(1, N_CASES + 1):
         state = rng.choice(list(CaseState))
@@ -64,6 +77,7 @@ def _seed(session, seed: int = 7) -> list[Case]:  # type: ignore[no-untyped-def]
             source=CaseSource.VIDEO_PETITION.code,
             risk_level=rng.choice(list(RiskLevel)).code,
             state=state.code,
+            grid_id=rng.choice((GRID_A, GRID_B, None)),
             supervision=rng.choice(list(SupervisionLevel)).code,
             # Away from the status boundaries by minutes, so the test's clock and the
             # query's clock (a moment later) agree.
@@ -100,6 +114,8 @@ def _like_ids(session, query: str, f: CaseFilter | None = None) -> set[int]:  # 
     )
     if f is not None and f.states:
         stmt = stmt.where(Case.state.in_([s.code for s in f.states]))
+    if f is not None and f.grid_ids:
+        stmt = stmt.where(Case.grid_id.in_(f.grid_ids))
     return set(session.scalars(stmt))
 
 
@@ -138,11 +154,19 @@ def test_search_equals_like_on_both_dialects(ledger_store: Store) -> None:
             assert cases.ledger_count(session, f) == len(expected), q
             page = cases.ledger_page(session, f, 0, 25)
             assert [r.id for r in page] == sorted(expected, reverse=True)[:25], q
-            # With another filter the index is one condition among several.
-            g = CaseFilter(states=in_progress.states, text=q)
-            both = _like_ids(session, q.strip(), g)
-            assert set(cases.ledger_ids(session, g)) == both, q
-            assert cases.ledger_count(session, g) == len(both), q
+            # States and grids go into the index as tags; other filters stay beside it.
+            for g in (
+                CaseFilter(states=in_progress.states, text=q),
+                CaseFilter(states=in_progress.states, grid_ids=(GRID_A,), text=q),
+                CaseFilter(grid_ids=(GRID_B,), categories=(DisputeCategory.LABOUR,), text=q),
+            ):
+                both = _like_ids(session, q.strip(), g)
+                if g.categories:
+                    both &= set(session.scalars(select(Case.id).where(Case.category == "labour")))
+                assert set(cases.ledger_ids(session, g)) == both, (q, g)
+                assert cases.ledger_count(session, g) == len(both), (q, g)
+                page = cases.ledger_page(session, g, 0, 10)
+                assert [r.id for r in page] == sorted(both, reverse=True)[:10], (q, g)
             return len(expected)
 
         hits += bool(ledger_store.read_sync(check))
@@ -159,7 +183,9 @@ def test_the_index_narrows_before_like() -> None:
     assert ledger_text.is_exact("工资") and ledger_text.is_exact("Lj2026")
     assert not ledger_text.is_exact("LJ-2026") and not ledger_text.is_exact("工")
     assert not ledger_text.is_exact("Äb")  # LIKE would not fold it; FTS would
-    assert cases.fts_match("ab-bcd") == '"ab" "bc cd"'
+    assert cases.fts_match("ab-bcd") == '"ab" AND "bc cd"'
+    tagged = CaseFilter(states=(CaseState.IN_PROGRESS,), grid_ids=(3, 4))
+    assert cases.fts_match("工资", tagged) == '"工资" AND (stinprogress) AND (gr3 OR gr4)'
 
 
 def test_registered_and_edited_cases_are_found(store: Store) -> None:
@@ -189,6 +215,16 @@ def test_registered_and_edited_cases_are_found(store: Store) -> None:
     store.write_sync(edit)
     assert store.read_sync(lambda s: find(s, "宅基地")) == []
     assert store.read_sync(lambda s: find(s, "噪音")) == [case_id]
+
+    # The index's state tag follows the flow (a trigger on the case's state).
+    def in_state(state: CaseState) -> list[int]:
+        f = CaseFilter(states=(state,), text="噪音")
+        return store.read_sync(lambda s: cases.ledger_ids(s, f))
+
+    assert in_state(CaseState.ACCEPTED) == [case_id]
+    assert asyncio.run(service.advance(case_id, FlowAction.ASSIGN))[0] is CaseState.ASSIGNED
+    assert in_state(CaseState.ACCEPTED) == []
+    assert in_state(CaseState.ASSIGNED) == [case_id]
 
 
 def test_deadline_filter_agrees_with_the_core_rule(ledger_store: Store) -> None:

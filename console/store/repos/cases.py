@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -73,11 +73,6 @@ def _dialect(session: Session) -> str:
     return session.get_bind().dialect.name
 
 
-# Above this many index candidates, a page walks its order and checks each row against the
-# candidates rather than fetching every candidate and sorting them (SQLite).
-PROBE_ABOVE = 2000
-
-
 @dataclass(frozen=True, slots=True)
 class _Search:
     """How the ledger finds a query: candidates from the term index, then `LIKE` if needed."""
@@ -89,11 +84,35 @@ class _Search:
     """The candidates are exactly the `LIKE` matches."""
     match: str = ""
     """The FTS5 query (SQLite)."""
+    tagged: bool = False
+    """The FTS5 query holds the filter's states and grids too (SQLite)."""
 
 
-def fts_match(query: str) -> str:
-    """FTS5 syntax for a query: each run of it as a phrase of its terms, all required."""
-    return " ".join('"' + " ".join(p) + '"' for p in ledger_text.query_phrases(query))
+# The FTS5 table's `tags` column (migration 0005): a case's state and grid as tokens.
+MAX_TAG_GRIDS = 500
+
+
+def state_tag(state: CaseState) -> str:
+    return "st" + state.code.replace("_", "")
+
+
+def grid_tag(grid_id: int) -> str:
+    return f"gr{grid_id}"
+
+
+def _taggable(f: CaseFilter) -> bool:
+    return len(f.grid_ids) <= MAX_TAG_GRIDS and all(g > 0 for g in f.grid_ids)
+
+
+def fts_match(query: str, f: CaseFilter | None = None) -> str:
+    """FTS5 syntax for a query: each run of it as a phrase of its terms, all required; with
+    `f`, its states and grids as tags too, so the index intersects them itself."""
+    parts = ['"' + " ".join(p) + '"' for p in ledger_text.query_phrases(query)]
+    if f is not None and f.states:
+        parts.append("(" + " OR ".join(state_tag(s) for s in f.states) + ")")
+    if f is not None and f.grid_ids:
+        parts.append("(" + " OR ".join(grid_tag(g) for g in f.grid_ids) + ")")
+    return " AND ".join(parts)
 
 
 def _fts_ids(match: str) -> Any:
@@ -104,7 +123,7 @@ def _fts_ids(match: str) -> Any:
     )
 
 
-def _search(query: str, dialect: str) -> _Search:
+def _search(query: str, dialect: str, f: CaseFilter | None = None) -> _Search:
     """`LIKE '%query%'` on title, summary or number, narrowed first by the term index.
 
     The index (see `console.core.ledger_text`) finds a superset of the `LIKE` matches; the
@@ -116,8 +135,9 @@ def _search(query: str, dialect: str) -> _Search:
     if not terms:
         return _Search(exact_like)
     if dialect == "sqlite":
-        match = fts_match(query)
-        return _Search(exact_like, _fts_ids(match), ledger_text.is_exact(query), match)
+        tagged = f is not None and _taggable(f) and bool(f.states or f.grid_ids)
+        match = fts_match(query, f if tagged else None)
+        return _Search(exact_like, _fts_ids(match), ledger_text.is_exact(query), match, tagged)
     if dialect == "postgresql":
         # Literal ' ' so the planner matches the GIN index's expression.
         ids = select(CaseSearch.case_id).where(
@@ -148,12 +168,15 @@ def _apply(
     f: CaseFilter,
     now: datetime | None = None,
     dialect: str = "sqlite",
-    probe: bool = False,
+    use_index: bool = True,
 ) -> Select[Any]:
     now = now or _utcnow()
-    if f.states:
+    query = f.text.strip()
+    found = _search(query, dialect, f) if query else None
+    by_index = found is not None and found.ids is not None and use_index
+    if f.states and not (by_index and found and found.tagged):
         stmt = stmt.where(Case.state.in_([s.code for s in f.states]))
-    if f.grid_ids:
+    if f.grid_ids and not (by_index and found and found.tagged):
         stmt = stmt.where(Case.grid_id.in_(f.grid_ids))
     if f.categories:
         stmt = stmt.where(Case.category.in_([c.code for c in f.categories]))
@@ -170,20 +193,21 @@ def _apply(
         stmt = stmt.where(Case.created_at >= f.created_from)
     if f.created_before is not None:
         stmt = stmt.where(Case.created_at < f.created_before)
-    query = f.text.strip()
-    if query:
-        found = _search(query, dialect)
-        if found.ids is None:
+    if found is not None:
+        if not by_index:
             stmt = stmt.where(found.like)
         else:
-            # `id + 0` hides the primary key from the planner: walk the page's order, probe.
-            member = (Case.id + 0 if probe else Case.id).in_(found.ids)
+            member = Case.id.in_(found.ids)
             stmt = stmt.where(member if found.exact else and_(member, found.like))
     return stmt
 
 
-def _only_text(f: CaseFilter) -> bool:
-    return f == CaseFilter(text=f.text, sort=f.sort, descending=f.descending)
+def _index_answers(f: CaseFilter) -> bool:
+    """Text, states and grids only: the FTS5 index alone finds the set (SQLite)."""
+    plain = CaseFilter(
+        text=f.text, states=f.states, grid_ids=f.grid_ids, sort=f.sort, descending=f.descending
+    )
+    return f == plain and _taggable(f)
 
 
 def _fts_count(session: Session, match: str) -> int:
@@ -191,12 +215,27 @@ def _fts_count(session: Session, match: str) -> int:
     return int(session.scalar(stmt) or 0)
 
 
-def _probe(session: Session, f: CaseFilter, dialect: str) -> bool:
-    """Walk the order and probe when the index's candidates are many (SQLite)."""
+def _use_index(session: Session, f: CaseFilter, dialect: str, page: int | None = None) -> bool:
+    """Whether the term index should find the text, or `LIKE` on what the rest leaves (SQLite).
+
+    Handing over the index's candidates costs time per candidate; `LIKE` costs time per row
+    it reads. With other filters, `LIKE` wins when they leave fewer rows than the index
+    finds (a common word in one district). With none, a page of `page` rows in the ledger's
+    order reads about page x cases / candidates rows before it is full: `LIKE` wins when
+    that is fewer than the candidates.
+    """
     query = f.text.strip()
     if dialect != "sqlite" or not ledger_text.query_terms(query):
-        return False
-    return _fts_count(session, fts_match(query)) > PROBE_ABOVE
+        return True
+    candidates = _fts_count(session, _search(query, dialect, f).match)
+    if _index_answers(f):
+        if page is None:
+            return True
+        cases_now = int(session.scalar(select(func.max(Case.id))) or 0)
+        return candidates * candidates <= page * cases_now
+    others = replace(f, text="")
+    rest = int(session.scalar(_apply(select(func.count(Case.id)), others, dialect=dialect)) or 0)
+    return candidates < rest
 
 
 def _row(r: tuple[Any, ...]) -> CaseRow:
@@ -252,8 +291,8 @@ def ledger_page(session: Session, f: CaseFilter, offset: int, limit: int) -> lis
     dialect = _dialect(session)
     now = _utcnow()
     query = f.text.strip()
-    if dialect == "sqlite" and query and not f.sort and _only_text(f):
-        found = _search(query, dialect)
+    if dialect == "sqlite" and query and not f.sort and _index_answers(f):
+        found = _search(query, dialect, f)
         if found.exact:
             # The index alone answers, in id order: only the page's rows are read.
             ids = (
@@ -264,7 +303,7 @@ def ledger_page(session: Session, f: CaseFilter, offset: int, limit: int) -> lis
             )
             stmt = _ledger_select().where(Case.id.in_(ids)).order_by(*_order(f))
             return [_row(tuple(r)) for r in session.execute(stmt)]
-    probe = _probe(session, f, dialect)
+    use_index = _use_index(session, f, dialect, limit)
     if f.sort in _RANKED:
         col, codes = _ranked_codes(f)
         rows: list[CaseRow] = []
@@ -279,7 +318,7 @@ def ledger_page(session: Session, f: CaseFilter, offset: int, limit: int) -> lis
                     skip -= n
                     continue
             stmt = (
-                _apply(_ledger_select(), f, now, dialect, probe)
+                _apply(_ledger_select(), f, now, dialect, use_index)
                 .where(col == code)
                 .order_by(Case.id.desc())
                 .offset(skip)
@@ -291,7 +330,7 @@ def ledger_page(session: Session, f: CaseFilter, offset: int, limit: int) -> lis
             skip = 0
         return rows
     stmt = (
-        _apply(_ledger_select(), f, now, dialect, probe)
+        _apply(_ledger_select(), f, now, dialect, use_index)
         .order_by(*_order(f))
         .offset(offset)
         .limit(limit)
@@ -303,26 +342,29 @@ def ledger_ids(session: Session, f: CaseFilter) -> list[int]:
     """Every matching case id in the ledger's order (an export's list of what to write)."""
     dialect = _dialect(session)
     now = _utcnow()
+    use_index = _use_index(session, f, dialect)
+
+    def ids_where(*extra: Any) -> Select[Any]:
+        return _apply(select(Case.id), f, now, dialect, use_index).where(*extra)
+
     if f.sort in _RANKED:
         col, codes = _ranked_codes(f)
         ids: list[int] = []
         for code in codes:
-            stmt = (
-                _apply(select(Case.id), f, now, dialect).where(col == code).order_by(Case.id.desc())
-            )
-            ids.extend(session.scalars(stmt))
+            ids.extend(session.scalars(ids_where(col == code).order_by(Case.id.desc())))
         return ids
-    return list(session.scalars(_apply(select(Case.id), f, now, dialect).order_by(*_order(f))))
+    return list(session.scalars(ids_where().order_by(*_order(f))))
 
 
 def ledger_count(session: Session, f: CaseFilter) -> int:
     dialect = _dialect(session)
     query = f.text.strip()
-    if dialect == "sqlite" and query and _only_text(f):
-        found = _search(query, dialect)
+    if dialect == "sqlite" and query and _index_answers(f):
+        found = _search(query, dialect, f)
         if found.exact:
             return _fts_count(session, found.match)
-    stmt = _apply(select(func.count(Case.id)), f, dialect=dialect)
+    use_index = _use_index(session, f, dialect)
+    stmt = _apply(select(func.count(Case.id)), f, dialect=dialect, use_index=use_index)
     return int(session.scalar(stmt) or 0)
 
 
