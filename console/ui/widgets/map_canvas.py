@@ -14,6 +14,7 @@ import math
 from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -91,7 +92,7 @@ def _argb(colour: str) -> int:
 
 
 @dataclass
-class _Points:
+class PointLayer:
     """One point layer as columns: ids, projected x/y, level rank, dot colour, per-zoom clusters."""
 
     ids: npt.NDArray[np.int64]
@@ -113,10 +114,50 @@ class _Area:
     bounds: tuple[float, float, float, float]
 
 
-def _empty_points() -> _Points:
+CAMERA_PALETTE = {code: _argb(c) for code, c in CAMERA_STATUS_COLOURS.items()}
+RISK_PALETTE = {code: _argb(c) for code, c in theme.RISK_COLOURS.items()}
+
+
+def _layer(
+    recs: Sequence[CameraPoint | CasePoint],
+    ranks: npt.NDArray[np.int64],
+    colours: npt.NDArray[np.uint32],
+) -> PointLayer:
+    n = len(recs)
+    ids = np.fromiter((p.id for p in recs), np.int64, n)
+    x, y = project(
+        np.fromiter((p.lon for p in recs), np.float64, n),
+        np.fromiter((p.lat for p in recs), np.float64, n),
+    )
+    # Cells of a fixed size on screen, grown with the big-screen scale like the markers.
+    cell = theme.scaled(CLUSTER_CELL_PX * 10) / 10
+    clusters = ClusterIndex(x, y, ranks, cell_px=cell)
+    return PointLayer(ids, x, y, ranks, colours, clusters, {int(i): k for k, i in enumerate(ids)})
+
+
+def camera_layer(recs: Sequence[CameraPoint]) -> PointLayer:
+    """The cameras as columns with their clusters: numpy only, fit for a worker thread."""
+    status_rank = {s.code: i for i, s in enumerate(CameraStatus)}
+    n = len(recs)
+    ranks = np.fromiter((status_rank.get(p.status, 0) for p in recs), np.int64, n)
+    online = CAMERA_PALETTE["online"]
+    colours = np.fromiter((CAMERA_PALETTE.get(p.status, online) for p in recs), np.uint32, n)
+    return _layer(recs, ranks, colours)
+
+
+def case_layer(recs: Sequence[CasePoint]) -> PointLayer:
+    """The risk points as columns with their clusters: numpy only, fit for a worker thread."""
+    n = len(recs)
+    ranks = np.fromiter((RISK_RANK.get(p.risk_level, 0) for p in recs), np.int64, n)
+    low = RISK_PALETTE["low"]
+    colours = np.fromiter((RISK_PALETTE.get(p.risk_level, low) for p in recs), np.uint32, n)
+    return _layer(recs, ranks, colours)
+
+
+def _empty_points() -> PointLayer:
     e = np.zeros(0)
     ei = np.zeros(0, dtype=np.int64)
-    return _Points(ei, e, e, ei, np.zeros(0, dtype=np.uint32), ClusterIndex(e, e, ei), {})
+    return PointLayer(ei, e, e, ei, np.zeros(0, dtype=np.uint32), ClusterIndex(e, e, ei), {})
 
 
 class MapCanvas(QWidget):
@@ -168,7 +209,6 @@ class MapCanvas(QWidget):
         self._tiles: dict[tuple[int, int, int], QImage | None] = {}
         self._net: QNetworkAccessManager | None = None
         self.frame_stats = {"points": 0, "clusters": 0}
-        self._camera_palette = {code: _argb(c) for code, c in CAMERA_STATUS_COLOURS.items()}
         self._discs: dict[tuple[int, str], QImage] = {}
         self._counts: dict[int, QImage] = {}
         self._base: tuple[QImage, float, float, float, int, int, int] | None = None
@@ -228,13 +268,13 @@ class MapCanvas(QWidget):
             else:
                 # Each border once, though both grids on either side have it.
                 for poly in polys:
-                    pts = [(q.x(), q.y()) for q in poly]
-                    for a, b in itertools.pairwise(pts):
-                        edge = (a, b) if a <= b else (b, a)
+                    corners = [(poly.at(k).x(), poly.at(k).y()) for k in range(poly.size())]
+                    for c0, c1 in itertools.pairwise(corners):
+                        edge = (c0, c1) if c0 <= c1 else (c1, c0)
                         if edge not in edges:
                             edges.add(edge)
-                            self._grid_path.moveTo(*a)
-                            self._grid_path.lineTo(*b)
+                            self._grid_path.moveTo(*c0)
+                            self._grid_path.lineTo(*c1)
             if shape.level != "city":
                 self._areas.append(area)
                 path = counties.setdefault(shape.county, QPainterPath())
@@ -262,9 +302,15 @@ class MapCanvas(QWidget):
         self._invalidate_heat()
         self.update()
 
-    def set_cameras(self, points: Sequence[CameraPoint]) -> None:
+    def set_cameras(self, points: Sequence[CameraPoint], layer: PointLayer | None = None) -> None:
+        """Show these cameras; `layer` is `camera_layer(points)` if the caller made it already
+        (off the GUI thread: it takes a tenth of a second for 30,000 cameras)."""
         self._camera_records = {p.id: p for p in points}
-        self._rebuild_cameras()
+        if layer is None:
+            self._rebuild_cameras()
+        else:
+            self.cameras = layer
+            self.update()
 
     def set_cases(self, points: Sequence[CasePoint]) -> None:
         self._case_records = {p.id: p for p in points}
@@ -282,7 +328,7 @@ class MapCanvas(QWidget):
             pts = self.cameras
             for p in points:
                 k = pts.row[p.id]
-                pts.colour[k] = self._camera_palette.get(p.status, pts.colour[k])
+                pts.colour[k] = CAMERA_PALETTE.get(p.status, pts.colour[k])
                 old[p.id] = p
             self.update()
             return
@@ -304,50 +350,13 @@ class MapCanvas(QWidget):
         return self._case_records.get(case_id)
 
     def _rebuild_cameras(self) -> None:
-        recs = list(self._camera_records.values())
-        status_rank = {s.code: i for i, s in enumerate(CameraStatus)}
-        palette = self._camera_palette
-        ranks = np.fromiter((status_rank.get(p.status, 0) for p in recs), np.int64, len(recs))
-        colours = np.fromiter(
-            (palette.get(p.status, palette["online"]) for p in recs), np.uint32, len(recs)
-        )
-        self.cameras = self._points(recs, ranks, colours)
+        self.cameras = camera_layer(list(self._camera_records.values()))
         self.update()
 
     def _rebuild_cases(self) -> None:
-        recs = list(self._case_records.values())
-        palette = {code: _argb(c) for code, c in theme.RISK_COLOURS.items()}
-        ranks = np.fromiter((RISK_RANK.get(p.risk_level, 0) for p in recs), np.int64, len(recs))
-        colours = np.fromiter(
-            (palette.get(p.risk_level, palette["low"]) for p in recs), np.uint32, len(recs)
-        )
-        self.cases = self._points(recs, ranks, colours)
+        self.cases = case_layer(list(self._case_records.values()))
         self._invalidate_heat()
         self.update()
-
-    @staticmethod
-    def _points(
-        recs: Sequence[CameraPoint | CasePoint],
-        ranks: npt.NDArray[np.int64],
-        colours: npt.NDArray[np.uint32],
-    ) -> _Points:
-        n = len(recs)
-        ids = np.fromiter((p.id for p in recs), np.int64, n)
-        x, y = project(
-            np.fromiter((p.lon for p in recs), np.float64, n),
-            np.fromiter((p.lat for p in recs), np.float64, n),
-        )
-        # Cells of a fixed size on screen, grown with the big-screen scale like the markers.
-        cell = theme.scaled(CLUSTER_CELL_PX * 10) / 10
-        return _Points(
-            ids,
-            x,
-            y,
-            ranks,
-            colours,
-            ClusterIndex(x, y, ranks, cell_px=cell),
-            {int(i): k for k, i in enumerate(ids)},
-        )
 
     # --- view
 
@@ -474,8 +483,8 @@ class MapCanvas(QWidget):
 
         self._heat_future = self._heat_pool.submit(job)
 
-    def _on_heat(self, result: object) -> None:
-        gen, bounds, argb = result  # type: ignore[misc]
+    def _on_heat(self, result: tuple[int, tuple[float, float, float, float], Any]) -> None:
+        gen, bounds, argb = result
         if gen != self._heat_gen or self._closed:
             return
         h, w = argb.shape
@@ -578,9 +587,9 @@ class MapCanvas(QWidget):
         margin = max(v.width, v.height) // 6
         size = QSize(v.width + 2 * margin, v.height + 2 * margin)
         fmt = QImage.Format.Format_RGB32 if opaque else QImage.Format.Format_ARGB32_Premultiplied
-        image = self._base_spare
-        if image is None or image.size() != size or image.format() != fmt:
-            image = QImage(size, fmt)
+        spare = self._base_spare
+        reuse = spare is not None and spare.size() == size and spare.format() == fmt
+        image = spare if spare is not None and reuse else QImage(size, fmt)
         self._base_spare = None
         image.fill(QColor(theme.BG) if opaque else QColor(0, 0, 0, 0))
         ip = QPainter(image)
@@ -632,7 +641,7 @@ class MapCanvas(QWidget):
         p.drawImage(visible, image, source)
         p.restore()
 
-    def _visible_clusters(self, pts: _Points) -> Clusters | None:
+    def _visible_clusters(self, pts: PointLayer) -> Clusters | None:
         if not self.layers["clusters"]:
             return None
         return pts.clusters.at(self.view.zoom)
