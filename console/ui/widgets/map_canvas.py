@@ -218,6 +218,7 @@ class MapCanvas(QWidget):
         self._dots: npt.NDArray[np.uint32] | None = None
         self._dots_dirty: list[QRectF] = []
         self._label_sprites: dict[tuple[str, str, str], QImage] = {}
+        self._markers: list[tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], Any]] = []
 
     # --- data
 
@@ -654,6 +655,7 @@ class MapCanvas(QWidget):
         big: list[tuple[Clusters, npt.NDArray[np.intp], bool]] = []
         tiles: set[int] = set()
         self.frame_stats = {"points": 0, "clusters": 0}
+        self._markers = []
         k = theme.scaled(100) / 100
         for layer, pts, radius in (
             ("cameras", self.cameras, 2.5 * k),
@@ -744,6 +746,7 @@ class MapCanvas(QWidget):
         if len(idx) == 0:
             return
         sx, sy = self.view.to_screen(cl.x[idx], cl.y[idx])
+        self._markers.append((sx, sy, cl.count[idx]))
         risk_codes = [r.code for r in RiskLevel]
         for x, y, n, lv in zip(
             sx.tolist(), sy.tolist(), cl.count[idx].tolist(), cl.level[idx].tolist(), strict=True
@@ -813,17 +816,30 @@ class MapCanvas(QWidget):
                 ("grid", a.shape.name, a.cx, a.cy) for a in self._areas if a.width_m * scale >= 90
             ]
         taken: list[QRectF] = []
+        # Town and grid names give way to the cluster markers; county names do not.
+        if self._markers:
+            mx = np.concatenate([m[0] for m in self._markers])
+            my = np.concatenate([m[1] for m in self._markers])
+            base, step = theme.scaled(11), theme.scaled(4)
+            mr = base + step * np.log10(
+                np.maximum(np.concatenate([m[2] for m in self._markers]), 1)
+            )
+        else:
+            mx = my = mr = np.zeros(0)
         for level, name, x, y in places:
             sx = half_w + (x - v.cx) * scale
             sy = half_h - (y - v.cy) * scale
             if not (0 <= sx <= v.width and 0 <= sy <= v.height):
                 continue
             sprite = self._label_sprite(level, name)
-            box = QRectF(
-                sx - sprite.width() / 2, sy - sprite.height() / 2, sprite.width(), sprite.height()
-            )
+            hw, hh = sprite.width() / 2, sprite.height() / 2
+            box = QRectF(sx - hw, sy - hh, 2 * hw, 2 * hh)
             if any(box.intersects(t) for t in taken):
                 continue
+            if level != "county" and len(mx):
+                hit = (np.abs(mx - sx) < hw + mr) & (np.abs(my - sy) < hh + mr)
+                if hit.any():
+                    continue
             taken.append(box.adjusted(-3, -1, 3, 1))
             p.drawImage(box.topLeft(), sprite)
 
