@@ -76,7 +76,9 @@ COUNTY_TINTS = (
     "#203a2a",
     "#2b2b3a",
 )
-HEAT_MAX_PX = 1400
+HEAT_MAX_PX = 600
+HEAT_CELL_PX = 4
+"""The heat grid has one cell per 4×4 screen pixels: it is a blur anyway, drawn smoothed."""
 HEAT_RADIUS_PX = 28
 HEAT_WEIGHTS = {"low": 1.0, "medium": 2.0, "high": 4.0, "critical": 8.0}
 HIT_PX = 9.0
@@ -469,7 +471,7 @@ class MapCanvas(QWidget):
             return
         w_px = (bounds[2] - bounds[0]) * view.scale
         h_px = (bounds[3] - bounds[1]) * view.scale
-        shrink = min(1.0, HEAT_MAX_PX / max(w_px, h_px))
+        shrink = min(1.0 / HEAT_CELL_PX, HEAT_MAX_PX / max(w_px, h_px))
         width, height = max(2, int(w_px * shrink)), max(2, int(h_px * shrink))
         radius = max(1.0, HEAT_RADIUS_PX * shrink)
         weights = np.array([HEAT_WEIGHTS[c.code] for c in RiskLevel])[pts.rank]
