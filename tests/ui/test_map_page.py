@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime
+from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
-from PySide6.QtGui import QMouseEvent
+from PySide6.QtGui import QColor, QImage, QMouseEvent
 from PySide6.QtWidgets import QApplication
 
 from console.core.codes import (
@@ -21,7 +23,8 @@ from console.core.codes import (
 )
 from console.core.events import ChangeAction, ChangeSet, Entity, Operation, change
 from console.services.map_data import MapDataService
-from console.store.models import Camera, Case
+from console.store.models import Camera, Case, WorkspaceSetting
+from console.store.repos.map_points import TILE_URL_KEY
 from console.store.store import Store
 from console.ui.assessment.map_page import MapPage
 from tests.ui.conftest import run_until
@@ -182,6 +185,13 @@ def test_zooming_in_breaks_the_cluster_into_points(page, qtbot) -> None:  # type
     assert canvas.frame_stats["clusters"] == 0 and canvas.frame_stats["points"] == 42
     page.zoom_in.click()
     assert canvas.view.zoom == pytest.approx(zoom + 1)
+    qtbot.keyClick(canvas, Qt.Key.Key_Minus)
+    assert canvas.view.zoom == pytest.approx(zoom)
+    centre = (canvas.view.cx, canvas.view.cy)
+    qtbot.keyClick(canvas, Qt.Key.Key_Right)
+    assert canvas.view.cx > centre[0] and canvas.view.cy == centre[1]
+    qtbot.keyClick(canvas, Qt.Key.Key_Home)
+    assert (canvas.view.cx, canvas.view.cy) == pytest.approx(centre)
 
 
 def test_store_changes_move_the_points(page, qloop, store: Store) -> None:  # type: ignore[no-untyped-def]
@@ -280,3 +290,57 @@ def test_an_invalid_map_file_is_refused_with_reason_and_line(
         page.grab()
     finally:
         page.close_panel()
+
+
+def test_tiles_come_only_from_a_configured_server(
+    qtbot, qloop, store: Store, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    tile = tmp_path / "tile.png"
+    image = QImage(256, 256, QImage.Format.Format_RGB32)
+    image.fill(QColor("#ff00ff"))
+    assert image.save(str(tile))
+    requests: list[str] = []
+
+    class Tiles(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            requests.append(self.path)
+            body = tile.read_bytes()
+            self.send_response(200)
+            self.send_header("Content-Type", "image/png")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Tiles)
+    thread = threading.Thread(target=server.serve_forever, name="test-tile-server")
+    thread.start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/{{z}}/{{x}}/{{y}}.png"
+
+    def configure(session):  # type: ignore[no-untyped-def]
+        session.add(WorkspaceSetting(key=TILE_URL_KEY, value=url))
+        return None, None
+
+    page = MapPage(MapDataService(store))
+    try:
+        store.write_sync(configure)
+        qtbot.addWidget(page)
+        page.resize(1280, 800)
+        page.show()
+        page.load()
+        canvas = page.canvas
+        run_until(qloop, lambda: page.loaded_region is not None and canvas._net is not None)
+        page.grab()
+        run_until(qloop, lambda: any(t is not None for t in canvas._tiles.values()))
+        z = round(canvas.view.zoom)
+        assert requests and all(r.startswith(f"/{z}/") and r.endswith(".png") for r in requests)
+        # Outside the city the tiles show through.
+        shown = canvas.grab().toImage()
+        assert shown.pixelColor(4, 4) == QColor("#ff00ff")
+    finally:
+        page.close_panel()
+        server.shutdown()
+        server.server_close()
+        thread.join()

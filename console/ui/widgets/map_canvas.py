@@ -24,6 +24,7 @@ from PySide6.QtGui import (
     QFont,
     QFontMetricsF,
     QImage,
+    QKeyEvent,
     QMouseEvent,
     QPainter,
     QPainterPath,
@@ -938,7 +939,11 @@ class MapCanvas(QWidget):
                 nice *= step
                 break
         px = nice / m_per_px
-        text = f"{nice / 1000:g} km" if nice >= 1000 else f"{nice:g} m"
+        text = (
+            self.tr("%1 km").replace("%1", f"{nice / 1000:g}")
+            if nice >= 1000
+            else self.tr("%1 m").replace("%1", f"{nice:g}")
+        )
         pad = theme.scaled(14)
         x1, y = self.width() - pad, self.height() - pad
         p.save()
@@ -1094,6 +1099,27 @@ class MapCanvas(QWidget):
         if steps:
             self.zoom_by(2.0 ** (steps / 2), event.position())
         event.accept()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Keyboard and presenter remote: +/- zoom, arrows pan, Home shows the whole region."""
+        key = Qt.Key(event.key())
+        step = max(self.width(), self.height()) / 8
+        pans: dict[Qt.Key, tuple[float, float]] = {
+            Qt.Key.Key_Left: (step, 0),
+            Qt.Key.Key_Right: (-step, 0),
+            Qt.Key.Key_Up: (0, step),
+            Qt.Key.Key_Down: (0, -step),
+        }
+        if key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal):
+            self.zoom_by(2.0)
+        elif key == Qt.Key.Key_Minus:
+            self.zoom_by(0.5)
+        elif key == Qt.Key.Key_Home:
+            self.fit()
+        elif key in pans:
+            self.pan_by(*pans[key])
+        else:
+            super().keyPressEvent(event)
 
     # --- shutdown
 
