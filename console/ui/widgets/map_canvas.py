@@ -662,7 +662,7 @@ class MapCanvas(QWidget):
         k = theme.scaled(100) / 100
         for layer, pts, radius in (
             ("cameras", self.cameras, 2.5 * k),
-            ("cases", self.cases, 4 * k),
+            ("cases", self.cases, 5 * k),
         ):
             if not self.layers[layer] or len(pts.x) == 0:
                 continue
