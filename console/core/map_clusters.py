@@ -239,3 +239,37 @@ def stamp_dots(
         else:
             cols = np.repeat(colour, len(ddx))
             buf[ys[inside], xs[inside]] = cols[inside]
+
+
+def badge_positions(
+    sx: FloatArray,
+    sy: FloatArray,
+    r: FloatArray,
+    ax: FloatArray,
+    ay: FloatArray,
+    ar: FloatArray,
+    overlap: float = 0.8,
+) -> tuple[FloatArray, FloatArray]:
+    """Move markers (sx, sy, radius r) that would cover an anchor marker onto its rim.
+
+    Risk-point clusters and camera clusters of the same place fall on nearly the same spot;
+    the risk marker then sits on the camera marker's edge like a badge, away from its
+    centre (up and to the right when the two coincide), so both counts stay readable.
+    """
+    n, m = len(sx), len(ax)
+    if n == 0 or m == 0 or n * m > 4_000_000:
+        return sx, sy
+    dx = sx[:, None] - ax[None, :]
+    dy = sy[:, None] - ay[None, :]
+    d = np.hypot(dx, dy)
+    j = np.argmin(d, axis=1)
+    rows = np.arange(n)
+    dmin = d[rows, j]
+    clash = dmin < (r + ar[j]) * overlap
+    ux, uy = dx[rows, j], dy[rows, j]
+    tiny = dmin < 1.0
+    ux = np.where(tiny, math.sqrt(0.5), ux / np.maximum(dmin, 1e-9))
+    uy = np.where(tiny, -math.sqrt(0.5), uy / np.maximum(dmin, 1e-9))
+    out_x = np.where(clash, ax[j] + ux * ar[j], sx)
+    out_y = np.where(clash, ay[j] + uy * ar[j], sy)
+    return out_x, out_y

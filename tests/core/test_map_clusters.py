@@ -8,6 +8,7 @@ import pytest
 from console.core.map_clusters import (
     RISK_RANK,
     ClusterIndex,
+    badge_positions,
     cluster,
     heat_argb,
     heat_grid,
@@ -137,3 +138,18 @@ def test_stamp_dots_paints_discs_and_clips_at_the_edges() -> None:
     assert buf[10, 13] == 0xFFFF0000 and buf[10, 14] == 0xFF000000 and buf[10, 16] == 0
     assert buf[49, 79] == 0xFF00FF00
     assert not (buf == 0xFF0000FF).any()
+
+
+def test_badges_move_onto_the_anchor_rim_only_when_they_clash() -> None:
+    sx, sy = np.array([100.0, 300.0, 500.0]), np.array([100.0, 300.0, 100.0])
+    r = np.array([10.0, 10.0, 10.0])
+    ax, ay, ar = np.array([100.0, 305.0]), np.array([100.0, 300.0]), np.array([20.0, 20.0])
+    bx, by = badge_positions(sx, sy, r, ax, ay, ar)
+    # On top of the first anchor: up and to the right, on its rim.
+    assert bx[0] > 100 and by[0] < 100
+    assert np.hypot(bx[0] - 100, by[0] - 100) == pytest.approx(20)
+    # Left of the second anchor: pushed further left, onto the rim.
+    assert (bx[1], by[1]) == pytest.approx((285.0, 300.0))
+    # Far from every anchor: unchanged.
+    assert (bx[2], by[2]) == (500.0, 100.0)
+    assert badge_positions(sx, sy, r, np.zeros(0), np.zeros(0), np.zeros(0))[0] is sx

@@ -46,6 +46,7 @@ from console.core.map_clusters import (
     CasePoint,
     ClusterIndex,
     Clusters,
+    badge_positions,
     heat_argb,
     heat_grid,
     in_rect,
@@ -77,6 +78,7 @@ COUNTY_TINTS = (
     "#203a2a",
     "#2b2b3a",
 )
+FloatArray = npt.NDArray[np.float64]
 HEAT_MAX_PX = 600
 HEAT_CELL_PX = 4
 """The heat grid has one cell per 4×4 screen pixels: it is a blur anyway, drawn smoothed."""
@@ -655,7 +657,6 @@ class MapCanvas(QWidget):
         rect = v.visible(margin_px=40)
         w, h = v.width, v.height
         buf: npt.NDArray[np.uint32] | None = None
-        big: list[tuple[Clusters, npt.NDArray[np.intp], bool]] = []
         tiles: set[int] = set()
         self.frame_stats = {"points": 0, "clusters": 0}
         self._markers = []
@@ -677,7 +678,6 @@ class MapCanvas(QWidget):
                 members = cl.member[single]
                 singles_x, singles_y = pts.x[members], pts.y[members]
                 colours = pts.colour[members]
-                big.append((cl, multi, layer == "cases"))
                 self.frame_stats["clusters"] += len(multi)
             if len(singles_x):
                 if buf is None:
@@ -693,9 +693,9 @@ class MapCanvas(QWidget):
                         tiles.update(np.unique(ty * cols + tx).tolist())
                 self.frame_stats["points"] += len(singles_x)
         # Camera clusters under the dots, case clusters over them.
-        for cl, multi, is_case in big:
-            if not is_case:
-                self._draw_clusters(p, cl, multi, is_case)
+        camera_marks = self._cluster_marks("camera", 40)
+        if camera_marks is not None:
+            self._draw_clusters(p, *camera_marks, is_case=False)
         rects = self._tile_rects(tiles, w, h)
         if buf is not None and rects:
             image = QImage(buf.data, w, h, 4 * w, QImage.Format.Format_ARGB32_Premultiplied)
@@ -704,9 +704,39 @@ class MapCanvas(QWidget):
                 p.drawImage(r.topLeft(), image, r)
             del image
         self._dots_dirty = rects
-        for cl, multi, is_case in big:
-            if is_case:
-                self._draw_clusters(p, cl, multi, is_case)
+        case_marks = self._cluster_marks("case", 40)
+        if case_marks is not None:
+            self._draw_clusters(p, *case_marks, is_case=True)
+
+    def _radii(self, counts: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
+        base, step = theme.scaled(11), theme.scaled(4)
+        return np.round(base + step * np.log10(np.maximum(counts, 1)))
+
+    def _cluster_marks(
+        self, kind: str, margin_px: float
+    ) -> tuple[Clusters, npt.NDArray[np.intp], FloatArray, FloatArray] | None:
+        """The multi-point clusters of a layer in view, with where their markers go.
+
+        Risk-point markers that would cover a camera marker sit on its rim (see
+        `badge_positions`); drawing and clicking use the same places.
+        """
+        pts = self.cases if kind == "case" else self.cameras
+        if not self.layers[kind + "s"] or len(pts.x) == 0:
+            return None
+        cl = self._visible_clusters(pts)
+        if cl is None:
+            return None
+        cidx = in_rect(cl.x, cl.y, self.view.visible(margin_px=margin_px))
+        multi = cidx[cl.count[cidx] > 1]
+        sx, sy = self.view.to_screen(cl.x[multi], cl.y[multi])
+        if kind == "case":
+            cams = self._cluster_marks("camera", margin_px + 60)
+            if cams is not None:
+                ccl, cmulti, csx, csy = cams
+                sx, sy = badge_positions(
+                    sx, sy, self._radii(cl.count[multi]), csx, csy, self._radii(ccl.count[cmulti])
+                )
+        return cl, multi, sx, sy
 
     def _dot_buffer(self, w: int, h: int) -> npt.NDArray[np.uint32]:
         """The dots' ARGB buffer, kept between frames: only last frame's dots are cleared."""
@@ -744,11 +774,17 @@ class MapCanvas(QWidget):
         return round(theme.scaled(11) + theme.scaled(4) * math.log10(max(count, 1)))
 
     def _draw_clusters(
-        self, p: QPainter, cl: Clusters, idx: npt.NDArray[np.intp], is_case: bool
+        self,
+        p: QPainter,
+        cl: Clusters,
+        idx: npt.NDArray[np.intp],
+        sx: FloatArray,
+        sy: FloatArray,
+        *,
+        is_case: bool,
     ) -> None:
         if len(idx) == 0:
             return
-        sx, sy = self.view.to_screen(cl.x[idx], cl.y[idx])
         self._markers.append((sx, sy, cl.count[idx]))
         risk_codes = [r.code for r in RiskLevel]
         for x, y, n, lv in zip(
@@ -973,40 +1009,32 @@ class MapCanvas(QWidget):
     # --- hit testing and input
 
     def item_at(self, pos: QPointF) -> tuple[str, int] | None:
-        """What a click at `pos` chooses: ("case"|"camera", id), ("cluster", i) or None.
+        """What a click at `pos` chooses: ("case"|"camera", id), a cluster, or None.
 
         Cases win over cameras; a cluster of several points is reported as ("case-cluster",
         index) or ("camera-cluster", index) into the clusters drawn at this zoom.
         """
+        hit = self._hit_px()
         for kind, pts in (("case", self.cases), ("camera", self.cameras)):
             if not self.layers[kind + "s"] or len(pts.x) == 0:
                 continue
-            rect = self.view.visible(margin_px=self._hit_px() * 3)
-            cl = self._visible_clusters(pts)
-            if cl is None:
-                idx = in_rect(pts.x, pts.y, rect)
-                sx, sy = self.view.to_screen(pts.x[idx], pts.y[idx])
-                k = nearest(sx, sy, pos.x(), pos.y(), self._hit_px())
-                if k is not None:
-                    return (kind, int(pts.ids[idx[k]]))
-                continue
-            cidx = in_rect(cl.x, cl.y, rect)
-            sx, sy = self.view.to_screen(cl.x[cidx], cl.y[cidx])
-            reach = (
-                max(self._hit_px(), self._cluster_radius(int(cl.count[cidx].max())))
-                if len(cidx)
-                else 0
-            )
-            k = nearest(sx, sy, pos.x(), pos.y(), reach)
-            if k is None:
-                continue
-            c = int(cidx[k])
-            n = int(cl.count[c])
-            d = math.hypot(float(sx[k]) - pos.x(), float(sy[k]) - pos.y())
-            if n == 1 and d <= self._hit_px():
-                return (kind, int(pts.ids[cl.member[c]]))
-            if n > 1 and d <= self._cluster_radius(n):
-                return (kind + "-cluster", c)
+            marks = self._cluster_marks(kind, hit * 3)
+            if marks is not None:
+                cl, multi, sx, sy = marks
+                if len(multi):
+                    d = np.hypot(sx - pos.x(), sy - pos.y())
+                    k = int(np.argmin(d))
+                    if d[k] <= self._radii(cl.count[multi])[k]:
+                        return (kind + "-cluster", int(multi[k]))
+                # Single points of a clustered layer: the members of one-point clusters.
+                cidx = in_rect(cl.x, cl.y, self.view.visible(margin_px=hit * 3))
+                idx = cl.member[cidx[cl.count[cidx] == 1]]
+            else:
+                idx = in_rect(pts.x, pts.y, self.view.visible(margin_px=hit * 3))
+            sx, sy = self.view.to_screen(pts.x[idx], pts.y[idx])
+            k2 = nearest(sx, sy, pos.x(), pos.y(), hit)
+            if k2 is not None:
+                return (kind, int(pts.ids[idx[k2]]))
         return None
 
     def _hit_px(self) -> float:
