@@ -221,7 +221,7 @@ class MapCanvas(QWidget):
         self._base_spare: QImage | None = None
         self._legend: tuple[object, QImage] | None = None
         self._dots: npt.NDArray[np.uint32] | None = None
-        self._dots_dirty: list[QRectF] = []
+        self._dots_drawn: list[tuple[FloatArray, FloatArray, float]] = []
         self._label_sprites: dict[tuple[str, str, str], QImage] = {}
         self._markers: list[tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], Any]] = []
 
@@ -684,6 +684,7 @@ class MapCanvas(QWidget):
                     buf = self._dot_buffer(w, h)
                 sx, sy = v.to_screen(singles_x, singles_y)
                 stamp_dots(buf, sx, sy, colours, radius)
+                self._dots_drawn.append((sx, sy, radius))
                 pad = radius + 2
                 cols = (w + DOT_TILE - 1) // DOT_TILE
                 for ox in (-pad, pad):
@@ -703,7 +704,6 @@ class MapCanvas(QWidget):
             for r in rects:
                 p.drawImage(r.topLeft(), image, r)
             del image
-        self._dots_dirty = rects
         case_marks = self._cluster_marks("case", 40)
         if case_marks is not None:
             self._draw_clusters(p, *case_marks, is_case=True)
@@ -743,9 +743,12 @@ class MapCanvas(QWidget):
         buf = self._dots
         if buf is None or buf.shape != (h, w):
             buf = self._dots = np.zeros((h, w), dtype=np.uint32)
+            self._dots_drawn = []
             return buf
-        for r in self._dots_dirty:
-            buf[int(r.top()) : int(r.bottom()) + 1, int(r.left()) : int(r.right()) + 1] = 0
+        # Erase last frame's dots by stamping them again in transparent black.
+        for sx, sy, radius in self._dots_drawn:
+            stamp_dots(buf, sx, sy, np.zeros(len(sx), dtype=np.uint32), radius, outline=0)
+        self._dots_drawn = []
         return buf
 
     @staticmethod
