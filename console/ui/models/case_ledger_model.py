@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -21,6 +22,8 @@ from console.ui.tasks import TaskGroup
 
 PAGE = 200
 Index = QModelIndex | QPersistentModelIndex
+# Row tints: the deadline status of an open case shows across its whole row.
+ROW_TINT_ALPHA = 38
 
 
 class CaseLedgerModel(QAbstractTableModel):
@@ -34,7 +37,17 @@ class CaseLedgerModel(QAbstractTableModel):
         "supervision",
         "grid",
         "unit",
+        "created",
     )
+    # The columns a header click sorts, by the store's sort key (`LEDGER_SORT_KEYS`).
+    SORT_KEYS = {
+        "number": "number",
+        "state": "state",
+        "deadline": "deadline",
+        "risk": "risk",
+        "supervision": "supervision",
+        "created": "created",
+    }
 
     loaded = Signal()
     """A query finished and the rows on screen are current."""
@@ -72,6 +85,7 @@ class CaseLedgerModel(QAbstractTableModel):
             self.tr("Supervision"),
             self.tr("Grid"),
             self.tr("Responsible unit"),
+            self.tr("Registered"),
         )[section]
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -102,6 +116,15 @@ class CaseLedgerModel(QAbstractTableModel):
                 return row.grid_name
             if col == "unit":
                 return row.responsible_unit
+            if col == "created":
+                return f"{to_local(row.created_at):%Y-%m-%d %H:%M}"
+        if role == Qt.ItemDataRole.BackgroundRole:
+            status = self.deadline_status(row)
+            if status in (DeadlineStatus.OVERDUE, DeadlineStatus.DUE_SOON):
+                tint = QColor(theme.DEADLINE_COLOURS[status.code])
+                tint.setAlpha(ROW_TINT_ALPHA)
+                return tint
+            return None
         if role == Qt.ItemDataRole.ForegroundRole:
             if col == "deadline":
                 return QColor(theme.DEADLINE_COLOURS[self.deadline_status(row).code])
@@ -149,6 +172,24 @@ class CaseLedgerModel(QAbstractTableModel):
     def set_filter(self, f: CaseFilter) -> None:
         self._filter = f
         self.reload()
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """A header click: the store sorts (with its indexes); columns without a key keep
+        the order they have."""
+        key = self.SORT_KEYS.get(self.COLUMNS[column]) if 0 <= column < len(self.COLUMNS) else ""
+        if key is None:
+            return
+        descending = order == Qt.SortOrder.DescendingOrder
+        if (key, descending) == (self._filter.sort, self._filter.descending):
+            return
+        self.set_filter(replace(self._filter, sort=key, descending=descending))
+
+    def sort_column(self) -> int:
+        """The column the current order sorts by, or -1 (the default, newest first)."""
+        for i, col in enumerate(self.COLUMNS):
+            if self.SORT_KEYS.get(col) == self._filter.sort:
+                return i
+        return -1
 
     def reload(self) -> None:
         self._generation += 1
@@ -234,6 +275,9 @@ class CaseLedgerModel(QAbstractTableModel):
         new_rows = [
             fresh[c] for c in sorted(created, reverse=True) if c in fresh and c not in self._row_of
         ]
+        if new_rows and (self._filter.sort or not self._filter.descending):
+            self.reload()  # a new case's place in another order is the store's to find
+            return
         if new_rows:
             # Newest first, as the ledger is ordered.
             self.beginInsertRows(QModelIndex(), 0, len(new_rows) - 1)
