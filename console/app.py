@@ -9,6 +9,7 @@ import os
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -48,7 +49,7 @@ def run_gui(args: argparse.Namespace, *, db_url: str) -> int:
     from console.services import auth, capture_devices
     from console.services.agreements import AgreementService
     from console.services.alerts import AlertService
-    from console.services.cases import CaseService
+    from console.services.assessment import AssessmentServices
     from console.services.catalogue import CatalogueService
     from console.services.evidence import EvidenceService
     from console.services.intake import IntakeService
@@ -63,6 +64,7 @@ def run_gui(args: argparse.Namespace, *, db_url: str) -> int:
     from console.store.tailer import ChangeTailer
     from console.ui import i18n, theme
     from console.ui.assessment.panel import AssessmentPanel
+    from console.ui.assessment.walkthrough import Slide, SlideKind
     from console.ui.feed_bridge import FeedBridge
     from console.ui.intake.panel import IntakePanel
     from console.ui.intake.registration_form import RegistrationForm
@@ -70,6 +72,7 @@ def run_gui(args: argparse.Namespace, *, db_url: str) -> int:
     from console.ui.mediation.panel import MediationPanel
     from console.ui.sign_in_dialog import SignInDialog
     from console.ui.wall.panel import WallPanel
+    from console.ui.widgets.live_camera_view import LiveCameraView
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("four-in-one-console")
@@ -91,6 +94,7 @@ def run_gui(args: argparse.Namespace, *, db_url: str) -> int:
     tailer = ChangeTailer(store)
     tailer.start()
     live = LiveWallService()
+    walkthrough_live = LiveWallService()  # camera slides decode apart from the wall
     try:
         if args.demo:
             operator = auth.demo_sign_in_sync(store, Role(args.role or Role.DUTY_OFFICER.code))
@@ -133,7 +137,7 @@ def run_gui(args: argparse.Namespace, *, db_url: str) -> int:
             alerts=alerts,
             catalogue=CatalogueService(store, operator),
         )
-        assessment = AssessmentPanel(CaseService(store, operator))
+        assessment = AssessmentPanel(AssessmentServices.open(store, operator))
         screens = [
             Screen(
                 "intake",
@@ -171,6 +175,31 @@ def run_gui(args: argparse.Namespace, *, db_url: str) -> int:
         window = MainWindow(
             operator, screens, store_label=make_url_label(db_url), settings=settings
         )
+
+        def camera_on_wall(camera_id: int) -> None:
+            wall.show_camera_by_id(camera_id)
+            window.show_screen("wall")
+
+        assessment.camera_requested.connect(camera_on_wall)
+
+        def camera_slides() -> list[Slide]:
+            """The wall's cameras as walkthrough slides, each on the walkthrough's decoders and
+            audited with the reason the operator gave on the wall."""
+            return [
+                Slide(
+                    SlideKind.CAMERA,
+                    camera.name,
+                    partial(
+                        LiveCameraView,
+                        walkthrough_live,
+                        camera,
+                        partial(surveillance.record_live_view, camera, reason),
+                    ),
+                )
+                for camera, reason in wall.cameras_with_reasons()
+            ]
+
+        assessment.set_camera_slides(camera_slides)
         bridge = FeedBridge(store.feed, window)
         bridge.changed.connect(window.apply_changes)
         window.resize(1920, 1080)
@@ -299,9 +328,10 @@ def run_gui(args: argparse.Namespace, *, db_url: str) -> int:
         return 0
     finally:
         tailer.stop()
-        report = live.close()
-        if report.leftovers:
-            log.warning("decoder threads still running at exit: %s", report.leftovers)
+        for service in (live, walkthrough_live):
+            report = service.close()
+            if report.leftovers:
+                log.warning("decoder threads still running at exit: %s", report.leftovers)
         store.close()
 
 

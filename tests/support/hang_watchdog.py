@@ -27,14 +27,16 @@ _real_stderr: IO[str] | None = None
 
 def pytest_configure(config: pytest.Config) -> None:
     global _real_stderr
+    _real_stderr = os.fdopen(os.dup(_uncaptured_stderr_fd(config)), "w")
+
+
+def _uncaptured_stderr_fd(config: pytest.Config) -> int:
+    """The run's own stderr: pytest's fd capture keeps a copy of it while fd 2 points to a
+    temporary file (an attribute of its capture objects, read defensively)."""
     capman = config.pluginmanager.getplugin("capturemanager")
-    if capman is not None:
-        capman.suspend_global_capture(in_=False)
-    try:
-        _real_stderr = os.fdopen(os.dup(2), "w")
-    finally:
-        if capman is not None:
-            capman.resume_global_capture()
+    capturing = getattr(capman, "_global_capturing", None)
+    saved = getattr(getattr(capturing, "err", None), "targetfd_save", None)
+    return saved if isinstance(saved, int) else 2
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

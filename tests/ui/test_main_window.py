@@ -8,7 +8,7 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QLabel
 
 from console.core.codes import Role
-from console.services.cases import CaseService
+from console.services.assessment import AssessmentServices
 from console.services.intake import IntakeService
 from console.services.live_wall import LiveWallService
 from console.services.mediation import MediationService
@@ -26,7 +26,7 @@ def _window(workspace: Workspace, settings: QSettings, live: LiveWallService) ->
     intake = IntakePanel(IntakeService(store))
     mediation = MediationPanel(MediationService(store))
     wall = WallPanel(SurveillanceService(store, op), live)
-    assessment = AssessmentPanel(CaseService(store, op))
+    assessment = AssessmentPanel(AssessmentServices.open(store, op))
     screens = [
         Screen("intake", "视频接访", intake, intake.load, intake.apply_changes, intake.close_panel),
         Screen(

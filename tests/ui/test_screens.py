@@ -10,7 +10,7 @@ from console.services.intake import IntakeService
 from console.services.mediation import MediationService
 from console.store.models import Call
 from console.store.repos.cases import NewCase
-from console.ui.assessment.panel import AssessmentPanel
+from console.ui.assessment.ledger_page import LedgerPage
 from console.ui.feed_bridge import FeedBridge
 from console.ui.intake.panel import IntakePanel
 from console.ui.mediation.panel import MediationPanel
@@ -18,28 +18,28 @@ from tests.ui.conftest import Workspace, run_until
 
 
 def test_ledger_filters_and_pages(qtbot, qloop, workspace: Workspace) -> None:  # type: ignore[no-untyped-def]
-    panel = AssessmentPanel(CaseService(workspace.store, workspace.supervisor))
+    panel = LedgerPage(CaseService(workspace.store, workspace.supervisor))
     qtbot.addWidget(panel)
     panel.load()
-    run_until(qloop, lambda: panel.ledger.model.total == 30 and panel.ledger.model.rowCount() == 30)
-    panel.ledger.search.setText("工资纠纷7")
-    run_until(qloop, lambda: panel.ledger.model.total == 1)
-    assert panel.ledger.model.row_record(0).title == "工资纠纷7号"
-    panel.ledger.search.clear()
-    panel.ledger.state_box.setCurrentIndex(panel.ledger.state_box.findData(CaseState.CLOSED))
-    run_until(qloop, lambda: panel.ledger.model.total == 0)
+    run_until(qloop, lambda: panel.model.total == 30 and panel.model.rowCount() == 30)
+    panel.search.setText("工资纠纷7")
+    run_until(qloop, lambda: panel.model.total == 1)
+    assert panel.model.row_record(0).title == "工资纠纷7号"
+    panel.search.clear()
+    panel.state_box.setCurrentIndex(panel.state_box.findData(CaseState.CLOSED))
+    run_until(qloop, lambda: panel.model.total == 0)
     panel.close_panel()
 
 
 def test_change_in_one_screen_reaches_another(qtbot, qloop, workspace: Workspace) -> None:  # type: ignore[no-untyped-def]
     """Intake registers a case; the assessment ledger shows it; a supervisor's flag shows too."""
     store = workspace.store
-    panel = AssessmentPanel(CaseService(store, workspace.supervisor))
+    panel = LedgerPage(CaseService(store, workspace.supervisor))
     qtbot.addWidget(panel)
     bridge = FeedBridge(store.feed)
     bridge.changed.connect(panel.apply_changes)
     panel.load()
-    run_until(qloop, lambda: panel.ledger.model.rowCount() == 30)
+    run_until(qloop, lambda: panel.model.rowCount() == 30)
 
     intake_side = CaseService(store, workspace.duty)
     new_id, _ = qloop.run_until_complete(
@@ -49,9 +49,7 @@ def test_change_in_one_screen_reaches_another(qtbot, qloop, workspace: Workspace
     )
     run_until(
         qloop,
-        lambda: (
-            panel.ledger.model.rowCount() == 31 and panel.ledger.model.row_record(0).id == new_id
-        ),
+        lambda: panel.model.rowCount() == 31 and panel.model.row_record(0).id == new_id,
     )
 
     supervisor_side = CaseService(store, workspace.supervisor)
@@ -61,8 +59,8 @@ def test_change_in_one_screen_reaches_another(qtbot, qloop, workspace: Workspace
             target, FlowAction.SUPERVISE, opinion="逾期未办", supervision=SupervisionLevel.RED
         )
     )
-    row = panel.ledger.model.case_ids().index(target)
-    run_until(qloop, lambda: panel.ledger.model.row_record(row).supervision is SupervisionLevel.RED)
+    row = panel.model.case_ids().index(target)
+    run_until(qloop, lambda: panel.model.row_record(row).supervision is SupervisionLevel.RED)
     bridge.close()
     panel.close_panel()
 
@@ -70,15 +68,15 @@ def test_change_in_one_screen_reaches_another(qtbot, qloop, workspace: Workspace
 def test_rows_leaving_the_filter_are_removed(qtbot, qloop, workspace: Workspace) -> None:  # type: ignore[no-untyped-def]
     store = workspace.store
     service = CaseService(store, workspace.supervisor)
-    panel = AssessmentPanel(service)
+    panel = LedgerPage(service)
     qtbot.addWidget(panel)
     bridge = FeedBridge(store.feed)
     bridge.changed.connect(panel.apply_changes)
-    panel.ledger.model.set_filter(CaseFilter(states=(CaseState.ACCEPTED,)))
-    run_until(qloop, lambda: panel.ledger.model.total == 30)
+    panel.model.set_filter(CaseFilter(states=(CaseState.ACCEPTED,)))
+    run_until(qloop, lambda: panel.model.total == 30)
     qloop.run_until_complete(service.advance(workspace.case_ids[0], FlowAction.ASSIGN))
-    run_until(qloop, lambda: panel.ledger.model.rowCount() == 29)
-    assert workspace.case_ids[0] not in panel.ledger.model.case_ids()
+    run_until(qloop, lambda: panel.model.rowCount() == 29)
+    assert workspace.case_ids[0] not in panel.model.case_ids()
     bridge.close()
     panel.close_panel()
 

@@ -48,7 +48,7 @@ from console.ui.wall.catalogue_tab import CatalogueTab
 from console.ui.wall.evidence_actions import EvidenceActions
 from console.ui.wall.wall_surface import WallSurface, WallWindow
 from console.ui.wall.wall_tile import WallTile
-from console.ui.widgets.video_tile import PAINT_INTERVAL_MS
+from console.ui.widgets.video_tile import PAINT_INTERVAL_MS, health_text
 
 STATUS_INTERVAL_MS = 500
 SEARCH_PAUSE_MS = 200
@@ -815,15 +815,12 @@ class WallPanel(QWidget):
         )
 
     def health_text(self, health: TileHealth) -> str:
-        return {
-            TileHealth.CONNECTING: self.tr("Connecting"),
-            TileHealth.LIVE: self.tr("Live"),
-            TileHealth.STALE: self.tr("Stale"),
-            TileHealth.FROZEN: self.tr("Frozen"),
-            TileHealth.RECONNECTING: self.tr("Reconnecting"),
-            TileHealth.OFFLINE: self.tr("Offline"),
-            TileHealth.DENIED: self.tr("Access denied"),
-        }[health]
+        return health_text(health)
+
+    def cameras_with_reasons(self) -> list[tuple[CameraRecord, str]]:
+        """The cameras on the wall's current page, each with the reason stated for it."""
+        shown = [c for c in self.arrangement.on_page() if c is not None]
+        return [(c, self._reasons.get(c.id, "")) for c in shown]
 
     # --- lifecycle
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QEvent, QPointF, QRect, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QPointF, QRect, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -49,6 +49,20 @@ _MUTED = QColor(theme.MUTED)
 _FRAME = QColor(theme.LINE)
 _FRAME_SELECTED = QColor(theme.ACCENT)
 _HEALTH = {health: QColor(colour) for health, colour in HEALTH_COLOURS.items()}
+
+
+def health_text(health: TileHealth) -> str:
+    """A tile's health in the operator's words (the wall and the walkthrough say the same)."""
+    tr = QCoreApplication.translate
+    return {
+        TileHealth.CONNECTING: tr("TileHealth", "Connecting"),
+        TileHealth.LIVE: tr("TileHealth", "Live"),
+        TileHealth.STALE: tr("TileHealth", "Stale"),
+        TileHealth.FROZEN: tr("TileHealth", "Frozen"),
+        TileHealth.RECONNECTING: tr("TileHealth", "Reconnecting"),
+        TileHealth.OFFLINE: tr("TileHealth", "Offline"),
+        TileHealth.DENIED: tr("TileHealth", "Access denied"),
+    }[health]
 
 
 @dataclass(frozen=True, slots=True)
