@@ -123,6 +123,16 @@ def test_map_loads_the_demo_region_with_points(page) -> None:  # type: ignore[no
     assert image.width() == 1280
     grid = canvas.grid_at(canvas.screen_pos(120.119416, 29.311706))
     assert grid is not None and grid.code == "339902001001001"
+    # A walkthrough can show one grid, or one case, on the whole map.
+    assert canvas.focus_grid("339902001001001")
+    assert canvas.grid_at(QPointF(canvas.width() / 2, canvas.height() / 2)).code == grid.code
+    assert canvas.view.zoom > 13 and not canvas.focus_grid("no-such-grid")
+    assert canvas.focus_case(page.ids["open"])
+    assert canvas.item_at(QPointF(canvas.width() / 2, canvas.height() / 2)) == (
+        "case",
+        page.ids["open"],
+    )
+    assert not canvas.focus_case(page.ids["closed"] + 100)
 
 
 def test_clicking_a_case_point_emits_its_id(page, qtbot) -> None:  # type: ignore[no-untyped-def]

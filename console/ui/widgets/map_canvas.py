@@ -403,6 +403,23 @@ class MapCanvas(QWidget):
             self.view.scale = scale_of_zoom(zoom)
         self._view_moved(zoomed=True)
 
+    def focus_grid(self, code: str) -> bool:
+        """Show one grid whole (for a walkthrough cycling through grids); False if unknown."""
+        for a in self._areas:
+            if a.shape.code == code:
+                self.view.fit(a.bounds, margin_px=theme.scaled(60))
+                self._view_moved(zoomed=True)
+                return True
+        return False
+
+    def focus_case(self, case_id: int, zoom: float = 16.0) -> bool:
+        """Centre on a risk point; False if it is not on the map (closed, voided, no place)."""
+        c = self._case_records.get(case_id)
+        if c is None:
+            return False
+        self.centre_on(c.lon, c.lat, zoom)
+        return True
+
     def screen_pos(self, lon: float, lat: float) -> QPointF:
         x, y = project_point(lon, lat)
         sx, sy = self.view.to_screen(x, y)
