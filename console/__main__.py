@@ -24,6 +24,7 @@ BENCHES = (
     "intake",
     "room",
     "map",
+    "stats",
 )
 
 

@@ -48,4 +48,8 @@ def run(args: argparse.Namespace) -> int:
         from console.bench import map as map_bench
 
         return map_bench.run(args)
+    if args.name == "stats":
+        from console.bench import stats
+
+        return stats.run(args)
     raise ValueError(f"unknown benchmark {args.name!r}")
