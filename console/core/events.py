@@ -61,6 +61,7 @@ class Operation(enum.Enum):
     WALL_VIEW_DELETED = "wall_view_deleted"
     MEDIA_ADDED = "media_added"
     ANNOTATION_ADDED = "annotation_added"
+    ANNOTATION_DELETED = "annotation_deleted"
     USER_ADDED = "user_added"
     WORKSPACE_SEEDED = "workspace_seeded"
     AGREEMENT_DRAFTED = "agreement_drafted"

@@ -275,9 +275,8 @@ class EvidenceTimelineService:
             target_id=found.asset_id,
             detail=_detail(found),
         )
-        # No past-tense "deleted" operation exists yet; the entity change says what happened.
         return found, ChangeSet(
-            Operation.ANNOTATION_ADDED,
+            Operation.ANNOTATION_DELETED,
             self.operator.id,
             (change(Entity.ANNOTATION, ChangeAction.DELETED, found.id),),
         )
