@@ -25,7 +25,10 @@ from console.ui.models.case_ledger_model import CaseLedgerModel
 DEFAULT_ROUNDS = 50
 WARMUP_ROUNDS = 3
 QUERY_TIMEOUT_S = 120.0
-TARGETS = {"filter_p95_ms": 150.0}
+# filter: state + area + a word, as an officer narrows the ledger; search: a word alone over
+# every case (the term index, migration 0005). Both as the screen sees them: count, first
+# page and model reset.
+TARGETS = {"filter_p95_ms": 100.0, "search_p95_ms": 150.0}
 # Words an officer would type: each matches a share of the generated titles and summaries,
 # from a category word (a tenth of the cases) down to one street or estate (a few percent).
 TEXT_TERMS = ("工资", "物业", "宅基地", "噪音", "借款", "赡养", "交通事故", "补偿款", "装修")
@@ -60,17 +63,18 @@ async def _measure(url: str, rounds: int, result: dict[str, Any]) -> int:
         if total == 0:
             return common.fail(result, "the store has no cases to filter")
         counties = await service.counties()
-        areas = [await service.grid_ids_under(cid) for cid, _name in counties]
-        areas = [a for a in areas if a]
+        # (district id, its grids), as the ledger's area box gives them.
+        areas = [(cid, await service.grid_ids_under(cid)) for cid, _name in counties]
+        areas = [(cid, a) for cid, a in areas if a]
         if not areas:
             return common.fail(result, "the store has no grids under its districts")
         by_state = await store.read(cases.count_by_state)
         states = [s for s in CaseState if by_state.get(s, 0) > 0]
         say(
-            f"ledger: {total:,} cases, {sum(len(a) for a in areas)} grids in {len(areas)} "
+            f"ledger: {total:,} cases, {sum(len(a) for _c, a in areas)} grids in {len(areas)} "
             f"districts; {rounds} filters (+{WARMUP_ROUNDS} warm-up)"
         )
-        result.update(cases=total, grids=sum(len(a) for a in areas))
+        result.update(cases=total, grids=sum(len(a) for _c, a in areas))
 
         model = CaseLedgerModel(service)
         timer = _LoadTimer(model)
@@ -79,11 +83,14 @@ async def _measure(url: str, rounds: int, result: dict[str, Any]) -> int:
         filtered: list[float] = []
         matched: list[int] = []
         for i in range(WARMUP_ROUNDS + rounds):
-            area = rng.choice(areas)
+            district, area = rng.choice(areas)
             # Half the time a whole district (the ledger's area box), half a single grid.
-            grid_ids = tuple(area) if rng.random() < 0.5 else (rng.choice(area),)
+            whole = rng.random() < 0.5
             f = CaseFilter(
-                states=(rng.choice(states),), grid_ids=grid_ids, text=rng.choice(TEXT_TERMS)
+                states=(rng.choice(states),),
+                grid_ids=tuple(area) if whole else (rng.choice(area),),
+                area_id=district if whole else None,
+                text=rng.choice(TEXT_TERMS),
             )
             seconds = await timer.filter(f)
             if i >= WARMUP_ROUNDS:
@@ -101,17 +108,26 @@ async def _measure(url: str, rounds: int, result: dict[str, Any]) -> int:
 
         text_only: list[float] = []
         text_matched: list[int] = []
-        text_rounds = max(5, rounds // 5)
-        for i in range(text_rounds):
-            seconds = await timer.filter(CaseFilter(text=TEXT_TERMS[i % len(TEXT_TERMS)]))
-            text_only.append(seconds)
-            text_matched.append(model.total)
+        text_rounds = rounds
+        for i in range(WARMUP_ROUNDS + text_rounds):
+            # Each term in turn, then again: the first time a term is looked up is measured
+            # too (no warm-up per term), so the index's cold pages count.
+            term = TEXT_TERMS[i % len(TEXT_TERMS)]
+            seconds = await timer.filter(CaseFilter(text=term))
+            if i >= WARMUP_ROUNDS:
+                text_only.append(seconds)
+                text_matched.append(model.total)
+        result.update(common.latency_summary("search", text_only, (50, 95)))
+        result["search_rounds"] = text_rounds
+        result["search_rows_matched_median"] = common.median(text_matched)
+        # The earlier names of the same figures, for readers of older results.
         result.update(common.latency_summary("text_only", text_only, (50, 95)))
         result["text_only_rounds"] = text_rounds
-        result["text_only_rows_matched_median"] = common.median(text_matched)
+        result["text_only_rows_matched_median"] = result["search_rows_matched_median"]
         say(
-            f"ledger: text only p50 {result['text_only_p50_ms']:.1f} ms, "
-            f"p95 {result['text_only_p95_ms']:.1f} ms (informational)"
+            f"ledger: search (a word, every case) p50 {result['search_p50_ms']:.1f} ms, "
+            f"p95 {result['search_p95_ms']:.1f} ms, "
+            f"median {result['search_rows_matched_median']:,.0f} rows matched"
         )
         return common.finish(result, TARGETS)
     finally:

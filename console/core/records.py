@@ -107,6 +107,9 @@ class CaseFilter:
     """Inclusive, naive UTC."""
     created_before: datetime | None = None
     """Exclusive, naive UTC."""
+    area_id: int | None = None
+    """The region `grid_ids` were taken from (the ledger's area box): a hint that lets the
+    store's index ask for one area instead of many grids; `grid_ids` still decide."""
     sort: str = ""
     """One of `LEDGER_SORT_KEYS`."""
     descending: bool = True

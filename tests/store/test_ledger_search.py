@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, text
 
 from console.core import ledger_text
 from console.core.codes import (
@@ -45,7 +45,8 @@ from console.store.store import Store
 CJK = "矛盾纠纷工资物业宅基地噪音借款赡养交通事故补偿款装修邻里"
 ALPHABET = CJK * 3 + "abcABC" + "0123" + " -,_%"
 N_CASES = 400
-GRID_A, GRID_B = 11, 12
+GRID_A, GRID_B, GRID_C = 11, 12, 13
+COUNTY_A, COUNTY_B = 2, 5
 NOW = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
 
 
@@ -55,15 +56,21 @@ def _text(rng: random.Random, lo: int, hi: int) -> str:
 
 def _seed(session, seed: int = 7) -> list[Case]:  # type: ignore[no-untyped-def]
     rng = random.Random(seed)
-    for rid, level in (
-        (1, RegionLevel.CITY),
-        (GRID_A, RegionLevel.GRID),
-        (GRID_B, RegionLevel.GRID),
+    # A district with a town, a village and two grids; another district with a grid of its own.
+    for rid, level, parent in (
+        (1, RegionLevel.CITY, None),
+        (COUNTY_A, RegionLevel.COUNTY, 1),
+        (3, RegionLevel.TOWN, COUNTY_A),
+        (4, RegionLevel.VILLAGE, 3),
+        (GRID_A, RegionLevel.GRID, 4),
+        (GRID_B, RegionLevel.GRID, 4),
+        (COUNTY_B, RegionLevel.COUNTY, 1),
+        (GRID_C, RegionLevel.GRID, COUNTY_B),
     ):
         session.add(
-            Region(id=rid, code=f"R{rid}", name=f"区域{rid}", level=level.code, parent_id=None)
+            Region(id=rid, code=f"R{rid}", name=f"区域{rid}", level=level.code, parent_id=parent)
         )
-    session.flush()
+        session.flush()
     made = []
     for i in range(1, N_CASES + 1):
         state = rng.choice(list(CaseState))
@@ -77,7 +84,7 @@ def _seed(session, seed: int = 7) -> list[Case]:  # type: ignore[no-untyped-def]
             source=CaseSource.VIDEO_PETITION.code,
             risk_level=rng.choice(list(RiskLevel)).code,
             state=state.code,
-            grid_id=rng.choice((GRID_A, GRID_B, None)),
+            grid_id=rng.choice((GRID_A, GRID_B, GRID_C, None)),
             supervision=rng.choice(list(SupervisionLevel)).code,
             # Away from the status boundaries by minutes, so the test's clock and the
             # query's clock (a moment later) agree.
@@ -140,7 +147,11 @@ def _queries(store: Store) -> list[str]:
     return sorted(q for q in out if len(q.strip()) >= 2)
 
 
-def test_search_equals_like_on_both_dialects(ledger_store: Store) -> None:
+def test_search_equals_like_on_both_dialects(
+    ledger_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Two grids count as many: an area's grids are asked for by the area's tag.
+    monkeypatch.setattr(cases, "MAX_TAG_GRIDS", 1)
     queries = _queries(ledger_store)
     in_progress = CaseFilter(states=(CaseState.IN_PROGRESS, CaseState.ACCEPTED))
     hits = 0
@@ -159,6 +170,10 @@ def test_search_equals_like_on_both_dialects(ledger_store: Store) -> None:
                 CaseFilter(states=in_progress.states, text=q),
                 CaseFilter(states=in_progress.states, grid_ids=(GRID_A,), text=q),
                 CaseFilter(grid_ids=(GRID_B,), categories=(DisputeCategory.LABOUR,), text=q),
+                CaseFilter(grid_ids=(GRID_A, GRID_B), area_id=COUNTY_A, text=q),
+                CaseFilter(states=in_progress.states, grid_ids=(GRID_A, GRID_B), area_id=3, text=q),
+                # A wrong hint (not above the grids) is dropped, never trusted.
+                CaseFilter(grid_ids=(GRID_A, GRID_C), area_id=COUNTY_A, text=q),
             ):
                 both = _like_ids(session, q.strip(), g)
                 if g.categories:
@@ -186,6 +201,8 @@ def test_the_index_narrows_before_like() -> None:
     assert cases.fts_match("ab-bcd") == '"ab" AND "bc cd"'
     tagged = CaseFilter(states=(CaseState.IN_PROGRESS,), grid_ids=(3, 4))
     assert cases.fts_match("工资", tagged) == '"工资" AND (stinprogress) AND (gr3 OR gr4)'
+    district = CaseFilter(grid_ids=tuple(range(100, 120)), area_id=7)
+    assert cases.fts_match("工资", district) == '"工资" AND ar7'
 
 
 def test_registered_and_edited_cases_are_found(store: Store) -> None:
@@ -225,6 +242,13 @@ def test_registered_and_edited_cases_are_found(store: Store) -> None:
     assert asyncio.run(service.advance(case_id, FlowAction.ASSIGN))[0] is CaseState.ASSIGNED
     assert in_state(CaseState.ACCEPTED) == []
     assert in_state(CaseState.ASSIGNED) == [case_id]
+    # Every trigger handed FTS5 the exact old values: its own check finds nothing wrong.
+    store.write_sync(
+        lambda s: (
+            s.execute(text("INSERT INTO case_fts(case_fts) VALUES ('integrity-check')")),
+            None,
+        )
+    )
 
 
 def test_deadline_filter_agrees_with_the_core_rule(ledger_store: Store) -> None:
@@ -261,6 +285,15 @@ def test_other_filters(ledger_store: Store) -> None:
         expected = {i for i, _s, _r, c in rows if lo <= c < hi}
         assert expected and set(cases.ledger_ids(session, window)) == expected
         assert cases.ledger_count(session, window) == len(expected)
+        # The area hint is kept when the region is above every grid, at any depth.
+        for area, grids, kept in (
+            (COUNTY_A, (GRID_A, GRID_B), True),
+            (4, (GRID_A,), True),
+            (COUNTY_B, (GRID_C,), True),
+            (COUNTY_A, (GRID_A, GRID_C), False),
+        ):
+            hinted = CaseFilter(grid_ids=grids, area_id=area)
+            assert (cases._checked_area(session, hinted).area_id == area) is kept, (area, grids)
 
     ledger_store.read_sync(check)
 

@@ -84,12 +84,18 @@ class _Search:
     """The candidates are exactly the `LIKE` matches."""
     match: str = ""
     """The FTS5 query (SQLite)."""
-    tagged: bool = False
-    """The FTS5 query holds the filter's states and grids too (SQLite)."""
+    states_tagged: bool = False
+    """The FTS5 query holds the filter's states: no SQL condition needed (SQLite)."""
+    grids_tagged: bool = False
+    """The FTS5 query holds the filter's grids: no SQL condition needed (SQLite)."""
+    area_tagged: bool = False
+    """The FTS5 query holds the region the grids lie under: the grids are still checked."""
 
 
-# The FTS5 table's `tags` column (migration 0005): a case's state and grid as tokens.
-MAX_TAG_GRIDS = 500
+# The FTS5 table's `tags` column (migration 0005): a case's state, grid and the grid's
+# regions above it as tokens. A few grids are asked for by their own tags; more (a district)
+# by the district's one tag, which is far cheaper than a long OR in the index.
+MAX_TAG_GRIDS = 8
 
 
 def state_tag(state: CaseState) -> str:
@@ -100,19 +106,50 @@ def grid_tag(grid_id: int) -> str:
     return f"gr{grid_id}"
 
 
-def _taggable(f: CaseFilter) -> bool:
-    return len(f.grid_ids) <= MAX_TAG_GRIDS and all(g > 0 for g in f.grid_ids)
+def area_tag(region_id: int) -> str:
+    return f"ar{region_id}"
+
+
+def _grids_taggable(f: CaseFilter) -> bool:
+    return 0 < len(f.grid_ids) <= MAX_TAG_GRIDS and all(g > 0 for g in f.grid_ids)
+
+
+def _area_taggable(f: CaseFilter) -> bool:
+    return bool(f.grid_ids) and f.area_id is not None and not _grids_taggable(f)
 
 
 def fts_match(query: str, f: CaseFilter | None = None) -> str:
     """FTS5 syntax for a query: each run of it as a phrase of its terms, all required; with
-    `f`, its states and grids as tags too, so the index intersects them itself."""
+    `f`, its states and grids (or their area) as tags too, so the index intersects them."""
     parts = ['"' + " ".join(p) + '"' for p in ledger_text.query_phrases(query)]
     if f is not None and f.states:
         parts.append("(" + " OR ".join(state_tag(s) for s in f.states) + ")")
-    if f is not None and f.grid_ids:
+    if f is not None and _grids_taggable(f):
         parts.append("(" + " OR ".join(grid_tag(g) for g in f.grid_ids) + ")")
+    elif f is not None and _area_taggable(f) and f.area_id is not None:
+        parts.append(area_tag(f.area_id))
     return " AND ".join(parts)
+
+
+def _checked_area(session: Session, f: CaseFilter) -> CaseFilter:
+    """`f` with its area hint kept only if that region is above every one of its grids."""
+    if f.area_id is None or not f.grid_ids:
+        return replace(f, area_id=None) if f.area_id is not None else f
+    g, p1, p2, p3, p4 = (aliased(Region) for _ in range(5))
+    under = (
+        select(func.count(g.id))
+        .outerjoin(p1, p1.id == g.parent_id)
+        .outerjoin(p2, p2.id == p1.parent_id)
+        .outerjoin(p3, p3.id == p2.parent_id)
+        .outerjoin(p4, p4.id == p3.parent_id)
+        .where(
+            g.id.in_(set(f.grid_ids)),
+            or_(*(p.id == f.area_id for p in (p1, p2, p3, p4))),
+        )
+    )
+    if int(session.scalar(under) or 0) == len(set(f.grid_ids)):
+        return f
+    return replace(f, area_id=None)
 
 
 def _fts_ids(match: str) -> Any:
@@ -135,9 +172,16 @@ def _search(query: str, dialect: str, f: CaseFilter | None = None) -> _Search:
     if not terms:
         return _Search(exact_like)
     if dialect == "sqlite":
-        tagged = f is not None and _taggable(f) and bool(f.states or f.grid_ids)
-        match = fts_match(query, f if tagged else None)
-        return _Search(exact_like, _fts_ids(match), ledger_text.is_exact(query), match, tagged)
+        match = fts_match(query, f)
+        return _Search(
+            exact_like,
+            _fts_ids(match),
+            ledger_text.is_exact(query),
+            match,
+            states_tagged=f is not None and bool(f.states),
+            grids_tagged=f is not None and _grids_taggable(f),
+            area_tagged=f is not None and _area_taggable(f),
+        )
     if dialect == "postgresql":
         # Literal ' ' so the planner matches the GIN index's expression.
         ids = select(CaseSearch.case_id).where(
@@ -174,9 +218,9 @@ def _apply(
     query = f.text.strip()
     found = _search(query, dialect, f) if query else None
     by_index = found is not None and found.ids is not None and use_index
-    if f.states and not (by_index and found and found.tagged):
+    if f.states and not (by_index and found and found.states_tagged):
         stmt = stmt.where(Case.state.in_([s.code for s in f.states]))
-    if f.grid_ids and not (by_index and found and found.tagged):
+    if f.grid_ids and not (by_index and found and found.grids_tagged):
         stmt = stmt.where(Case.grid_id.in_(f.grid_ids))
     if f.categories:
         stmt = stmt.where(Case.category.in_([c.code for c in f.categories]))
@@ -205,9 +249,14 @@ def _apply(
 def _index_answers(f: CaseFilter) -> bool:
     """Text, states and grids only: the FTS5 index alone finds the set (SQLite)."""
     plain = CaseFilter(
-        text=f.text, states=f.states, grid_ids=f.grid_ids, sort=f.sort, descending=f.descending
+        text=f.text,
+        states=f.states,
+        grid_ids=f.grid_ids,
+        area_id=f.area_id,
+        sort=f.sort,
+        descending=f.descending,
     )
-    return f == plain and _taggable(f)
+    return f == plain and (not f.grid_ids or _grids_taggable(f))
 
 
 def _fts_count(session: Session, match: str) -> int:
@@ -227,7 +276,10 @@ def _use_index(session: Session, f: CaseFilter, dialect: str, page: int | None =
     query = f.text.strip()
     if dialect != "sqlite" or not ledger_text.query_terms(query):
         return True
-    candidates = _fts_count(session, _search(query, dialect, f).match)
+    found = _search(query, dialect, f)
+    if not _index_answers(f) and (found.states_tagged or found.grids_tagged or found.area_tagged):
+        return True  # the tags narrow the candidates inside the index: few to hand over
+    candidates = _fts_count(session, found.match)
     if _index_answers(f):
         if page is None:
             return True
@@ -289,6 +341,7 @@ def _ranked_codes(f: CaseFilter) -> tuple[Any, list[str]]:
 
 def ledger_page(session: Session, f: CaseFilter, offset: int, limit: int) -> list[CaseRow]:
     dialect = _dialect(session)
+    f = _checked_area(session, f)
     now = _utcnow()
     query = f.text.strip()
     if dialect == "sqlite" and query and not f.sort and _index_answers(f):
@@ -341,6 +394,7 @@ def ledger_page(session: Session, f: CaseFilter, offset: int, limit: int) -> lis
 def ledger_ids(session: Session, f: CaseFilter) -> list[int]:
     """Every matching case id in the ledger's order (an export's list of what to write)."""
     dialect = _dialect(session)
+    f = _checked_area(session, f)
     now = _utcnow()
     use_index = _use_index(session, f, dialect)
 
@@ -358,6 +412,7 @@ def ledger_ids(session: Session, f: CaseFilter) -> list[int]:
 
 def ledger_count(session: Session, f: CaseFilter) -> int:
     dialect = _dialect(session)
+    f = _checked_area(session, f)
     query = f.text.strip()
     if dialect == "sqlite" and query and _index_answers(f):
         found = _search(query, dialect, f)
@@ -372,6 +427,7 @@ def rows_by_ids(session: Session, f: CaseFilter, ids: frozenset[int]) -> list[Ca
     """The given cases that still match the filter: a model drops the rest."""
     if not ids:
         return []
+    f = _checked_area(session, f)
     stmt = _apply(_ledger_select().where(Case.id.in_(ids)), f, dialect=_dialect(session))
     return [_row(tuple(r)) for r in session.execute(stmt)]
 

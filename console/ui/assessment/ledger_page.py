@@ -439,6 +439,7 @@ class LedgerPage(QWidget):
             states=picked(self.state_box),
             categories=picked(self.category_box),
             grid_ids=self._area_grids,
+            area_id=self.area_box.currentData() if self._area_grids else None,
             text=self.search.text(),
             overdue_only=self.overdue_box.isChecked(),
             deadline_statuses=picked(self.deadline_box),
