@@ -110,6 +110,9 @@ class CaseFilter:
     area_id: int | None = None
     """The region `grid_ids` were taken from (the ledger's area box): a hint that lets the
     store's index ask for one area instead of many grids; `grid_ids` still decide."""
+    area_exact: bool = False
+    """Set by the store, never trusted from a caller: `grid_ids` are every grid under
+    `area_id`, so the area alone decides."""
     sort: str = ""
     """One of `LEDGER_SORT_KEYS`."""
     descending: bool = True

@@ -20,20 +20,21 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 # SQLite: FTS5 over a view, so each case has two columns: `body`, its term stream, and
-# `tags`, its state, grid and the four regions above the grid as tokens (st<state>
-# gr<grid id> ar<region id>…), so that the ledger's usual search (a word in a district in a
-# state) is one intersection inside the index. (A grid moved in the region tree keeps its
-# old area tags until its cases are re-indexed; the store checks grids in SQL anyway.) External
-# content: the index holds only postings; positions are kept (a run of terms is an exact
-# phrase), sizes are not (no ranking). Triggers keep it: on the terms, and on a case's
-# state or grid. Each must hand FTS5 the exact old values to delete.
+# `tags`, its state, grid and the four regions above a grid-level grid as tokens (st<state>
+# gr<grid id> ar<region id>...), so that the ledger's usual search (a word in a district in
+# a state) is one intersection inside the index. External content: the index holds only
+# postings; positions are kept (a run of terms is an exact phrase), sizes are not (no
+# ranking). Triggers keep it: on the terms, and on a case's state or grid. Each must hand
+# FTS5 the exact old values to delete. The region tree is read when a case is indexed: after
+# moving a region to another parent, rebuild the index
+# (INSERT INTO case_fts(case_fts) VALUES ('rebuild')).
 TAGS_OF = (
     "'st' || replace({c}.state, '_', '') || ' gr' || coalesce({c}.grid_id, 0) || coalesce(("
     "SELECT ' ar' || coalesce(p1.id, 0) || ' ar' || coalesce(p2.id, 0) || ' ar' || "
     "coalesce(p3.id, 0) || ' ar' || coalesce(p4.id, 0) FROM region g "
     "LEFT JOIN region p1 ON p1.id = g.parent_id LEFT JOIN region p2 ON p2.id = p1.parent_id "
     "LEFT JOIN region p3 ON p3.id = p2.parent_id LEFT JOIN region p4 ON p4.id = p3.parent_id "
-    "WHERE g.id = {c}.grid_id), '')"
+    "WHERE g.id = {c}.grid_id AND g.level = 'grid'), '')"
 )
 FTS_SQL = (
     "CREATE VIEW case_search_src AS SELECT s.case_id AS case_id, s.body AS body, "

@@ -45,7 +45,7 @@ from console.store.store import Store
 CJK = "矛盾纠纷工资物业宅基地噪音借款赡养交通事故补偿款装修邻里"
 ALPHABET = CJK * 3 + "abcABC" + "0123" + " -,_%"
 N_CASES = 400
-GRID_A, GRID_B, GRID_C = 11, 12, 13
+GRID_A, GRID_B, GRID_C, GRID_D = 11, 12, 13, 14
 COUNTY_A, COUNTY_B = 2, 5
 NOW = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
 
@@ -64,6 +64,7 @@ def _seed(session, seed: int = 7) -> list[Case]:  # type: ignore[no-untyped-def]
         (4, RegionLevel.VILLAGE, 3),
         (GRID_A, RegionLevel.GRID, 4),
         (GRID_B, RegionLevel.GRID, 4),
+        (GRID_D, RegionLevel.GRID, 4),
         (COUNTY_B, RegionLevel.COUNTY, 1),
         (GRID_C, RegionLevel.GRID, COUNTY_B),
     ):
@@ -84,7 +85,7 @@ def _seed(session, seed: int = 7) -> list[Case]:  # type: ignore[no-untyped-def]
             source=CaseSource.VIDEO_PETITION.code,
             risk_level=rng.choice(list(RiskLevel)).code,
             state=state.code,
-            grid_id=rng.choice((GRID_A, GRID_B, GRID_C, None)),
+            grid_id=rng.choice((GRID_A, GRID_B, GRID_C, GRID_D, None)),
             supervision=rng.choice(list(SupervisionLevel)).code,
             # Away from the status boundaries by minutes, so the test's clock and the
             # query's clock (a moment later) agree.
@@ -170,8 +171,13 @@ def test_search_equals_like_on_both_dialects(
                 CaseFilter(states=in_progress.states, text=q),
                 CaseFilter(states=in_progress.states, grid_ids=(GRID_A,), text=q),
                 CaseFilter(grid_ids=(GRID_B,), categories=(DisputeCategory.LABOUR,), text=q),
+                # Some of an area's grids (its tag narrows, SQL decides), then all of them
+                # (the tag decides).
                 CaseFilter(grid_ids=(GRID_A, GRID_B), area_id=COUNTY_A, text=q),
-                CaseFilter(states=in_progress.states, grid_ids=(GRID_A, GRID_B), area_id=3, text=q),
+                CaseFilter(grid_ids=(GRID_A, GRID_B, GRID_D), area_id=COUNTY_A, text=q),
+                CaseFilter(
+                    states=in_progress.states, grid_ids=(GRID_A, GRID_B, GRID_D), area_id=3, text=q
+                ),
                 # A wrong hint (not above the grids) is dropped, never trusted.
                 CaseFilter(grid_ids=(GRID_A, GRID_C), area_id=COUNTY_A, text=q),
             ):
@@ -286,14 +292,20 @@ def test_other_filters(ledger_store: Store) -> None:
         assert expected and set(cases.ledger_ids(session, window)) == expected
         assert cases.ledger_count(session, window) == len(expected)
         # The area hint is kept when the region is above every grid, at any depth.
-        for area, grids, kept in (
-            (COUNTY_A, (GRID_A, GRID_B), True),
-            (4, (GRID_A,), True),
-            (COUNTY_B, (GRID_C,), True),
-            (COUNTY_A, (GRID_A, GRID_C), False),
+        # It decides alone only when the grids are all the area's grids; a caller's word
+        # for that is not taken.
+        for area, grids, kept, exact in (
+            (COUNTY_A, (GRID_A, GRID_B), True, False),
+            (COUNTY_A, (GRID_D, GRID_B, GRID_A), True, True),
+            (4, (GRID_A,), True, False),
+            (COUNTY_B, (GRID_C,), True, True),
+            (COUNTY_A, (GRID_A, GRID_C), False, False),
+            (COUNTY_A, (GRID_A, 4), False, False),
         ):
-            hinted = CaseFilter(grid_ids=grids, area_id=area)
-            assert (cases._checked_area(session, hinted).area_id == area) is kept, (area, grids)
+            hinted = CaseFilter(grid_ids=grids, area_id=area, area_exact=True)
+            checked = cases._checked_area(session, hinted)
+            assert (checked.area_id == area) is kept, (area, grids)
+            assert checked.area_exact is exact, (area, grids)
 
     ledger_store.read_sync(check)
 

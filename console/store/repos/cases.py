@@ -31,6 +31,7 @@ from console.core.codes import (
     DisputeCategory,
     EventScale,
     FlowAction,
+    RegionLevel,
     RiskLevel,
     Role,
     SupervisionLevel,
@@ -118,6 +119,10 @@ def _area_taggable(f: CaseFilter) -> bool:
     return bool(f.grid_ids) and f.area_id is not None and not _grids_taggable(f)
 
 
+def _area_decides(f: CaseFilter) -> bool:
+    return _area_taggable(f) and f.area_exact
+
+
 def fts_match(query: str, f: CaseFilter | None = None) -> str:
     """FTS5 syntax for a query: each run of it as a phrase of its terms, all required; with
     `f`, its states and grids (or their area) as tags too, so the index intersects them."""
@@ -132,24 +137,31 @@ def fts_match(query: str, f: CaseFilter | None = None) -> str:
 
 
 def _checked_area(session: Session, f: CaseFilter) -> CaseFilter:
-    """`f` with its area hint kept only if that region is above every one of its grids."""
+    """`f` with its area hint kept only if that region is above every one of its grids (as
+    the index's area tags see it), and `area_exact` only if they are all the area's grids."""
     if f.area_id is None or not f.grid_ids:
-        return replace(f, area_id=None) if f.area_id is not None else f
+        return replace(f, area_id=None, area_exact=False) if f.area_id or f.area_exact else f
     g, p1, p2, p3, p4 = (aliased(Region) for _ in range(5))
-    under = (
-        select(func.count(g.id))
-        .outerjoin(p1, p1.id == g.parent_id)
-        .outerjoin(p2, p2.id == p1.parent_id)
-        .outerjoin(p3, p3.id == p2.parent_id)
-        .outerjoin(p4, p4.id == p3.parent_id)
-        .where(
-            g.id.in_(set(f.grid_ids)),
-            or_(*(p.id == f.area_id for p in (p1, p2, p3, p4))),
+
+    def grids_under(*where: Any) -> int:
+        stmt = (
+            select(func.count(g.id))
+            .outerjoin(p1, p1.id == g.parent_id)
+            .outerjoin(p2, p2.id == p1.parent_id)
+            .outerjoin(p3, p3.id == p2.parent_id)
+            .outerjoin(p4, p4.id == p3.parent_id)
+            .where(
+                g.level == RegionLevel.GRID.code,
+                or_(*(p.id == f.area_id for p in (p1, p2, p3, p4))),
+                *where,
+            )
         )
-    )
-    if int(session.scalar(under) or 0) == len(set(f.grid_ids)):
-        return f
-    return replace(f, area_id=None)
+        return int(session.scalar(stmt) or 0)
+
+    wanted = set(f.grid_ids)
+    if grids_under(g.id.in_(wanted)) != len(wanted):
+        return replace(f, area_id=None, area_exact=False)
+    return replace(f, area_exact=grids_under() == len(wanted))
 
 
 def _fts_ids(match: str) -> Any:
@@ -179,7 +191,7 @@ def _search(query: str, dialect: str, f: CaseFilter | None = None) -> _Search:
             ledger_text.is_exact(query),
             match,
             states_tagged=f is not None and bool(f.states),
-            grids_tagged=f is not None and _grids_taggable(f),
+            grids_tagged=f is not None and (_grids_taggable(f) or _area_decides(f)),
             area_tagged=f is not None and _area_taggable(f),
         )
     if dialect == "postgresql":
@@ -253,10 +265,11 @@ def _index_answers(f: CaseFilter) -> bool:
         states=f.states,
         grid_ids=f.grid_ids,
         area_id=f.area_id,
+        area_exact=f.area_exact,
         sort=f.sort,
         descending=f.descending,
     )
-    return f == plain and (not f.grid_ids or _grids_taggable(f))
+    return f == plain and (not f.grid_ids or _grids_taggable(f) or _area_decides(f))
 
 
 def _fts_count(session: Session, match: str) -> int:
