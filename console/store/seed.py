@@ -15,6 +15,7 @@ from sqlalchemy.orm import DeclarativeBase, Session
 
 from console.core.codes import ZoneKind
 from console.core.events import ChangeAction, ChangeSet, Entity, EntityChange, Operation
+from console.core.ledger_text import case_body
 from console.core.passwords import hash_password
 from console.core.zones import DEFAULT_SENSITIVITY, points_to_json
 from console.store import migrate
@@ -23,6 +24,7 @@ from console.store.models import (
     Camera,
     CameraZone,
     Case,
+    CaseSearch,
     FlowStep,
     MemberUnit,
     Participant,
@@ -188,6 +190,14 @@ def seed_demo(
             "responsible_user_id": opt(user_id, c.responsible_username),
             "created_by": user_id[c.created_by_username],
         },
+    )
+    # The ledger's search terms (console.core.ledger_text); on SQLite a trigger indexes them.
+    session.execute(
+        insert(_table(CaseSearch)),
+        [
+            {"case_id": i, "body": case_body(c.title, c.summary, c.number)}
+            for i, c in enumerate(w.cases, 1)
+        ],
     )
     _bulk(
         session,
