@@ -20,6 +20,7 @@ from console.store.engine import make_url_label
 log = logging.getLogger("console")
 
 SCREENSHOT_SETTLE_S = 2.5
+SCREENSHOT_PAGE_SETTLE_S = 2.0
 WORKER_THREADS = 4
 """Threads for blocking work the loop hands off (hashes, file finishing, snapshots)."""
 
@@ -345,11 +346,17 @@ async def take_screenshots(window, folder: Path) -> None:  # type: ignore[no-unt
     folder.mkdir(parents=True, exist_ok=True)
     await asyncio.sleep(SCREENSHOT_SETTLE_S)
     titles = {key: dock.windowTitle() for key, dock in window.docks.items()}
-    for key in window.docks:
+    for key, dock in window.docks.items():
         window.show_screen(key)
         await asyncio.sleep(SCREENSHOT_SETTLE_S if key == "wall" else 1.0)
         window.grab().save(str(folder / f"{key}.png"))
         print(f"console: screenshot {key}", flush=True)
+        # A screen with pages (the assessment screen's tabs) shows each in turn.
+        for page, show in getattr(dock.widget(), "screenshot_pages", list)():
+            show()
+            await asyncio.sleep(SCREENSHOT_PAGE_SETTLE_S)
+            window.grab().save(str(folder / f"{key}-{page}.png"))
+            print(f"console: screenshot {key}-{page}", flush=True)
     metrics = QFontMetrics(QApplication.font())
     text = "".join(titles.values()) + window.windowTitle()
     report = {

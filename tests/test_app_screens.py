@@ -17,6 +17,7 @@ from PySide6.QtGui import QImage
 
 SCREENSHOT_DIR = Path(__file__).with_name("screenshots")
 SCREENS = ("intake", "mediation", "wall", "assessment")
+ASSESSMENT_PAGES = ("ledger", "evidence", "map", "statistics")
 
 
 def _distinct_colours(image: QImage, step: int = 7) -> int:
@@ -27,10 +28,22 @@ def _distinct_colours(image: QImage, step: int = 7) -> int:
     return len(seen)
 
 
-def test_demo_screens_render_under_xvfb(xvfb_display: str, tmp_path: Path) -> None:
-    env = {**os.environ, "DISPLAY": xvfb_display, "QT_QPA_PLATFORM": "xcb"}
-    started = time.monotonic()
-    out = subprocess.run(
+def _run_demo(
+    display: str, db: Path, folder: Path, *extra: str
+) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "DISPLAY": display, "QT_QPA_PLATFORM": "xcb"}
+    try:
+        return _run(env, db, folder, extra)
+    except subprocess.TimeoutExpired as exc:
+        said = (exc.stdout or b"").decode(errors="replace")[-2000:]
+        errs = (exc.stderr or b"").decode(errors="replace")[-3000:]
+        raise AssertionError(f"the demo did not finish:\n{said}\n{errs}") from None
+
+
+def _run(
+    env: dict[str, str], db: Path, folder: Path, extra: tuple[str, ...]
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
         [
             sys.executable,
             "-m",
@@ -41,15 +54,30 @@ def test_demo_screens_render_under_xvfb(xvfb_display: str, tmp_path: Path) -> No
             "--role",
             "supervisor",
             "--db",
-            f"sqlite:///{tmp_path / 'demo.sqlite'}",
+            f"sqlite:///{db}",
             "--screenshots",
-            str(SCREENSHOT_DIR),
+            str(folder),
+            *extra,
         ],
         env=env,
         capture_output=True,
         text=True,
         timeout=240,
     )
+
+
+def _assert_pages_populated(folder: Path, names: tuple[str, ...], min_size: tuple[int, int]):  # type: ignore[no-untyped-def]
+    for name in names:
+        image = QImage(str(folder / f"{name}.png"))
+        assert not image.isNull(), name
+        assert image.width() >= min_size[0] and image.height() >= min_size[1], name
+        # A blank or placeholder screen has a handful of colours; a populated one has many.
+        assert _distinct_colours(image) > 60, f"{name} looks blank"
+
+
+def test_demo_screens_render_under_xvfb(xvfb_display: str, tmp_path: Path) -> None:
+    started = time.monotonic()
+    out = _run_demo(xvfb_display, tmp_path / "demo.sqlite", SCREENSHOT_DIR)
     assert out.returncode == 0, out.stderr[-3000:]
     report = json.loads((SCREENSHOT_DIR / "report.json").read_text())
     assert report["missing_glyphs"] == [], f"font {report['font_family']} lacks glyphs"
@@ -59,12 +87,10 @@ def test_demo_screens_render_under_xvfb(xvfb_display: str, tmp_path: Path) -> No
         "wall": "视频监控",
         "assessment": "视频研判",
     }
-    for key in SCREENS:
-        image = QImage(str(SCREENSHOT_DIR / f"{key}.png"))
-        assert not image.isNull(), key
-        assert image.width() >= 1280 and image.height() >= 720, key
-        # A blank or placeholder screen has a handful of colours; a populated one has many.
-        assert _distinct_colours(image) > 60, f"{key} looks blank"
+    _assert_pages_populated(SCREENSHOT_DIR, SCREENS, (1280, 720))
+    _assert_pages_populated(
+        SCREENSHOT_DIR, tuple(f"assessment-{p}" for p in ASSESSMENT_PAGES), (1280, 720)
+    )
     # The embedded signalling server ran and its simulated caller reached the shared queue.
     assert "console: signalling on http://127.0.0.1:" in out.stdout
     conn = sqlite3.connect(tmp_path / "demo.sqlite")
@@ -76,3 +102,14 @@ def test_demo_screens_render_under_xvfb(xvfb_display: str, tmp_path: Path) -> No
         conn.close()
     assert demo_calls >= 1
     assert time.monotonic() - started < 240
+
+
+def test_assessment_pages_on_a_4k_big_screen(xvfb_big_display: str, tmp_path: Path) -> None:
+    """Big-screen mode on a 3840×2160 wall: every assessment page fills it and shows data."""
+    folder = SCREENSHOT_DIR / "4k"
+    out = _run_demo(xvfb_big_display, tmp_path / "demo.sqlite", folder, "--fullscreen")
+    assert out.returncode == 0, out.stderr[-3000:]
+    report = json.loads((folder / "report.json").read_text())
+    assert report["missing_glyphs"] == []
+    pages = ("assessment", *(f"assessment-{p}" for p in ASSESSMENT_PAGES))
+    _assert_pages_populated(folder, pages, (3840, 2160))

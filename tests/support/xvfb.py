@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import select
 import shutil
@@ -13,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-XVFB_SCREEN = ("-screen", "0", "1920x1080x24")
+DESK_SCREEN = "1920x1080x24"
+BIG_SCREEN = "3840x2160x24"
 START_TIMEOUT = 20.0
 IMPORT = Path("/usr/bin/import")  # ImageMagick; other `import`/`convert` on PATH may be stand-ins
 
@@ -44,7 +46,21 @@ def _read_display_number(fd: int, proc: subprocess.Popen[bytes], log: Path) -> i
 
 @pytest.fixture(scope="session")
 def xvfb_display() -> Iterator[str]:
-    """Start `Xvfb -displayfd` on a free display, 1920x1080x24; yield DISPLAY (e.g. ":99")."""
+    """An X server with a 1920x1080 screen for the session; yields DISPLAY (e.g. ":99")."""
+    with running_xvfb(DESK_SCREEN) as display:
+        yield display
+
+
+@pytest.fixture(scope="session")
+def xvfb_big_display() -> Iterator[str]:
+    """An X server with a 3840x2160 screen: the centre's big screen."""
+    with running_xvfb(BIG_SCREEN) as display:
+        yield display
+
+
+@contextlib.contextmanager
+def running_xvfb(screen: str) -> Iterator[str]:
+    """Start `Xvfb -displayfd` on a free display with one screen of `screen` (WxHxD)."""
     xvfb = shutil.which("Xvfb")
     if xvfb is None:
         pytest.fail("Xvfb not found; apt-get install xvfb xauth", pytrace=False)
@@ -56,7 +72,7 @@ def xvfb_display() -> Iterator[str]:
             # -displayfd lets the server pick an unused display itself (no race with
             # other X servers) and tells us the number only once it is ready.
             proc = subprocess.Popen(
-                [xvfb, "-displayfd", str(write_fd), *XVFB_SCREEN, "-nolisten", "tcp"],
+                [xvfb, "-displayfd", str(write_fd), "-screen", "0", screen, "-nolisten", "tcp"],
                 stdin=subprocess.DEVNULL,
                 stdout=log_file,
                 stderr=subprocess.STDOUT,

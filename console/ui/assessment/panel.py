@@ -150,6 +150,19 @@ class AssessmentPanel(QWidget):
             walk, self.walkthrough = self.walkthrough, None
             walk.close()
 
+    def screenshot_pages(self) -> list[tuple[str, Callable[[], None]]]:
+        """Each tab, for `console --screenshots`; the evidence page shows the current case."""
+
+        def show(index: int) -> Callable[[], None]:
+            return lambda: self.tabs.setCurrentIndex(index)
+
+        return [
+            ("ledger", show(0)),
+            ("evidence", show(1)),
+            ("map", show(2)),
+            ("statistics", show(3)),
+        ]
+
     def apply_changes(self, changes: ChangeSet) -> None:
         self.ledger.apply_changes(changes)
         self.detail.apply_changes(changes)
