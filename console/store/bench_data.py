@@ -38,7 +38,7 @@ from console.store.models import Case, CaseSearch, MemberUnit, Region, User, Wor
 
 MARK_KEY = "bench.ledger"
 # Bump when the generated data changes shape, so cached databases are rebuilt.
-BUILD_VERSION = 5  # 5: case search terms, state, grid and area tags (migration 0005)
+BUILD_VERSION = 6  # 6: case search terms; state, grid, area, state-in-area tags (0005)
 CHUNK = 50_000
 SPAN_DAYS = 5 * 365
 RECENT_DAYS = 60

@@ -21,17 +21,22 @@ depends_on: str | Sequence[str] | None = None
 
 # SQLite: FTS5 over a view, so each case has two columns: `body`, its term stream, and
 # `tags`, its state, grid and the four regions above a grid-level grid as tokens (st<state>
-# gr<grid id> ar<region id>...), so that the ledger's usual search (a word in a district in
+# gr<grid id> ar<region id>..., and sa<state><region id>... for a state in an area, a far
+# shorter list than either), so that the ledger's usual search (a word in a district in
 # a state) is one intersection inside the index. External content: the index holds only
 # postings; positions are kept (a run of terms is an exact phrase), sizes are not (no
 # ranking). Triggers keep it: on the terms, and on a case's state or grid. Each must hand
 # FTS5 the exact old values to delete. The region tree is read when a case is indexed: after
 # moving a region to another parent, rebuild the index
 # (INSERT INTO case_fts(case_fts) VALUES ('rebuild')).
+_STATE = "replace({c}.state, '_', '')"
+_AREAS = " || ".join(
+    f"' ar' || coalesce(p{i}.id, 0) || ' sa' || {_STATE} || coalesce(p{i}.id, 0)"
+    for i in range(1, 5)
+)
 TAGS_OF = (
-    "'st' || replace({c}.state, '_', '') || ' gr' || coalesce({c}.grid_id, 0) || coalesce(("
-    "SELECT ' ar' || coalesce(p1.id, 0) || ' ar' || coalesce(p2.id, 0) || ' ar' || "
-    "coalesce(p3.id, 0) || ' ar' || coalesce(p4.id, 0) FROM region g "
+    f"'st' || {_STATE} || ' gr' || coalesce({{c}}.grid_id, 0) || coalesce(("
+    f"SELECT {_AREAS} FROM region g "
     "LEFT JOIN region p1 ON p1.id = g.parent_id LEFT JOIN region p2 ON p2.id = p1.parent_id "
     "LEFT JOIN region p3 ON p3.id = p2.parent_id LEFT JOIN region p4 ON p4.id = p3.parent_id "
     "WHERE g.id = {c}.grid_id AND g.level = 'grid'), '')"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import random
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -209,6 +210,9 @@ def test_the_index_narrows_before_like() -> None:
     assert cases.fts_match("工资", tagged) == '"工资" AND (stinprogress) AND (gr3 OR gr4)'
     district = CaseFilter(grid_ids=tuple(range(100, 120)), area_id=7)
     assert cases.fts_match("工资", district) == '"工资" AND ar7'
+    states = (CaseState.CLOSED, CaseState.IN_PROGRESS)
+    in_district = replace(district, states=states)
+    assert cases.fts_match("工资", in_district) == '"工资" AND (saclosed7 OR sainprogress7)'
 
 
 def test_registered_and_edited_cases_are_found(store: Store) -> None:

@@ -111,6 +111,10 @@ def area_tag(region_id: int) -> str:
     return f"ar{region_id}"
 
 
+def state_area_tag(state: CaseState, region_id: int) -> str:
+    return f"sa{state.code.replace('_', '')}{region_id}"
+
+
 def _grids_taggable(f: CaseFilter) -> bool:
     return 0 < len(f.grid_ids) <= MAX_TAG_GRIDS and all(g > 0 for g in f.grid_ids)
 
@@ -127,12 +131,18 @@ def fts_match(query: str, f: CaseFilter | None = None) -> str:
     """FTS5 syntax for a query: each run of it as a phrase of its terms, all required; with
     `f`, its states and grids (or their area) as tags too, so the index intersects them."""
     parts = ['"' + " ".join(p) + '"' for p in ledger_text.query_phrases(query)]
-    if f is not None and f.states:
+    if f is None:
+        return " AND ".join(parts)
+    area = f.area_id if _area_taggable(f) else None
+    if f.states and area is not None:
+        # A state in an area is one tag: a much shorter list than the state's and the area's.
+        parts.append("(" + " OR ".join(state_area_tag(s, area) for s in f.states) + ")")
+    elif f.states:
         parts.append("(" + " OR ".join(state_tag(s) for s in f.states) + ")")
-    if f is not None and _grids_taggable(f):
+    if _grids_taggable(f):
         parts.append("(" + " OR ".join(grid_tag(g) for g in f.grid_ids) + ")")
-    elif f is not None and _area_taggable(f) and f.area_id is not None:
-        parts.append(area_tag(f.area_id))
+    elif area is not None and not f.states:
+        parts.append(area_tag(area))
     return " AND ".join(parts)
 
 
