@@ -66,11 +66,13 @@ def _run(
     )
 
 
-def _assert_pages_populated(folder: Path, names: tuple[str, ...], min_size: tuple[int, int]):  # type: ignore[no-untyped-def]
+def _assert_pages_populated(folder: Path, names: tuple[str, ...], screen: tuple[int, int]):  # type: ignore[no-untyped-def]
+    """Each page fills the screen's width and fits on it, and shows data."""
     for name in names:
         image = QImage(str(folder / f"{name}.png"))
         assert not image.isNull(), name
-        assert image.width() >= min_size[0] and image.height() >= min_size[1], name
+        assert image.width() == screen[0], (name, image.size())
+        assert screen[1] * 0.9 <= image.height() <= screen[1], (name, image.size())
         # A blank or placeholder screen has a handful of colours; a populated one has many.
         assert _distinct_colours(image) > 60, f"{name} looks blank"
 
@@ -87,9 +89,9 @@ def test_demo_screens_render_under_xvfb(xvfb_display: str, tmp_path: Path) -> No
         "wall": "视频监控",
         "assessment": "视频研判",
     }
-    _assert_pages_populated(SCREENSHOT_DIR, SCREENS, (1280, 720))
+    _assert_pages_populated(SCREENSHOT_DIR, SCREENS, (1920, 1080))
     _assert_pages_populated(
-        SCREENSHOT_DIR, tuple(f"assessment-{p}" for p in ASSESSMENT_PAGES), (1280, 720)
+        SCREENSHOT_DIR, tuple(f"assessment-{p}" for p in ASSESSMENT_PAGES), (1920, 1080)
     )
     # The embedded signalling server ran and its simulated caller reached the shared queue.
     assert "console: signalling on http://127.0.0.1:" in out.stdout

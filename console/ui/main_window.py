@@ -84,12 +84,17 @@ class MainWindow(QMainWindow):
             Role.ADMIN: ["assessment", "intake", "mediation", "wall"],
         }[role]
         docks = [self.docks[k] for k in order if k in self.docks]
+        # Taken out, then tabbed straight away: docks laid side by side, even for a moment
+        # (re-adding one of a tab group does that), stretch the window to the sum of their
+        # widths, far wider than the screen.
         for dock in docks:
+            self.removeDockWidget(dock)
             dock.setFloating(False)
-            self.addDockWidget(Qt.DockWidgetArea.TopDockWidgetArea, dock)
-            dock.show()
+        self.addDockWidget(Qt.DockWidgetArea.TopDockWidgetArea, docks[0])
         for dock in docks[1:]:
             self.tabifyDockWidget(docks[0], dock)
+        for dock in docks:
+            dock.show()
         docks[0].raise_()
 
     def restore_or_default(self, role: Role) -> None:
