@@ -14,6 +14,8 @@ import av
 import cv2
 import numpy as np
 
+from console.media.stills import write_jpeg
+
 # Bump whenever the picture or the encoding changes: cached clips carry it in their name.
 CLIP_VERSION = 1
 PATTERNS = ("scene", "static", "bars", "counter")
@@ -100,6 +102,17 @@ def make_test_clip(
     path.parent.mkdir(parents=True, exist_ok=True)
     _write_atomically(path, width, height, fps, frames, draw)
     return path
+
+
+def make_test_still(
+    path: Path, width: int = 640, height: int = 360, label: str = "TEST", seed: int = 0
+) -> Path:
+    """A JPEG of the demo street with a label: a snapshot as the wall would have taken it."""
+    _check_size(width, height)
+    still = _scene_background(seed, width, height)
+    _draw_label(still, label)
+    write_jpeg(Path(path), still)
+    return Path(path)
 
 
 def clip_is_usable(path: Path, expected_frames: int | None = None) -> bool:
