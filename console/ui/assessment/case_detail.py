@@ -34,6 +34,7 @@ from console.core.case_flow import ActionArgs, Need
 from console.core.clock import from_local, to_local, utcnow
 from console.core.codes import (
     Channel,
+    DeadlineStatus,
     FlowAction,
     Satisfaction,
     SupervisionLevel,
@@ -447,12 +448,16 @@ class CaseDetail(QWidget):
             )
         self.category.setText(card.category.label(lang))
         status = card.deadline_status
-        deadline_text = (
-            f"{_stamp(card.deadline)}  {status.label(lang)}"
-            if card.deadline
-            else status.label(lang)
-        )
-        self.deadline.show_fact(deadline_text, theme.DEADLINE_COLOURS[status.code])
+        if card.deadline is None and status is DeadlineStatus.NORMAL:
+            # Not accepted yet: no deadline runs, so nothing is "normal" about it either.
+            self.deadline.show_fact(self.tr("Not set until accepted"), theme.MUTED)
+        else:
+            deadline_text = (
+                f"{_stamp(card.deadline)}  {status.label(lang)}"
+                if card.deadline
+                else status.label(lang)
+            )
+            self.deadline.show_fact(deadline_text, theme.DEADLINE_COLOURS[status.code])
         self.unit.setText(card.responsible_unit or "—")
         self.parties.setText(str(card.parties))
         self.channel.setText(card.channel.label(lang) if card.channel else "—")
