@@ -775,7 +775,9 @@ class EvidencePage(QWidget):
 
     def _verified(self, results: list[IntegrityResult]) -> None:
         bad = [r for r in results if r.status is not IntegrityStatus.VERIFIED]
-        if bad:
+        if not results:
+            self.status.setText("")
+        elif bad:
             self.status.setText(self.tr("%n file(s) failed the integrity check", "", len(bad)))
             self.status.setStyleSheet(f"color: {theme.ALERT};")
         else:
