@@ -22,12 +22,18 @@ def run_migrations_online() -> None:
     engine.dispose()
 
 
+def _include_name(name: str | None, type_: str, parent_names: object) -> bool:
+    """SQLite's FTS5 ledger index and its shadow tables (0005) are made by SQL, not models."""
+    return not (type_ == "table" and name is not None and name.startswith("case_fts"))
+
+
 def _run(connection: object) -> None:
     context.configure(
         connection=connection,  # type: ignore[arg-type]
         target_metadata=target_metadata,
         render_as_batch=True,
         compare_type=True,
+        include_name=_include_name,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -198,6 +198,8 @@ class Case(Base):
         Index("ix_case_grid_state_deadline", "grid_id", "state", "deadline"),
         Index("ix_case_state_deadline", "state", "deadline"),
         Index("ix_case_category_state", "category", "state"),
+        # Statistics: cases closed in a period (migration 0007).
+        Index("ix_case_closed_at", "closed_at"),
         # The ledger's column sorts (migration 0005).
         Index("ix_case_created_at", "created_at"),
         Index("ix_case_deadline", "deadline"),
