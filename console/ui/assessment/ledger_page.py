@@ -1,5 +1,5 @@
-"""The ledger page (台账) of the assessment screen: filters, sorts, deadline colours, bulk 督办,
-export, and the selected case's flow.
+"""The ledger page (台账) of the assessment screen: filters, sorts, deadline colours, bulk 督办
+and export.
 
 The store does the filtering and sorting (its indexes keep a million cases quick); the page
 shows state and emits intent. `case_selected(int)` tells the screen which case the operator
@@ -33,7 +33,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
-    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -41,7 +40,6 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QProgressBar,
     QPushButton,
-    QSplitter,
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
@@ -344,34 +342,12 @@ class LedgerPage(QWidget):
         header.setSortIndicatorShown(False)
         header.sectionClicked.connect(self._header_clicked)
 
-        # the selected case: its number, title and flow (the screen may put a fuller view here)
-        self.detail = QFrame()
-        self.detail.setProperty("role", "card")
-        dv = QVBoxLayout(self.detail)
-        self.detail_title = QLabel("—")
-        self.detail_title.setWordWrap(True)
-        self.detail_title.setProperty("role", "kpi-label")
-        self.flow = QListWidget()
-        flow_label = QLabel(self.tr("Case flow"))
-        flow_label.setProperty("role", "section")
-        dv.addWidget(self.detail_title)
-        dv.addWidget(flow_label)
-        dv.addWidget(self.flow, 1)
-
-        self.split = QSplitter(Qt.Orientation.Horizontal)
-        self.split.addWidget(self.view)
-        self.split.addWidget(self.detail)
-        # The table five parts, the detail one, at every scale (a 4K wall at 2.5x included).
-        self.split.setStretchFactor(0, 5)
-        self.split.setStretchFactor(1, 1)
-        self.split.setSizes([5000, 1000])
-
         layout = QVBoxLayout(self)
         layout.addLayout(cards)
         layout.addLayout(bar)
         layout.addLayout(bar2)
         layout.addLayout(actions)
-        layout.addWidget(self.split, 1)
+        layout.addWidget(self.view, 1)
 
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
@@ -525,18 +501,6 @@ class LedgerPage(QWidget):
         if case.id != self._last_selected:
             self._last_selected = case.id
             self.case_selected.emit(case.id)
-        lang = current_lang()
-        self.detail_title.setText(f"{case.number}\n{case.title}")
-
-        def fill(steps: list[tuple[str, str, str, datetime, str]]) -> None:
-            self.flow.clear()
-            for action, _before, _after, at, opinion in steps:
-                line = f"{to_local(at):%Y-%m-%d %H:%M}  {FlowAction(action).label(lang)}"
-                if opinion:
-                    line += f" — {opinion}"
-                self.flow.addItem(line)
-
-        self._tasks.start(self._service.flow_of(case.id), fill)
 
     # --- bulk 督办
 

@@ -56,8 +56,10 @@ class AssessmentPanel(QWidget):
         ledger_tab = QSplitter(Qt.Orientation.Horizontal)
         ledger_tab.addWidget(self.ledger)
         ledger_tab.addWidget(self.detail)
-        ledger_tab.setStretchFactor(0, 3)
-        ledger_tab.setStretchFactor(1, 2)
+        # The table gets most of the width at every scale; the card keeps a readable column.
+        ledger_tab.setStretchFactor(0, 7)
+        ledger_tab.setStretchFactor(1, 3)
+        ledger_tab.setSizes([7000, 3000])
         self.tabs = QTabWidget()
         self.tabs.addTab(ledger_tab, self.tr("Ledger"))
         self.tabs.addTab(self.evidence, self.tr("Evidence"))
