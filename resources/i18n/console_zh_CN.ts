@@ -1,6 +1,94 @@
 <?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>ActionDialog</name>
+    <message>
+        <location filename="../../console/ui/assessment/case_detail.py" line="108" />
+        <source>Channel</source>
+        <translation>分流渠道</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/case_detail.py" line="112" />
+        <source>Assisting unit</source>
+        <translation>协办单位</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/case_detail.py" line="114" />
+        <source>Responsible unit</source>
+        <translation>责任单位</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/case_detail.py" line="126" />
+        <source>Deadline</source>
+        <translation>化解时限</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/case_detail.py" line="130" />
+        <source>Supervision level</source>
+        <translation>督办等级</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/case_detail.py" line="134" />
+        <source>Resolved</source>
+        <translation>已化解</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/case_detail.py" line="134" />
+        <source>Not resolved</source>
+        <translation>未化解</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/case_detail.py" line="136" />
+        <source>Outcome</source>
+        <translation>结果</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/case_detail.py" line="139" />
+        <source>How the dispute was handled and ended</source>
+        <translation>纠纷的处理经过和结果</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/case_detail.py" line="141" />
+        <source>Result account</source>
+        <translation>化解情况说明</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/case_detail.py" line="144" />
+        <source>Satisfaction</source>
+        <translation>满意度</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/case_detail.py" line="162" />
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/case_detail.py" line="177" />
+        <source>Opinion (optional)</source>
+        <translation>意见（可选）</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/case_detail.py" line="179" />
+        <source>Reason (required)</source>
+        <translation>理由（必填）</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/case_detail.py" line="181" />
+        <source>What was done (required)</source>
+        <translation>办理情况（必填）</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/case_detail.py" line="182" />
+        <source>Opinion (required)</source>
+        <translation>意见（必填）</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/case_detail.py" line="186" />
+        <source>— choose —</source>
+        <translation>— 请选择 —</translation>
+    </message>
+</context>
+<context>
     <name>AgreementEditor</name>
     <message>
         <location filename="../../console/ui/mediation/agreement_editor.py" line="89" />
@@ -247,59 +335,56 @@
 <context>
     <name>AssessmentPanel</name>
     <message>
-        <location filename="../../console/ui/assessment/panel.py" line="46" />
-        <source>Open cases</source>
-        <translation>在办案件</translation>
-    </message>
-    <message>
-        <location filename="../../console/ui/assessment/panel.py" line="47" />
-        <source>Overdue</source>
-        <translation>已超期</translation>
-    </message>
-    <message>
-        <location filename="../../console/ui/assessment/panel.py" line="48" />
-        <source>Due within 3 days</source>
-        <translation>3天内到期</translation>
-    </message>
-    <message>
-        <location filename="../../console/ui/assessment/panel.py" line="49" />
-        <source>Red-card supervision</source>
-        <translation>红牌督办</translation>
-    </message>
-    <message>
-        <location filename="../../console/ui/assessment/panel.py" line="50" />
-        <source>Matching the filter</source>
-        <translation>符合筛选</translation>
-    </message>
-    <message>
-        <location filename="../../console/ui/assessment/panel.py" line="62" />
-        <source>Search case no., title or summary…</source>
-        <translation>搜索案件编号、名称或摘要…</translation>
+        <location filename="../../console/ui/assessment/panel.py" line="64" />
+        <source>Ledger</source>
+        <translation>台账</translation>
     </message>
     <message>
         <location filename="../../console/ui/assessment/panel.py" line="65" />
-        <source>All states</source>
-        <translation>全部状态</translation>
+        <source>Evidence</source>
+        <translation>证据</translation>
     </message>
     <message>
-        <location filename="../../console/ui/assessment/panel.py" line="69" />
-        <source>All categories</source>
-        <translation>全部类别</translation>
+        <location filename="../../console/ui/assessment/panel.py" line="66" />
+        <source>Map</source>
+        <translation>挂图作战</translation>
     </message>
     <message>
-        <location filename="../../console/ui/assessment/panel.py" line="73" />
-        <source>Whole city</source>
-        <translation>全市</translation>
+        <location filename="../../console/ui/assessment/panel.py" line="67" />
+        <source>Statistics</source>
+        <translation>统计分析</translation>
     </message>
     <message>
-        <location filename="../../console/ui/assessment/panel.py" line="74" />
-        <source>Overdue only</source>
-        <translation>仅看超期</translation>
+        <location filename="../../console/ui/assessment/panel.py" line="68" />
+        <source>Walkthrough…</source>
+        <translation>研判会演示…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/assessment/panel.py" line="94" />
-        <source>Case flow</source>
-        <translation>案件流转</translation>
+        <location filename="../../console/ui/assessment/panel.py" line="71" />
+        <source>Full screen on a chosen monitor: the selected cases, their grids and the charts, one after another</source>
+        <translation>在选定的显示器上全屏轮播：所选案件、所在网格和统计图表</translation>
+    </message>
+</context>
+<context>
+    <name>BarChart</name>
+    <message numerus="yes">
+        <location filename="../../console/ui/widgets/charts.py" line="276" />
+        <source>Other (%n)</source>
+        <translation>
+            <numerusform>其他（%n）</numerusform></translation>
+    </message>
+</context>
+<context>
+    <name>BulkReportDialog</name>
+    <message>
+        <location filename="../../console/ui/assessment/ledger_page.py" line="198" />
+        <source>Supervision result</source>
+        <translation>督办结果</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/ledger_page.py" line="203" />
+        <source>Supervised: %1   Refused: %2</source>
+        <translation>已督办：%1   被拒绝：%2</translation>
     </message>
 </context>
 <context>
@@ -459,51 +544,217 @@
     </message>
 </context>
 <context>
-    <name>CaseLedgerModel</name>
+    <name>CaseDetail</name>
     <message>
-        <location filename="../../console/ui/models/case_ledger_model.py" line="66" />
-        <source>Case No.</source>
-        <translation>案件编号</translation>
+        <location filename="../../console/ui/assessment/case_detail.py" line="287" />
+        <source>Evidence</source>
+        <translation>证据</translation>
     </message>
     <message>
-        <location filename="../../console/ui/models/case_ledger_model.py" line="67" />
-        <source>Title</source>
-        <translation>事件名称</translation>
+        <location filename="../../console/ui/assessment/case_detail.py" line="295" />
+        <source>Choose a case in the ledger</source>
+        <translation>请在台账中选择案件</translation>
     </message>
     <message>
-        <location filename="../../console/ui/models/case_ledger_model.py" line="68" />
+        <location filename="../../console/ui/assessment/case_detail.py" line="311" />
         <source>Category</source>
-        <translation>事件类别</translation>
+        <translation>类别</translation>
     </message>
     <message>
-        <location filename="../../console/ui/models/case_ledger_model.py" line="69" />
-        <source>State</source>
-        <translation>状态</translation>
-    </message>
-    <message>
-        <location filename="../../console/ui/models/case_ledger_model.py" line="70" />
+        <location filename="../../console/ui/assessment/case_detail.py" line="312" />
         <source>Deadline</source>
         <translation>化解时限</translation>
     </message>
     <message>
-        <location filename="../../console/ui/models/case_ledger_model.py" line="71" />
+        <location filename="../../console/ui/assessment/case_detail.py" line="313" />
+        <source>Responsible unit</source>
+        <translation>责任单位</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/case_detail.py" line="314" />
+        <source>Parties</source>
+        <translation>当事人</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/case_detail.py" line="315" />
+        <source>Channel</source>
+        <translation>分流渠道</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/case_detail.py" line="348" />
+        <source>No action is open to you in this state.</source>
+        <translation>此状态下您没有可执行的操作。</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/case_detail.py" line="363" />
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/case_detail.py" line="363" />
+        <source>Action</source>
+        <translation>操作</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/case_detail.py" line="363" />
+        <source>By</source>
+        <translation>办理人</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/case_detail.py" line="363" />
+        <source>Unit</source>
+        <translation>单位</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/case_detail.py" line="363" />
+        <source>Opinion</source>
+        <translation>意见</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/case_detail.py" line="368" />
+        <source>Case flow</source>
+        <translation>办理流程</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/case_detail.py" line="427" />
+        <source>Case {id} does not exist.</source>
+        <translation>案件 {id} 不存在。</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/case_detail.py" line="445" />
+        <source>Supervised: {level}</source>
+        <translation>已督办：{level}</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/case_detail.py" line="453" />
+        <source>Not set until accepted</source>
+        <translation>受理后起算</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/case_detail.py" line="472" />
+        <source>Resolved</source>
+        <translation>已化解</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/case_detail.py" line="472" />
+        <source>Not resolved</source>
+        <translation>未化解</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/case_detail.py" line="475" />
+        <source>Evaluation: {text}</source>
+        <translation>评价：{text}</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/case_detail.py" line="477" />
+        <source>Voided: {reason}</source>
+        <translation>已作废：{reason}</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/case_detail.py" line="491" />
+        <source> (due {time})</source>
+        <translation>（期限 {time}）</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/case_detail.py" line="553" />
+        <source>“{action}” was refused:</source>
+        <translation>“{action}”被拒绝：</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/case_detail.py" line="560" />
+        <source>The store could not be reached: {error}</source>
+        <translation>无法访问数据库：{error}</translation>
+    </message>
+</context>
+<context>
+    <name>CaseLedgerModel</name>
+    <message>
+        <location filename="../../console/ui/models/case_ledger_model.py" line="79" />
+        <source>Case No.</source>
+        <translation>案件编号</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/models/case_ledger_model.py" line="80" />
+        <source>Title</source>
+        <translation>事件名称</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/models/case_ledger_model.py" line="81" />
+        <source>Category</source>
+        <translation>事件类别</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/models/case_ledger_model.py" line="82" />
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/models/case_ledger_model.py" line="83" />
+        <source>Deadline</source>
+        <translation>化解时限</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/models/case_ledger_model.py" line="84" />
         <source>Risk</source>
         <translation>风险等级</translation>
     </message>
     <message>
-        <location filename="../../console/ui/models/case_ledger_model.py" line="72" />
+        <location filename="../../console/ui/models/case_ledger_model.py" line="85" />
         <source>Supervision</source>
         <translation>督办</translation>
     </message>
     <message>
-        <location filename="../../console/ui/models/case_ledger_model.py" line="73" />
+        <location filename="../../console/ui/models/case_ledger_model.py" line="86" />
         <source>Grid</source>
         <translation>网格</translation>
     </message>
     <message>
-        <location filename="../../console/ui/models/case_ledger_model.py" line="74" />
+        <location filename="../../console/ui/models/case_ledger_model.py" line="87" />
         <source>Responsible unit</source>
         <translation>责任单位</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/models/case_ledger_model.py" line="88" />
+        <source>Registered</source>
+        <translation>登记时间</translation>
+    </message>
+</context>
+<context>
+    <name>CaseSlide</name>
+    <message>
+        <location filename="../../console/ui/assessment/walkthrough.py" line="419" />
+        <source>Loading…</source>
+        <translation>加载中…</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/walkthrough.py" line="430" />
+        <source>Case {id} no longer exists</source>
+        <translation>案件 {id} 已不存在</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/walkthrough.py" line="445" />
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/walkthrough.py" line="447" />
+        <source>Deadline</source>
+        <translation>化解时限</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/walkthrough.py" line="452" />
+        <source>Supervision</source>
+        <translation>督办</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/walkthrough.py" line="456" />
+        <source>Category</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/walkthrough.py" line="469" />
+        <source>Latest steps</source>
+        <translation>最近流程</translation>
     </message>
 </context>
 <context>
@@ -572,6 +823,23 @@
         <location filename="../../console/ui/wall/catalogue_tab.py" line="184" />
         <source>%1: %2 new, %3 updated, %4 unchanged, %5 problem(s)</source>
         <translation>%1：新增 %2，更新 %3，未变 %4，问题 %5 条</translation>
+    </message>
+</context>
+<context>
+    <name>Chart</name>
+    <message>
+        <location filename="../../console/ui/widgets/charts.py" line="75" />
+        <source>No data for this period</source>
+        <translation>本时段无数据</translation>
+    </message>
+</context>
+<context>
+    <name>DonutChart</name>
+    <message numerus="yes">
+        <location filename="../../console/ui/widgets/charts.py" line="558" />
+        <source>Other (%n)</source>
+        <translation>
+            <numerusform>其他（%n）</numerusform></translation>
     </message>
 </context>
 <context>
@@ -648,6 +916,177 @@
     </message>
 </context>
 <context>
+    <name>EvidencePage</name>
+    <message>
+        <location filename="../../console/ui/assessment/evidence_page.py" line="406" />
+        <source>No case selected</source>
+        <translation>未选择案件</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/evidence_page.py" line="411" />
+        <source>Verify all</source>
+        <translation>全部校验</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/evidence_page.py" line="412" />
+        <source>Export evidence package…</source>
+        <translation>导出证据包…</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/evidence_page.py" line="424" />
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/evidence_page.py" line="424" />
+        <source>Start</source>
+        <translation>开始</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/evidence_page.py" line="424" />
+        <source>Length</source>
+        <translation>时长</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/evidence_page.py" line="424" />
+        <source>Integrity</source>
+        <translation>完整性</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/evidence_page.py" line="435" />
+        <source>Delete annotation</source>
+        <translation>删除标注</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/evidence_page.py" line="439" />
+        <source>Files</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/evidence_page.py" line="441" />
+        <source>Annotations of this file</source>
+        <translation>本文件的标注</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/evidence_page.py" line="446" />
+        <location filename="../../console/ui/assessment/evidence_page.py" line="654" />
+        <source>Play</source>
+        <translation>播放</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/evidence_page.py" line="447" />
+        <source>◀ Frame</source>
+        <translation>◀ 上一帧</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/evidence_page.py" line="448" />
+        <source>Frame ▶</source>
+        <translation>下一帧 ▶</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/evidence_page.py" line="449" />
+        <source>One frame back</source>
+        <translation>后退一帧</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/evidence_page.py" line="450" />
+        <source>One frame forward</source>
+        <translation>前进一帧</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/evidence_page.py" line="464" />
+        <source>Speed</source>
+        <translation>速度</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/evidence_page.py" line="470" />
+        <source>Annotate:</source>
+        <translation>标注：</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/evidence_page.py" line="472" />
+        <source>Pointer</source>
+        <translation>选择</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/evidence_page.py" line="473" />
+        <source>Box</source>
+        <translation>框选</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/evidence_page.py" line="474" />
+        <source>Arrow</source>
+        <translation>箭头</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/evidence_page.py" line="475" />
+        <source>Text</source>
+        <translation>文字</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/evidence_page.py" line="487" />
+        <source>Text for the next annotation (optional for box/arrow)</source>
+        <translation>下一个标注的文字（框选、箭头可不填）</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/evidence_page.py" line="546" />
+        <source>Evidence of case %1</source>
+        <translation>案件 %1 的证据</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/evidence_page.py" line="654" />
+        <source>Pause</source>
+        <translation>暂停</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/evidence_page.py" line="734" />
+        <source>Annotation saved at %1</source>
+        <translation>已在 %1 处保存标注</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../console/ui/assessment/evidence_page.py" line="760" />
+        <source>Checking %n file(s)…</source>
+        <translation>
+            <numerusform>正在校验 %n 个文件…</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../console/ui/assessment/evidence_page.py" line="781" />
+        <source>%n file(s) failed the integrity check</source>
+        <translation>
+            <numerusform>%n 个文件完整性校验未通过</numerusform></translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/evidence_page.py" line="784" />
+        <source>All files match their stored hashes</source>
+        <translation>全部文件与登记的哈希一致</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/evidence_page.py" line="792" />
+        <source>Export evidence package</source>
+        <translation>导出证据包</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/evidence_page.py" line="792" />
+        <source>Zip archive (*.zip)</source>
+        <translation>Zip 压缩包 (*.zip)</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/evidence_page.py" line="801" />
+        <source>Writing the evidence package…</source>
+        <translation>正在生成证据包…</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/evidence_page.py" line="808" />
+        <source>Package written: %1 files, SHA-256 %2</source>
+        <translation>证据包已生成：%1 个文件，SHA-256 %2</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/evidence_page.py" line="813" />
+        <source>(%1 missing, %2 altered — listed in the manifest)</source>
+        <translation>（缺失 %1 个、被改动 %2 个，已列入清单）</translation>
+    </message>
+</context>
+<context>
     <name>GridPicker</name>
     <message>
         <location filename="../../console/ui/intake/registration_form.py" line="220" />
@@ -658,6 +1097,34 @@
         <location filename="../../console/ui/intake/registration_form.py" line="235" />
         <source>Open the tree down to a grid; only a grid can be chosen.</source>
         <translation>展开区域树直到网格；只能选择网格。</translation>
+    </message>
+</context>
+<context>
+    <name>GridSlide</name>
+    <message>
+        <location filename="../../console/ui/assessment/walkthrough.py" line="487" />
+        <source>Cases by state</source>
+        <translation>按状态统计</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/walkthrough.py" line="487" />
+        <source>cases</source>
+        <translation>件</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/walkthrough.py" line="493" />
+        <source>All cases</source>
+        <translation>全部案件</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/walkthrough.py" line="494" />
+        <source>Open</source>
+        <translation>未办结</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/walkthrough.py" line="495" />
+        <source>Overdue now</source>
+        <translation>当前超期</translation>
     </message>
 </context>
 <context>
@@ -941,6 +1408,158 @@
     </message>
 </context>
 <context>
+    <name>LedgerPage</name>
+    <message>
+        <location filename="../../console/ui/assessment/ledger_page.py" line="239" />
+        <source>Open cases</source>
+        <translation>在办案件</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/ledger_page.py" line="240" />
+        <source>Overdue</source>
+        <translation>已超期</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/ledger_page.py" line="241" />
+        <source>Due within 3 days</source>
+        <translation>3 日内到期</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/ledger_page.py" line="242" />
+        <source>Red-card supervision</source>
+        <translation>红牌督办</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/ledger_page.py" line="243" />
+        <source>Matching the filter</source>
+        <translation>符合筛选</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/ledger_page.py" line="256" />
+        <source>Search case no., title or summary…</source>
+        <translation>搜索案件编号、名称或简要情况…</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/ledger_page.py" line="259" />
+        <source>All states</source>
+        <translation>全部状态</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/ledger_page.py" line="262" />
+        <source>All categories</source>
+        <translation>全部类别</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/ledger_page.py" line="265" />
+        <source>Whole city</source>
+        <translation>全市</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/ledger_page.py" line="267" />
+        <source>Any deadline</source>
+        <translation>任意时限状态</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/ledger_page.py" line="270" />
+        <source>Any supervision</source>
+        <translation>任意督办</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/ledger_page.py" line="272" />
+        <source>Any risk</source>
+        <translation>任意风险等级</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/ledger_page.py" line="275" />
+        <source>Overdue only</source>
+        <translation>仅看超期</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/ledger_page.py" line="283" />
+        <source>Registered</source>
+        <translation>登记时间</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/ledger_page.py" line="294" />
+        <source>Supervise selected…</source>
+        <translation>督办所选…</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/ledger_page.py" line="300" />
+        <source>Export to Excel…</source>
+        <translation>导出 Excel…</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/ledger_page.py" line="301" />
+        <source>Export to PDF…</source>
+        <translation>导出 PDF…</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/ledger_page.py" line="304" />
+        <source>%v / %m cases</source>
+        <translation>%v / %m 件</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/ledger_page.py" line="305" />
+        <source>Cancel export</source>
+        <translation>取消导出</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/ledger_page.py" line="392" />
+        <source>any</source>
+        <translation>不限</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../console/ui/assessment/ledger_page.py" line="494" />
+        <source>%n selected</source>
+        <translation>
+            <numerusform>已选 %n 件</numerusform></translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/ledger_page.py" line="546" />
+        <source>Export the ledger</source>
+        <translation>导出台账</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/ledger_page.py" line="550" />
+        <source>Excel workbook (*.xlsx)</source>
+        <translation>Excel 工作簿 (*.xlsx)</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/ledger_page.py" line="552" />
+        <source>PDF document (*.pdf)</source>
+        <translation>PDF 文档 (*.pdf)</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/ledger_page.py" line="569" />
+        <source>Exporting…</source>
+        <translation>正在导出…</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/ledger_page.py" line="583" />
+        <source>Export cancelled</source>
+        <translation>已取消导出</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/ledger_page.py" line="585" />
+        <source>Could not write the file: %1</source>
+        <translation>无法写入文件：%1</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/ledger_page.py" line="601" />
+        <source>Exported %1 cases to %2</source>
+        <translation>已导出 %1 件案件到 %2</translation>
+    </message>
+</context>
+<context>
+    <name>LiveCameraView</name>
+    <message>
+        <location filename="../../console/ui/widgets/live_camera_view.py" line="46" />
+        <source>%1: no video stream configured</source>
+        <translation>%1：未配置视频流</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <location filename="../../console/ui/main_window.py" line="48" />
@@ -948,193 +1567,291 @@
         <translation>四频合一视频指挥台</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="140" />
+        <location filename="../../console/ui/main_window.py" line="145" />
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="147" />
+        <location filename="../../console/ui/main_window.py" line="152" />
         <source>Role layout</source>
         <translation>角色布局</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="152" />
+        <location filename="../../console/ui/main_window.py" line="157" />
         <source>Detach screen to monitor</source>
         <translation>将屏幕移至显示器</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="155" />
+        <location filename="../../console/ui/main_window.py" line="160" />
         <source>Monitor %1</source>
         <translation>显示器 %1</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="159" />
+        <location filename="../../console/ui/main_window.py" line="164" />
         <source>Big-screen mode</source>
         <translation>大屏模式</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="163" />
+        <location filename="../../console/ui/main_window.py" line="168" />
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="171" />
+        <location filename="../../console/ui/main_window.py" line="176" />
         <source>Duty officer</source>
         <translation>值班员</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="172" />
+        <location filename="../../console/ui/main_window.py" line="177" />
         <source>Mediator</source>
         <translation>调解员</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="173" />
+        <location filename="../../console/ui/main_window.py" line="178" />
         <source>Supervisor</source>
         <translation>督导</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="174" />
+        <location filename="../../console/ui/main_window.py" line="179" />
         <source>Administrator</source>
         <translation>系统管理员</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="182" />
+        <location filename="../../console/ui/main_window.py" line="187" />
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="183" />
+        <location filename="../../console/ui/main_window.py" line="188" />
         <source>The language changes the next time the console starts.</source>
         <translation>界面语言将在下次启动时生效。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="190" />
-        <location filename="../../console/ui/main_window.py" line="198" />
+        <location filename="../../console/ui/main_window.py" line="195" />
+        <location filename="../../console/ui/main_window.py" line="203" />
         <source>Sync: live</source>
         <translation>同步：正常</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="200" />
+        <location filename="../../console/ui/main_window.py" line="205" />
         <source>Sync: reconnecting</source>
         <translation>同步：重连中</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="204" />
+        <location filename="../../console/ui/main_window.py" line="209" />
         <source>Error: %1</source>
         <translation>错误：%1</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="211" />
+        <location filename="../../console/ui/main_window.py" line="216" />
         <source>UI lag %1 ms</source>
         <translation>界面延迟 %1 毫秒</translation>
     </message>
 </context>
 <context>
+    <name>MapCanvas</name>
+    <message>
+        <location filename="../../console/ui/widgets/map_canvas.py" line="939" />
+        <source>Risk level</source>
+        <translation>风险等级</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/widgets/map_canvas.py" line="941" />
+        <source>Cameras</source>
+        <translation>摄像机</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/widgets/map_canvas.py" line="999" />
+        <source>%1 km</source>
+        <translation>%1 公里</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/widgets/map_canvas.py" line="1001" />
+        <source>%1 m</source>
+        <translation>%1 米</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../console/ui/widgets/map_canvas.py" line="1107" />
+        <source>%n risk points — click to zoom in</source>
+        <translation>
+            <numerusform>%n 个风险点——点击放大</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../console/ui/widgets/map_canvas.py" line="1108" />
+        <source>%n cameras — click to zoom in</source>
+        <translation>
+            <numerusform>%n 个摄像机——点击放大</numerusform></translation>
+    </message>
+</context>
+<context>
+    <name>MapPage</name>
+    <message>
+        <location filename="../../console/ui/assessment/map_page.py" line="37" />
+        <source>Grids</source>
+        <translation>网格</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/map_page.py" line="38" />
+        <source>Cameras</source>
+        <translation>摄像机</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/map_page.py" line="39" />
+        <source>Risk points</source>
+        <translation>风险点</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/map_page.py" line="40" />
+        <source>Clusters</source>
+        <translation>聚合</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/map_page.py" line="41" />
+        <source>Heat</source>
+        <translation>热力</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/map_page.py" line="44" />
+        <source>Layers</source>
+        <translation>图层</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/map_page.py" line="53" />
+        <source>Include closed cases</source>
+        <translation>包括已办结案件</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/map_page.py" line="62" />
+        <source>Whole region</source>
+        <translation>全域</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/map_page.py" line="63" />
+        <source>Zoom in</source>
+        <translation>放大</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/map_page.py" line="64" />
+        <source>Zoom out</source>
+        <translation>缩小</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/map_page.py" line="88" />
+        <source>The map file was refused: %1</source>
+        <translation>地图文件被拒绝：%1</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/map_page.py" line="150" />
+        <source>Cameras %1 · risk points %2 · zoom %3</source>
+        <translation>摄像机 %1 · 风险点 %2 · 缩放 %3</translation>
+    </message>
+</context>
+<context>
     <name>MediationPanel</name>
     <message>
-        <location filename="../../console/ui/mediation/panel.py" line="67" />
+        <location filename="../../console/ui/mediation/panel.py" line="69" />
         <source>Room</source>
         <translation>调解室</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/panel.py" line="68" />
+        <location filename="../../console/ui/mediation/panel.py" line="70" />
         <source>Case No.</source>
         <translation>案件编号</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/panel.py" line="69" />
+        <location filename="../../console/ui/mediation/panel.py" line="71" />
         <source>Mediator</source>
         <translation>调解员</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/panel.py" line="71" />
-        <location filename="../../console/ui/mediation/panel.py" line="118" />
+        <location filename="../../console/ui/mediation/panel.py" line="73" />
+        <location filename="../../console/ui/mediation/panel.py" line="121" />
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/panel.py" line="76" />
-        <location filename="../../console/ui/mediation/panel.py" line="119" />
+        <location filename="../../console/ui/mediation/panel.py" line="78" />
+        <location filename="../../console/ui/mediation/panel.py" line="122" />
         <source>Scheduled</source>
         <translation>预约时间</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/panel.py" line="79" />
+        <location filename="../../console/ui/mediation/panel.py" line="81" />
         <source>People</source>
         <translation>人数</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/panel.py" line="81" />
+        <location filename="../../console/ui/mediation/panel.py" line="83" />
         <source>Media</source>
         <translation>媒体方式</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/panel.py" line="82" />
+        <location filename="../../console/ui/mediation/panel.py" line="84" />
         <source>Mesh</source>
         <translation>点对点</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/panel.py" line="105" />
+        <location filename="../../console/ui/mediation/panel.py" line="107" />
         <source>Enter the room</source>
         <translation>进入调解室</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/panel.py" line="110" />
+        <location filename="../../console/ui/mediation/panel.py" line="112" />
         <source>Invitation link…</source>
         <translation>邀请链接…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/panel.py" line="117" />
+        <location filename="../../console/ui/mediation/panel.py" line="120" />
         <source>Case</source>
         <translation>案件</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/panel.py" line="120" />
+        <location filename="../../console/ui/mediation/panel.py" line="123" />
         <source>Participants</source>
         <translation>参会人员</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/panel.py" line="129" />
+        <location filename="../../console/ui/mediation/panel.py" line="132" />
         <source>Mediation rooms</source>
         <translation>调解室</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/panel.py" line="131" />
+        <location filename="../../console/ui/mediation/panel.py" line="134" />
         <source>Schedule a room…</source>
         <translation>预约调解室…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/panel.py" line="184" />
+        <location filename="../../console/ui/mediation/panel.py" line="187" />
         <source>Could not enter the room: %1</source>
         <translation>无法进入调解室：%1</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/panel.py" line="210" />
+        <location filename="../../console/ui/mediation/panel.py" line="213" />
         <source>Room scheduled for case %1</source>
         <translation>已为案件 %1 预约调解室</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/panel.py" line="222" />
+        <location filename="../../console/ui/mediation/panel.py" line="225" />
         <source>Invitation</source>
         <translation>邀请</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/panel.py" line="222" />
+        <location filename="../../console/ui/mediation/panel.py" line="225" />
         <source>Name of the person invited:</source>
         <translation>被邀请人姓名：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/panel.py" line="229" />
+        <location filename="../../console/ui/mediation/panel.py" line="232" />
         <source>Invitation for %1 copied to the clipboard:</source>
         <translation>%1 的邀请链接已复制到剪贴板：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/panel.py" line="260" />
+        <location filename="../../console/ui/mediation/panel.py" line="263" />
         <source>Signalling is not running</source>
         <translation>信令服务未运行</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/panel.py" line="271" />
+        <location filename="../../console/ui/mediation/panel.py" line="274" />
         <source>consents to recording</source>
         <translation>同意录像</translation>
     </message>
@@ -1145,6 +1862,14 @@
         <location filename="../../console/ui/intake/registration_form.py" line="140" />
         <source>Remove</source>
         <translation>删除</translation>
+    </message>
+</context>
+<context>
+    <name>PlayerView</name>
+    <message>
+        <location filename="../../console/ui/assessment/evidence_page.py" line="312" />
+        <source>Pick a file on the timeline or in the list</source>
+        <translation>在时间轴或列表中选择文件</translation>
     </message>
 </context>
 <context>
@@ -1605,22 +2330,22 @@
 <context>
     <name>Screens</name>
     <message>
-        <location filename="../../console/app.py" line="140" />
+        <location filename="../../console/app.py" line="145" />
         <source>Video petition intake</source>
         <translation>视频接访</translation>
     </message>
     <message>
-        <location filename="../../console/app.py" line="148" />
+        <location filename="../../console/app.py" line="153" />
         <source>Video mediation</source>
         <translation>视频调解</translation>
     </message>
     <message>
-        <location filename="../../console/app.py" line="156" />
+        <location filename="../../console/app.py" line="161" />
         <source>Video surveillance</source>
         <translation>视频监控</translation>
     </message>
     <message>
-        <location filename="../../console/app.py" line="164" />
+        <location filename="../../console/app.py" line="169" />
         <source>Case assessment</source>
         <translation>视频研判</translation>
     </message>
@@ -1657,11 +2382,313 @@
     </message>
 </context>
 <context>
+    <name>StatsPage</name>
+    <message>
+        <location filename="../../console/ui/assessment/stats_page.py" line="95" />
+        <source>Whole city</source>
+        <translation>全市</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/stats_page.py" line="99" />
+        <source>Period</source>
+        <translation>时段</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/stats_page.py" line="99" />
+        <source>Area</source>
+        <translation>区域</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/stats_page.py" line="107" />
+        <source>New cases</source>
+        <translation>新增案件</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/stats_page.py" line="108" />
+        <source>Overdue rate</source>
+        <translation>超期率</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/stats_page.py" line="109" />
+        <source>Overdue now</source>
+        <translation>当前超期</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/stats_page.py" line="110" />
+        <source>Mediation success rate</source>
+        <translation>调解成功率</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/stats_page.py" line="111" />
+        <source>Agreements signed</source>
+        <translation>签订调解协议</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/stats_page.py" line="112" />
+        <location filename="../../console/ui/assessment/stats_page.py" line="121" />
+        <source>Intake service level</source>
+        <translation>接访服务水平</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/stats_page.py" line="117" />
+        <source>New cases by current state</source>
+        <translation>新增案件及当前状态</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/stats_page.py" line="118" />
+        <source>Cases by state</source>
+        <translation>按状态统计</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/stats_page.py" line="118" />
+        <source>cases</source>
+        <translation>件</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/stats_page.py" line="119" />
+        <source>Cases by category</source>
+        <translation>按类别统计</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/stats_page.py" line="120" />
+        <location filename="../../console/ui/assessment/stats_page.py" line="312" />
+        <source>Cases by district</source>
+        <translation>按区县统计</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/stats_page.py" line="251" />
+        <source>{area} · {first} – {last} · as of {time}</source>
+        <translation>{area} · {first} 至 {last} · 截至 {time}</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/stats_page.py" line="259" />
+        <source>{open:,} open now</source>
+        <translation>当前在办 {open:,} 件</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/stats_page.py" line="264" />
+        <source>{late:,} late of {due:,} due</source>
+        <translation>到期 {due:,} 件中超期 {late:,} 件</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/stats_page.py" line="271" />
+        <source>of {open:,} open cases</source>
+        <translation>占在办 {open:,} 件</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/stats_page.py" line="277" />
+        <source>{ok:,} of {flagged:,} closed with a result</source>
+        <translation>有结果的 {flagged:,} 件中成功 {ok:,} 件</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/stats_page.py" line="283" />
+        <source>people's mediation agreements</source>
+        <translation>人民调解协议书</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/stats_page.py" line="288" />
+        <source>{n:,} calls answered · target {target}</source>
+        <translation>已接听 {n:,} 个 · 目标 {target}</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/stats_page.py" line="302" />
+        <source>Closed</source>
+        <translation>已办结</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/stats_page.py" line="312" />
+        <source>Cases by grid</source>
+        <translation>按网格统计</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/stats_page.py" line="319" />
+        <source>Answered within 60 s</source>
+        <translation>60 秒内接听</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/stats_page.py" line="326" />
+        <source>Target {target}</source>
+        <translation>目标 {target}</translation>
+    </message>
+</context>
+<context>
+    <name>SuperviseDialog</name>
+    <message numerus="yes">
+        <location filename="../../console/ui/assessment/ledger_page.py" line="146" />
+        <source>Supervise %n case(s)</source>
+        <translation>
+            <numerusform>督办 %n 件案件</numerusform></translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/ledger_page.py" line="153" />
+        <source>Why, and what is expected by when</source>
+        <translation>督办原因及限期要求</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../console/ui/assessment/ledger_page.py" line="158" />
+        <source>%n case(s) selected</source>
+        <translation>
+            <numerusform>已选 %n 件</numerusform></translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/ledger_page.py" line="161" />
+        <source>Supervision level</source>
+        <translation>督办等级</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/ledger_page.py" line="162" />
+        <source>Supervision opinion</source>
+        <translation>督办意见</translation>
+    </message>
+</context>
+<context>
+    <name>TileHealth</name>
+    <message>
+        <location filename="../../console/ui/widgets/video_tile.py" line="58" />
+        <source>Connecting</source>
+        <translation>连接中</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/widgets/video_tile.py" line="59" />
+        <source>Live</source>
+        <translation>实时</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/widgets/video_tile.py" line="60" />
+        <source>Stale</source>
+        <translation>画面停滞</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/widgets/video_tile.py" line="61" />
+        <source>Frozen</source>
+        <translation>画面冻结</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/widgets/video_tile.py" line="62" />
+        <source>Reconnecting</source>
+        <translation>重连中</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/widgets/video_tile.py" line="63" />
+        <source>Offline</source>
+        <translation>离线</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/widgets/video_tile.py" line="64" />
+        <source>Access denied</source>
+        <translation>拒绝访问</translation>
+    </message>
+</context>
+<context>
+    <name>TimelineStrip</name>
+    <message>
+        <location filename="../../console/ui/assessment/evidence_page.py" line="169" />
+        <source>No media for this case</source>
+        <translation>本案没有音视频证据</translation>
+    </message>
+</context>
+<context>
     <name>VideoTile</name>
     <message>
-        <location filename="../../console/ui/widgets/video_tile.py" line="244" />
+        <location filename="../../console/ui/widgets/video_tile.py" line="258" />
         <source>Empty — double-click a camera</source>
         <translation>空闲 — 双击点位播放</translation>
+    </message>
+</context>
+<context>
+    <name>Walkthrough</name>
+    <message>
+        <location filename="../../console/ui/assessment/walkthrough.py" line="132" />
+        <source>Walkthrough</source>
+        <translation>研判会演示</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/walkthrough.py" line="152" />
+        <source>Paused</source>
+        <translation>已暂停</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/walkthrough.py" line="174" />
+        <source>→ next   ← previous   P pause   1–9 go to   Esc leave</source>
+        <translation>→ 下一页   ← 上一页   P 暂停   1–9 跳转   Esc 退出</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/walkthrough.py" line="235" />
+        <source>This slide cannot be shown: {reason}</source>
+        <translation>此页无法显示：{reason}</translation>
+    </message>
+</context>
+<context>
+    <name>WalkthroughSetup</name>
+    <message>
+        <location filename="../../console/ui/assessment/walkthrough.py" line="545" />
+        <source>Walkthrough</source>
+        <translation>研判会演示</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/walkthrough.py" line="548" />
+        <source>Case</source>
+        <translation>案件</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/walkthrough.py" line="549" />
+        <source>Grid</source>
+        <translation>网格</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/walkthrough.py" line="550" />
+        <source>Chart</source>
+        <translation>图表</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/walkthrough.py" line="551" />
+        <source>Camera</source>
+        <translation>摄像机</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/walkthrough.py" line="560" />
+        <source>All</source>
+        <translation>全部</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/walkthrough.py" line="563" />
+        <source>Move up</source>
+        <translation>上移</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/walkthrough.py" line="564" />
+        <source>Move down</source>
+        <translation>下移</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/walkthrough.py" line="581" />
+        <source>(primary)</source>
+        <translation>（主屏）</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/walkthrough.py" line="587" />
+        <source> s</source>
+        <translation> 秒</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/walkthrough.py" line="591" />
+        <source>Screen</source>
+        <translation>显示器</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/walkthrough.py" line="592" />
+        <source>Each slide for</source>
+        <translation>每页停留</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/walkthrough.py" line="596" />
+        <source>Start</source>
+        <translation>开始</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assessment/walkthrough.py" line="602" />
+        <source>Slides, in the order shown</source>
+        <translation>轮播内容（按顺序）</translation>
     </message>
 </context>
 <context>
@@ -1684,7 +2711,7 @@
     </message>
     <message>
         <location filename="../../console/ui/wall/panel.py" line="110" />
-        <location filename="../../console/ui/wall/panel.py" line="858" />
+        <location filename="../../console/ui/wall/panel.py" line="855" />
         <source>Alerts</source>
         <translation>告警</translation>
     </message>
@@ -1938,42 +2965,7 @@
         <translation>在线画面：%1 / %2</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall/panel.py" line="819" />
-        <source>Connecting</source>
-        <translation>连接中</translation>
-    </message>
-    <message>
-        <location filename="../../console/ui/wall/panel.py" line="820" />
-        <source>Live</source>
-        <translation>实时</translation>
-    </message>
-    <message>
-        <location filename="../../console/ui/wall/panel.py" line="821" />
-        <source>Stale</source>
-        <translation>画面停滞</translation>
-    </message>
-    <message>
-        <location filename="../../console/ui/wall/panel.py" line="822" />
-        <source>Frozen</source>
-        <translation>画面冻结</translation>
-    </message>
-    <message>
-        <location filename="../../console/ui/wall/panel.py" line="823" />
-        <source>Reconnecting</source>
-        <translation>重连中</translation>
-    </message>
-    <message>
-        <location filename="../../console/ui/wall/panel.py" line="824" />
-        <source>Offline</source>
-        <translation>离线</translation>
-    </message>
-    <message>
-        <location filename="../../console/ui/wall/panel.py" line="825" />
-        <source>Access denied</source>
-        <translation>拒绝访问</translation>
-    </message>
-    <message>
-        <location filename="../../console/ui/wall/panel.py" line="852" />
+        <location filename="../../console/ui/wall/panel.py" line="849" />
         <source>Motion alert: the camera is on the wall</source>
         <translation>移动侦测告警：该点位已上墙</translation>
     </message>

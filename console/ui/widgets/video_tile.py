@@ -53,15 +53,15 @@ _HEALTH = {health: QColor(colour) for health, colour in HEALTH_COLOURS.items()}
 
 def health_text(health: TileHealth) -> str:
     """A tile's health in the operator's words (the wall and the walkthrough say the same)."""
-    tr = QCoreApplication.translate
+    # Spelled out in full each time: lupdate only recognises QCoreApplication.translate(...).
     return {
-        TileHealth.CONNECTING: tr("TileHealth", "Connecting"),
-        TileHealth.LIVE: tr("TileHealth", "Live"),
-        TileHealth.STALE: tr("TileHealth", "Stale"),
-        TileHealth.FROZEN: tr("TileHealth", "Frozen"),
-        TileHealth.RECONNECTING: tr("TileHealth", "Reconnecting"),
-        TileHealth.OFFLINE: tr("TileHealth", "Offline"),
-        TileHealth.DENIED: tr("TileHealth", "Access denied"),
+        TileHealth.CONNECTING: QCoreApplication.translate("TileHealth", "Connecting"),
+        TileHealth.LIVE: QCoreApplication.translate("TileHealth", "Live"),
+        TileHealth.STALE: QCoreApplication.translate("TileHealth", "Stale"),
+        TileHealth.FROZEN: QCoreApplication.translate("TileHealth", "Frozen"),
+        TileHealth.RECONNECTING: QCoreApplication.translate("TileHealth", "Reconnecting"),
+        TileHealth.OFFLINE: QCoreApplication.translate("TileHealth", "Offline"),
+        TileHealth.DENIED: QCoreApplication.translate("TileHealth", "Access denied"),
     }[health]
 
 
