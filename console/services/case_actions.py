@@ -105,7 +105,7 @@ class CaseActions:
         wants = set(needs)
         opinion = case_flow.step_opinion(action, args)
         try:
-            after, changes = self.cases._advance(
+            after, changes = self.cases.advance_in(
                 session,
                 case_id=case_id,
                 action=action,

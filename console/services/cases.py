@@ -91,7 +91,7 @@ class CaseService:
     def register_sync(self, new: NewCase) -> tuple[int, ChangeSet | None]:
         return self.store.write_sync(partial(self._register, new=new))
 
-    def _advance(  # type: ignore[no-untyped-def]
+    def advance_in(  # type: ignore[no-untyped-def]
         self,
         session,
         case_id: int,
@@ -102,6 +102,8 @@ class CaseService:
         supervision: SupervisionLevel | None,
         deadline: datetime | None = None,
     ):
+        """One flow step inside the caller's transaction (`advance` runs it in its own): for
+        use cases that write more with the step, all or nothing."""
         after = cases.advance(
             session,
             case_id,
@@ -145,7 +147,7 @@ class CaseService:
     ) -> tuple[CaseState, ChangeSet | None]:
         return await self.store.write(
             partial(
-                self._advance,
+                self.advance_in,
                 case_id=case_id,
                 action=action,
                 opinion=opinion,
