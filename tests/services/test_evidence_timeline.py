@@ -40,8 +40,9 @@ class Evidence:
     snap: MediaAssetRecord  # a still at T0+10 s
 
 
-def _add(store: Store, path: Path, kind: MediaKind, case_id: int, start: datetime,
-         seconds: float | None, who: int) -> MediaAssetRecord:  # fmt: skip
+def add_asset(store: Store, path: Path, kind: MediaKind, case_id: int, start: datetime,
+              seconds: float | None, who: int | None) -> MediaAssetRecord:  # fmt: skip
+    """A media asset of the case for `path` as it is now (its sha256 and size)."""
     data = path.read_bytes()
     new = NewMediaAsset(
         kind=kind,
@@ -73,10 +74,10 @@ def evidence(store: Store, people: People, tmp_path: Path) -> Evidence:
     who = people.duty.id
     return Evidence(
         case_id,
-        call=_add(
+        call=add_asset(
             store, call, MediaKind.INTAKE_RECORDING, case_id, T0 + timedelta(seconds=60), 2.0, who
         ),
-        room=_add(
+        room=add_asset(
             store,
             room,
             MediaKind.MEDIATION_RECORDING,
@@ -85,7 +86,9 @@ def evidence(store: Store, people: People, tmp_path: Path) -> Evidence:
             1.0,
             who,
         ),
-        snap=_add(store, snap, MediaKind.SNAPSHOT, case_id, T0 + timedelta(seconds=10), None, who),
+        snap=add_asset(
+            store, snap, MediaKind.SNAPSHOT, case_id, T0 + timedelta(seconds=10), None, who
+        ),
     )
 
 

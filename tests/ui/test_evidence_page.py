@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -17,10 +16,9 @@ from console.core.evidence import MediaAssetRecord
 from console.media.clips import make_test_clip, read_frame_counter
 from console.media.stills import write_jpeg
 from console.services.evidence_timeline import EvidenceTimelineService
-from console.store.repos import media_assets
-from console.store.repos.media_assets import NewMediaAsset
 from console.store.store import Store
 from console.ui.assessment.evidence_page import EvidencePage
+from tests.services.test_evidence_timeline import add_asset
 from tests.ui.conftest import Workspace, run_until
 
 T0 = datetime(2026, 12, 1, 1, 0, 0)  # 09:00 in the centre
@@ -28,21 +26,7 @@ T0 = datetime(2026, 12, 1, 1, 0, 0)  # 09:00 in the centre
 
 def _add(store: Store, path: Path, kind: MediaKind, case_id: int, start: datetime,
          seconds: float | None) -> MediaAssetRecord:  # fmt: skip
-    data = path.read_bytes()
-    new = NewMediaAsset(
-        kind=kind,
-        path=path,
-        sha256=hashlib.sha256(data).hexdigest(),
-        size_bytes=len(data),
-        source=f"测试 {path.name}",
-        created_by=None,
-        created_at=start,
-        case_id=case_id,
-        duration_s=seconds,
-        started_at=start,
-        ended_at=None if seconds is None else start + timedelta(seconds=seconds),
-    )
-    return store.write_sync(lambda s: (media_assets.add(s, new), None))[0]
+    return add_asset(store, path, kind, case_id, start, seconds, None)
 
 
 @pytest.fixture
