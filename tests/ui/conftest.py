@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import threading
 import time
 from collections.abc import Awaitable, Callable, Iterator
@@ -25,6 +26,20 @@ from console.store.repos import cameras
 from console.store.repos.cases import NewCase
 from console.store.store import Store
 from tests.support.threads import thread_stacks
+
+
+@pytest.fixture(autouse=True)
+def qt_garbage_on_the_gui_thread() -> Iterator[None]:
+    """Collect reference cycles here, on the GUI thread, once each test's widgets are closed.
+
+    A top-level widget whose last references sit in a cycle (a slot closing over its own
+    widget) is freed by whichever thread runs the cyclic collector next; a worker thread
+    then deletes Qt objects whose timers Qt later fires on freed memory (seen: a segfault in
+    QTimerInfoList::activateTimers two tests later).
+    """
+    yield
+    gc.collect()
+
 
 EXECUTOR_SHUTDOWN_S = 30.0
 """A worker still busy after this is stuck: fail with its stack instead of hanging the suite."""

@@ -132,6 +132,8 @@ class AssessmentPanel(QWidget):
         slides += self.stats.chart_slides()
         if self._camera_slides is not None:
             slides += self._camera_slides()
+        if self._setup is not None:
+            self._setup.deleteLater()
         self._setup = WalkthroughSetup(slides, self.window())
         self._setup.accepted.connect(self._start_walkthrough)
         self._setup.open()
@@ -145,12 +147,15 @@ class AssessmentPanel(QWidget):
         self.walkthrough.start()
 
     def _walkthrough_closed(self) -> None:
-        self.walkthrough = None
+        # A window without a parent: deleted by Qt on this thread, never by whichever thread
+        # happens to collect its Python wrapper.
+        walk, self.walkthrough = self.walkthrough, None
+        if walk is not None:
+            walk.deleteLater()
 
     def _close_walkthrough(self) -> None:
         if self.walkthrough is not None:
-            walk, self.walkthrough = self.walkthrough, None
-            walk.close()
+            self.walkthrough.close()  # its `closed` lets it go
 
     def screenshot_pages(self) -> list[tuple[str, Callable[[], None]]]:
         """Each tab, for `console --screenshots`; the evidence page shows the current case."""
