@@ -135,15 +135,15 @@ def _queries(store: Store) -> list[str]:
         lambda s: [t for row in s.execute(select(Case.title, Case.summary)) for t in row if t]
     )
     out: set[str] = set()
-    while len(out) < 80:
+    while len(out) < 40:
         t = rng.choice(texts)
         if len(t) < 2:
             continue
         n = rng.randint(2, min(6, len(t)))
         i = rng.randrange(len(t) - n + 1)
         out.add(t[i : i + n])
-    out |= {q.swapcase() for q in sorted(out)[:20]}
-    out |= {_text(rng, 2, 4) for _ in range(20)}
+    out |= {q.swapcase() for q in sorted(out)[:10]}
+    out |= {_text(rng, 2, 4) for _ in range(10)}
     # Numbers (ASCII runs split by '-'), a CJK word, and run boundaries inside a field.
     out |= {"LJ-2023", "lj-2023-0000", "000123", "2024-", "纠纷", "交通事故", "a-b", "资 物"}
     return sorted(q for q in out if len(q.strip()) >= 2)
