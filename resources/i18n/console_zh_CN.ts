@@ -2493,7 +2493,7 @@
     <message>
         <location filename="../../console/ui/assessment/stats_page.py" line="302" />
         <source>Closed</source>
-        <translation>已办结</translation>
+        <translation>当日办结</translation>
     </message>
     <message>
         <location filename="../../console/ui/assessment/stats_page.py" line="312" />
