@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -39,13 +41,27 @@ def no_leftover_threads() -> Iterator[None]:
     assert_no_leftover_threads(before)
 
 
-@pytest.fixture
-def sqlite_url(tmp_path: Path) -> str:
+@pytest.fixture(scope="session")
+def migrated_sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One SQLite file migrated to head, made once per run (migrating costs 0.15-0.4 s)."""
     from console.store import migrate
 
-    url = f"sqlite:///{tmp_path / 'console.sqlite'}"
-    migrate.upgrade(url)
-    return url
+    path = tmp_path_factory.mktemp("template") / "console.sqlite"
+    migrate.upgrade(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path, migrated_sqlite_template: Path) -> str:
+    """A fresh SQLite database at the newest revision: a consistent copy of the template."""
+    path = tmp_path / "console.sqlite"
+    # The backup API copies committed pages whatever the journal mode (the file is in WAL).
+    with (
+        contextlib.closing(sqlite3.connect(migrated_sqlite_template)) as source,
+        contextlib.closing(sqlite3.connect(path)) as target,
+    ):
+        source.backup(target)
+    return f"sqlite:///{path}"
 
 
 @pytest.fixture

@@ -18,6 +18,7 @@ import cv2
 import numpy as np
 from av.container import InputContainer
 
+from console.core.live_lag import LiveLag
 from console.core.tile_health import (
     BACKOFF_BASE_S,
     BACKOFF_CAP_S,
@@ -97,6 +98,10 @@ class DecoderStats:
     # converting and handing off; the rest is reading and decoding.
     cpu_s: float = 0.0
     deliver_cpu_s: float = 0.0
+    # How far a live stream's reading is behind the camera; while catching up, only key
+    # frames are decoded (the skipped ones count in frames_skipped_late).
+    behind_s: float = 0.0
+    catching_up: bool = False
 
 
 def is_live_url(url: str) -> bool:
@@ -274,6 +279,9 @@ class CameraDecoder:
         self._frames_skipped_rate = 0
         self._cpu_s = 0.0
         self._deliver_cpu_s = 0.0
+        self._lag = LiveLag()  # decode thread only; the two below are its published view
+        self._behind_s = 0.0
+        self._catching_up = False
 
     # --- control (any thread) -------------------------------------------------------------
 
@@ -393,6 +401,8 @@ class CameraDecoder:
                 frames_skipped_rate=self._frames_skipped_rate,
                 cpu_s=self._cpu_s,
                 deliver_cpu_s=self._deliver_cpu_s,
+                behind_s=self._behind_s,
+                catching_up=self._catching_up,
             )
 
     @staticmethod
@@ -462,9 +472,11 @@ class CameraDecoder:
             # Outside the gate: the backoff sleep must not hold a connection slot.
             self._fail(failure, waited if waited >= self._open_timeout_s * 0.9 else None)
             return None
+        self._lag.reset()
         with self._lock:
             self._connected = True
             self._frames_this_connection = 0
+            self._behind_s, self._catching_up = 0.0, False
             # A fresh connection gets its own grace period before it counts as stale.
             self._alive_at = time.monotonic()
         return container
@@ -554,6 +566,16 @@ class CameraDecoder:
                             listener(packet, stream)
                         except Exception:  # a broken listener must not cost the picture
                             log.exception("packet listener failed on %s", self.camera_code)
+                if self.live and self._falls_behind(packet, now):
+                    # The backlog holds the past: skip to key frames until near live again
+                    # (a key frame restarts decoding; see need_keyframe below).
+                    need_keyframe = True
+                    if not packet.is_keyframe:
+                        with self._lock:
+                            self._frames_skipped_late += 1
+                        self._mark_alive()
+                        self._note_cpu()
+                        continue
                 if paused:
                     # Keep the live connection drained; decoding resumes at a keyframe
                     # because the skipped packets were references for the ones after.
@@ -700,6 +722,25 @@ class CameraDecoder:
         thumb = thumb.astype(np.int16)
         previous, self._last_thumb = self._last_thumb, thumb
         return previous is not None and int(np.abs(thumb - previous).max()) <= FREEZE_TOLERANCE
+
+    def _falls_behind(self, packet: av.Packet, now: float) -> bool:
+        """Whether reading is too far behind the camera to decode every frame (decode thread)."""
+        stamp = packet.dts if packet.dts is not None else packet.pts
+        if stamp is None or packet.time_base is None:
+            return self._lag.catching_up
+        behind = self._lag.update(now, float(stamp * packet.time_base))
+        catching_up = self._lag.catching_up
+        with self._lock:
+            changed = catching_up != self._catching_up
+            self._behind_s, self._catching_up = behind, catching_up
+        if changed:
+            log.info(
+                "%s: %s (%.1f s behind the camera)",
+                self.camera_code,
+                "catching up on key frames" if catching_up else "back to every frame",
+                behind,
+            )
+        return catching_up
 
     def _mark_alive(self) -> None:
         with self._lock:

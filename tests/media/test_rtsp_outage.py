@@ -133,9 +133,15 @@ def test_fifty_cameras_down_at_once_stay_under_the_connection_cap(
             )
             return len(seen_offline) == count
 
-        assert wait_until(each_seen_offline, FIFTY_GONE_WITHIN_S, interval=0.05), (
-            f"never offline: {sorted(set(range(count)) - seen_offline)}"
-        )
+        def never_offline() -> list[str]:
+            return [
+                f"{i}: {s.health.value} connected={s.connected} behind={s.behind_s:.1f}s "
+                f"fails={s.failed_attempts} error={s.last_error!r}"
+                for i, s in ((i, decoders[i].stats()) for i in range(count))
+                if i not in seen_offline
+            ]
+
+        assert wait_until(each_seen_offline, FIFTY_GONE_WITHIN_S, interval=0.05), never_offline()
         print(f"all fifty seen OFFLINE within {time.monotonic() - killed_at:.2f} s")
         # Every camera retried, yet never more than the cap were connecting at once.
         assert wait_until(lambda: gate.granted >= granted_before + 2 * count, 10.0)

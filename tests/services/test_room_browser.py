@@ -25,6 +25,7 @@ pytestmark = pytest.mark.timeout(200)
 )
 def test_browser_party_in_a_mesh_room(browser: str) -> None:
     result = run_in_private_netns(SCRIPT, timeout=180, env={"BROWSER": browser})
+    print(f"{browser} steps (s since start):", result.get("steps"))
     assert result["ok"], result
     assert result["admitted_view"] == "call"
     assert result["mediator_from_page"] >= 30 and result["party_from_page"] >= 30

@@ -73,14 +73,16 @@ def run_until(
 ) -> None:
     """Run the loop (and Qt) until `predicate` holds; fail after `timeout` seconds."""
 
-    async def poll() -> None:
-        deadline = time.monotonic() + timeout
-        while not predicate():
-            if time.monotonic() > deadline:
-                raise AssertionError(f"condition not reached within {timeout} s")
-            await asyncio.sleep(0.01)
+    loop.run_until_complete(until(predicate, timeout))
 
-    loop.run_until_complete(poll())
+
+async def until(predicate: Callable[[], bool], timeout: float = 15.0) -> None:
+    """Inside a scenario: let the loop (and Qt) run until `predicate` holds."""
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"condition not reached within {timeout} s")
+        await asyncio.sleep(0.01)
 
 
 SCENARIO_S = 100.0
