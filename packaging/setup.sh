@@ -233,8 +233,11 @@ main() {
             ;;
         test)
             run_static_checks
-            step "pytest $*"
-            exec "$VENV/bin/python" -m pytest "$@"
+            # Two workers, a test file each at a time: most tests wait on real time (calls,
+            # streams, browsers), so the suite takes 6 min instead of 11 on two cores. A
+            # trailing `-n 0` runs it in one process.
+            step "pytest -n 2 --dist loadfile $*"
+            exec "$VENV/bin/python" -m pytest -n 2 --dist loadfile "$@"
             ;;
         build-env)
             step "build environment ready"
