@@ -13,6 +13,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from console import exit_guard
 from console.core.codes import Role
 from console.store import migrate
 from console.store.engine import make_url_label
@@ -323,6 +324,9 @@ def run_gui(args: argparse.Namespace, *, db_url: str) -> int:
 
         with loop:
             loop.run_until_complete(lifetime_then_stop())
+            # Closing from here takes a second; seen once under load: a thread kept the
+            # process alive for minutes after the screenshots. Bounded, and it says which.
+            exit_guard.arm()
         bridge.close()
         alerts.close()
         evidence.close()

@@ -11,6 +11,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+import warnings
 from pathlib import Path
 
 from PySide6.QtGui import QImage
@@ -41,6 +42,17 @@ def _run_demo(
 
 
 def _run(
+    env: dict[str, str], db: Path, folder: Path, extra: tuple[str, ...]
+) -> subprocess.CompletedProcess[str]:
+    done = _run_console(env, db, folder, extra)
+    if "still not closed" in done.stderr:
+        # The exit guard ended a console that would not close (seen once, under load): not
+        # what these screenshots test, but the team must see which thread held it.
+        warnings.warn(done.stderr[done.stderr.index("still not closed") :][:4000], stacklevel=2)
+    return done
+
+
+def _run_console(
     env: dict[str, str], db: Path, folder: Path, extra: tuple[str, ...]
 ) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
