@@ -316,11 +316,12 @@ def run_gui(args: argparse.Namespace, *, db_url: str) -> int:
             try:
                 await lifetime()
             finally:
-                await mediation.leave_room()
+                # Each step bounded: closing must finish even if one part hangs.
+                await _bounded(mediation.leave_room(), "leaving the room")
                 for desk in desks:
-                    await desk.stop()
+                    await _bounded(desk.stop(), "signing the desk out")
                 if signalling is not None:
-                    await signalling.stop()
+                    await _bounded(signalling.stop(), "stopping signalling")
 
         with loop:
             loop.run_until_complete(lifetime_then_stop())
@@ -338,6 +339,17 @@ def run_gui(args: argparse.Namespace, *, db_url: str) -> int:
             if report.leftovers:
                 log.warning("decoder threads still running at exit: %s", report.leftovers)
         store.close()
+
+
+CLOSE_STEP_S = 15.0
+
+
+async def _bounded(step: Any, what: str) -> None:
+    """Await one closing step; one that hangs is logged and left behind."""
+    try:
+        await asyncio.wait_for(step, CLOSE_STEP_S)
+    except TimeoutError:
+        log.warning("console: %s did not finish within %.0f s; closing anyway", what, CLOSE_STEP_S)
 
 
 async def take_screenshots(window, folder: Path) -> None:  # type: ignore[no-untyped-def]

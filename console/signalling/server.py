@@ -56,6 +56,8 @@ HOST_ROLES = frozenset({Role.MEDIATOR.code, Role.SUPERVISOR.code})
 """Staff who host a room when they join it; other staff wait in the lobby like anyone."""
 INVITE_TTL_S = 7 * 24 * 3600.0
 """An invitation link is sent days before the session; it names one room only."""
+STOP_WITHIN_S = 10.0
+"""Closing every connection takes well under a second; past this the rest are left."""
 SEEN_IDS = 1024
 """Message ids remembered per connection to refuse replays; older ids fall out."""
 FRAME_LIMIT = 4 * 1024 * 1024
@@ -1349,7 +1351,12 @@ class SignallingServer:
     async def stop(self) -> None:
         if self._runner is not None:
             runner, self._runner = self._runner, None
-            await runner.cleanup()
+            try:
+                # Bounded: one connection's handler that never ends must not keep the
+                # console (or console-signal) from stopping.
+                await asyncio.wait_for(runner.cleanup(), STOP_WITHIN_S)
+            except TimeoutError:
+                log.warning("signalling: connections still closing after %.0f s", STOP_WITHIN_S)
 
     def invite_token(self, room: str, subject: str, name: str, ttl_s: float = INVITE_TTL_S) -> str:
         """A citizen's invitation into `room` (its link is `/?invite=<token>`)."""
