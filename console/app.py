@@ -325,8 +325,8 @@ def run_gui(args: argparse.Namespace, *, db_url: str) -> int:
 
         with loop:
             loop.run_until_complete(lifetime_then_stop())
-            # Closing from here takes a second; seen once under load: a thread kept the
-            # process alive for minutes after the screenshots. Bounded, and it says which.
+            # Closing from here takes a second. Should anything still hold the process (seen
+            # twice under load before the steps above were bounded), the guard says what.
             exit_guard.arm()
         bridge.close()
         alerts.close()
