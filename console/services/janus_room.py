@@ -43,7 +43,14 @@ log = logging.getLogger(__name__)
 
 
 async def create_janus_room(
-    url: str, room: int, *, publishers: int, bitrate: int = 512_000, description: str = ""
+    url: str,
+    room: int,
+    *,
+    publishers: int,
+    bitrate: int = 512_000,
+    description: str = "",
+    pin: str = "",
+    secret: str = "",
 ) -> None:
     """Create a VP8/Opus room for `publishers` on a short-lived admin session.
 
@@ -55,19 +62,24 @@ async def create_janus_room(
     try:
         handle = await VideoRoomHandle.attach(admin)
         await handle.create_room(
-            room, publishers=publishers, bitrate=bitrate, description=description
+            room,
+            publishers=publishers,
+            bitrate=bitrate,
+            description=description,
+            pin=pin,
+            secret=secret,
         )
     finally:
         await admin.close()
 
 
-async def destroy_janus_room(url: str, room: int) -> None:
+async def destroy_janus_room(url: str, room: int, secret: str = "") -> None:
     """Destroy a room (everyone still in it is told and dropped)."""
     admin = JanusSession(url)
     await admin.connect()
     try:
         handle = await VideoRoomHandle.attach(admin)
-        await handle.destroy_room(room)
+        await handle.destroy_room(room, secret)
     finally:
         await admin.close()
 
@@ -159,16 +171,33 @@ class JanusRoomParticipant:
         on_frame: Callable[[int, Frame], None] | None = None,
         keepalive_s: float = 25.0,
         reclaim_within_s: float = 25.0,
+        pin: str = "",
+        video_fanout: TrackFanOut | None = None,
+        audio_fanout: TrackFanOut | None = None,
     ) -> None:
         self.room = room
         self.display = display
+        self.pin = pin
         self.session = JanusSession(url, keepalive_s=keepalive_s, reclaim_within_s=reclaim_within_s)
-        self.video = video_source if video_source is not None else GeneratedVideoTrack(*size, fps)
-        self.audio = (
-            (audio_source if audio_source is not None else GeneratedAudioTrack()) if audio else None
+        if video_fanout is not None:
+            self.video = video_fanout.source
+            self.audio = audio_fanout.source if audio_fanout is not None else None
+        else:
+            self.video = (
+                video_source if video_source is not None else GeneratedVideoTrack(*size, fps)
+            )
+            self.audio = (
+                (audio_source if audio_source is not None else GeneratedAudioTrack())
+                if audio
+                else None
+            )
+        # A caller that already fans its camera out (a room desk) lends its fan-outs; then
+        # leaving stops only our proxies, never the caller's sources.
+        self._owns_sources = video_fanout is None
+        self._video_out = video_fanout or TrackFanOut(self.video)
+        self._audio_out = audio_fanout or (
+            TrackFanOut(self.audio) if self.audio is not None else None
         )
-        self._video_out = TrackFanOut(self.video)
-        self._audio_out = TrackFanOut(self.audio) if self.audio is not None else None
         self.publishes = 0
         """How often we offered our media to Janus (more than once after a hang-up)."""
         self.rejoins = 0
@@ -234,7 +263,7 @@ class JanusRoomParticipant:
         await self.session.connect()
         self.session.subscribe(self._on_janus)
         self._publisher = await VideoRoomHandle.attach(self.session)
-        joined = await self._publisher.join_as_publisher(self.room, self.display, feed)
+        joined = await self._publisher.join_as_publisher(self.room, self.display, feed, self.pin)
         self.joined = joined
         self.joined_at = time.monotonic()
         await self._publish()
@@ -311,7 +340,7 @@ class JanusRoomParticipant:
         try:
             handle = await VideoRoomHandle.attach(self.session)
             offer = await handle.join_as_subscriber(
-                self.room, pub.feed, self.joined.private_id if self.joined else 0
+                self.room, pub.feed, self.joined.private_id if self.joined else 0, self.pin
             )
             pc = make_peer_connection(self._ice_servers)
             remote = RemoteFeed(pub, handle, pc)
@@ -456,7 +485,8 @@ class JanusRoomParticipant:
             await self._close_feed(remote, tell_janus=False)
         if self._pc is not None:
             await self._pc.close()
-        self._video_out.stop()
-        if self._audio_out is not None:
-            self._audio_out.stop()
+        if self._owns_sources:
+            self._video_out.stop()
+            if self._audio_out is not None:
+                self._audio_out.stop()
         await self.session.close()

@@ -512,11 +512,22 @@ class VideoRoomHandle:
         description: str = "",
         videocodec: str = "vp8",
         audiocodec: str = "opus",
+        pin: str = "",
+        secret: str = "",
     ) -> int:
-        """Create a room with an explicit publisher limit and codecs (Janus defaults: 3, VP8)."""
+        """Create a room with an explicit publisher limit and codecs (Janus defaults: 3, VP8).
+
+        `pin` is needed to join (publisher or subscriber); `secret` to destroy, kick or edit.
+        """
+        extra: dict[str, Any] = {}
+        if pin:
+            extra["pin"] = pin
+        if secret:
+            extra["secret"] = secret
         data, _ = await self.session.message(
             self.handle,
             {
+                **extra,
                 "request": "create",
                 "room": room,
                 "permanent": False,
@@ -531,8 +542,18 @@ class VideoRoomHandle:
         )
         return int(data["room"])
 
-    async def destroy_room(self, room: int) -> None:
-        await self.session.message(self.handle, {"request": "destroy", "room": room})
+    async def destroy_room(self, room: int, secret: str = "") -> None:
+        body: dict[str, Any] = {"request": "destroy", "room": room}
+        if secret:
+            body["secret"] = secret
+        await self.session.message(self.handle, body)
+
+    async def kick(self, room: int, feed: int, secret: str = "") -> None:
+        """Put a publisher out of the room (Janus hangs up its handles)."""
+        body: dict[str, Any] = {"request": "kick", "room": room, "id": feed}
+        if secret:
+            body["secret"] = secret
+        await self.session.message(self.handle, body)
 
     async def list_publishers(self, room: int) -> tuple[Publisher, ...]:
         """Who publishes in the room now (e.g. to catch up after a reclaim)."""
@@ -541,7 +562,9 @@ class VideoRoomHandle:
         )
         return _publishers(p for p in data.get("participants", ()) if p.get("publisher"))
 
-    async def join_as_publisher(self, room: int, display: str, feed: int = 0) -> Joined:
+    async def join_as_publisher(
+        self, room: int, display: str, feed: int = 0, pin: str = ""
+    ) -> Joined:
         """Join a room; `feed` asks for that publisher id (a seat held before), else Janus picks."""
         body: dict[str, Any] = {
             "request": "join",
@@ -551,6 +574,8 @@ class VideoRoomHandle:
         }
         if feed:
             body["id"] = feed
+        if pin:
+            body["pin"] = pin
         data, _ = await self.session.message(self.handle, body, wait_event=True)
         return Joined(
             room=room,
@@ -574,7 +599,9 @@ class VideoRoomHandle:
             raise JanusError(499, "Janus accepted the publish without an SDP answer")
         return str(jsep["sdp"])
 
-    async def join_as_subscriber(self, room: int, feed: int, private_id: int = 0) -> str:
+    async def join_as_subscriber(
+        self, room: int, feed: int, private_id: int = 0, pin: str = ""
+    ) -> str:
         """Subscribe to one publisher's feed; returns Janus's offer SDP (answer with `start`)."""
         body: dict[str, Any] = {
             "request": "join",
@@ -584,6 +611,8 @@ class VideoRoomHandle:
         }
         if private_id:
             body["private_id"] = private_id
+        if pin:
+            body["pin"] = pin
         _, jsep = await self.session.message(self.handle, body, wait_event=True)
         if not jsep or jsep.get("type") != "offer":
             raise JanusError(499, "Janus attached the subscriber without an SDP offer")

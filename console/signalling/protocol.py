@@ -329,6 +329,24 @@ class RoomPerson(BaseModel):
     """Bumped when the seat's connection is rebuilt (a reconnect): peers rebuild theirs."""
 
 
+class RoomMedia(BaseModel):
+    """How the receiver's media travel in a room served by a Janus media server.
+
+    Join Janus VideoRoom `room` (WebSocket `url`, subprotocol `janus-protocol`) with `pin`,
+    as a publisher whose display is `display` (the receiver's session id; every feed's
+    display is its person's session id). Publish the camera and microphone; subscribe to
+    each publisher whose display is listed in `peers`. When `room` or `pin` changes (a
+    caucus begins or ends) leave and join the new one; when `media` is absent, leave.
+    The pin is never sent to the lobby or to the other side of a caucus."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    backend: Literal["janus"] = "janus"
+    url: Annotated[str, Field(min_length=1, max_length=300)]
+    room: Annotated[int, Field(ge=1, le=2**53)]
+    pin: Annotated[str, Field(min_length=1, max_length=64)]
+    display: Id
+
+
 class RoomState(_Msg):
     """The room as the receiver sees it; sent to every member after each change.
 
@@ -347,6 +365,8 @@ class RoomState(_Msg):
     people: list[RoomPerson] = Field(default_factory=list)
     spotlight: Id | None = None
     recording: bool = False
+    media: RoomMedia | None = None
+    """Absent: a mesh room (one peer connection per listed peer, negotiated through us)."""
 
 
 class RoomConsent(_Msg):
