@@ -47,6 +47,11 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help=argparse.SUPPRESS,  # used by `bench startup` and the screenshot test
     )
+    p.add_argument(
+        "--janus",
+        metavar="URL",
+        help="media server for large mediation rooms: a Janus WebSocket, e.g. ws://10.0.0.5:8188/",
+    )
     p.add_argument("--screenshots", metavar="DIR", help=argparse.SUPPRESS)
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 

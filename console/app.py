@@ -221,7 +221,7 @@ def run_gui(args: argparse.Namespace, *, db_url: str) -> int:
         if args.demo:
             from console.services.embedded_signalling import EmbeddedSignalling
 
-            signalling = EmbeddedSignalling(store)
+            signalling = EmbeddedSignalling(store, janus_url=args.janus)
 
             async def start_signalling() -> None:
                 try:
@@ -295,7 +295,7 @@ def run_gui(args: argparse.Namespace, *, db_url: str) -> int:
                 loop.create_task(rooms_service.invite(room_id, subject, name))
                 return f"{server.base_url}/?invite={token}"
 
-            mediation.attach_rooms(open_desk, invite_link)
+            mediation.attach_rooms(open_desk, invite_link, janus=server.has_janus)
 
         closed = asyncio.Event()
         window.destroyed.connect(lambda *_: closed.set())

@@ -13,6 +13,7 @@ from pathlib import Path
 from console.core import paths, tokens
 from console.core.codes import Role
 from console.services.signalling_store import StoreQueue, StoreRoomSeats
+from console.signalling.janus_rooms import JanusLink
 from console.signalling.server import ServerConfig, SignallingServer
 from console.store import migrate
 from console.store.store import Store
@@ -29,6 +30,18 @@ def _parser() -> argparse.ArgumentParser:
     ap.add_argument("--heartbeat", type=float, default=15.0)
     ap.add_argument("--grace", type=float, default=30.0)
     ap.add_argument("--web-root", type=Path, default=None, help="citizen page directory")
+    ap.add_argument(
+        "--janus",
+        metavar="URL",
+        default=None,
+        help="Janus WebSocket for rooms scheduled with the media server (ws://host:8188/)",
+    )
+    ap.add_argument(
+        "--janus-client-url",
+        metavar="URL",
+        default=None,
+        help="the Janus address as the participants' browsers reach it (default: --janus)",
+    )
     ap.add_argument(
         "--issue-staff-token",
         metavar="USER_ID:ROLE[:NAME]",
@@ -88,6 +101,7 @@ def main(argv: list[str] | None = None) -> int:
         key_path=args.key,
         heartbeat_s=args.heartbeat,
         grace_s=args.grace,
+        janus=JanusLink(args.janus, args.janus_client_url or "") if args.janus else None,
     )
     if args.web_root is not None:
         config.web_root = args.web_root

@@ -33,14 +33,15 @@ def open_sources(
     audio_id: str,
     on_problem: Callable[[str], None],
     video_size: tuple[int, int] = (640, 480),
+    video_fps: int = 30,
 ) -> tuple[Any, Any]:
     """The chosen camera and microphone; a device that fails is replaced by the generated one
     and `on_problem` says so in the operator's words (the call goes on either way)."""
     try:
-        video = open_video_source(video_id, video_size)
+        video = open_video_source(video_id, video_size, video_fps)
     except SourceUnavailable as exc:
         on_problem(f"无法打开摄像头，改用测试画面：{exc}")
-        video = open_video_source(GENERATED, video_size)
+        video = open_video_source(GENERATED, video_size, video_fps)
     try:
         audio = open_audio_source(audio_id)
     except SourceUnavailable as exc:

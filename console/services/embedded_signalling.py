@@ -12,6 +12,7 @@ from console.core.tokens import load_or_create_secret
 from console.services.demo_caller import run_demo_caller
 from console.services.room_desk import RoomDesk
 from console.services.signalling_store import StoreQueue, StoreRoomSeats
+from console.signalling.janus_rooms import JanusLink
 from console.signalling.server import ServerConfig, SignallingServer
 from console.store.store import Store
 
@@ -24,15 +25,22 @@ CALLER_STOP_S = 5.0
 
 
 class EmbeddedSignalling:
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, *, janus_url: str | None = None) -> None:
+        """`janus_url`: a Janus WebSocket (ws://host:8188/) for rooms scheduled with it."""
         secret = load_or_create_secret(data_dir() / "signalling.key")
+        janus = JanusLink(janus_url) if janus_url else None
         self.server = SignallingServer(
-            ServerConfig(secret=secret), StoreQueue(store), StoreRoomSeats(store)
+            ServerConfig(secret=secret, janus=janus), StoreQueue(store), StoreRoomSeats(store)
         )
         self.port: int | None = None
         self._callers: set[asyncio.Task[object]] = set()
         self._parties: list[RoomDesk] = []
         self._party_rooms: set[str] = set()
+
+    @property
+    def has_janus(self) -> bool:
+        """Rooms scheduled with the media server (Janus) can be entered."""
+        return self.server.config.janus is not None
 
     @property
     def base_url(self) -> str:

@@ -13,8 +13,11 @@ from typing import Any
 from console.media.frame_slot import Frame
 from console.media.peer import (
     FrameSink,
+    FrameTap,
     GeneratedAudioTrack,
     GeneratedVideoTrack,
+    SwitchableAudioTrack,
+    SwitchableVideoTrack,
     accept_answer,
     answer_offer,
     create_offer,
@@ -126,6 +129,9 @@ class RemoteFeed:
     sink: FrameSink | None = None
     drains: list[asyncio.Task[int]] = field(default_factory=list)
     got_video: asyncio.Event = field(default_factory=asyncio.Event)
+    video_tap: FrameTap = field(default_factory=FrameTap)
+    """The feed's decoded frames, for listeners such as a room recording."""
+    audio_tap: FrameTap = field(default_factory=FrameTap)
 
     @property
     def frames_received(self) -> int:
@@ -174,6 +180,7 @@ class JanusRoomParticipant:
         pin: str = "",
         video_fanout: TrackFanOut | None = None,
         audio_fanout: TrackFanOut | None = None,
+        wants: Callable[[Publisher], bool] | None = None,
     ) -> None:
         self.room = room
         self.display = display
@@ -206,6 +213,13 @@ class JanusRoomParticipant:
         self.joined: Joined | None = None
         self.joined_at: float | None = None
         self.errors: list[str] = []
+        self._wants = wants
+        """Which publishers to receive (None: all); re-applied by `refresh`."""
+        self._muted = (False, False)
+        self._sending: tuple[SwitchableVideoTrack | None, SwitchableAudioTrack | None] = (
+            None,
+            None,
+        )
         self._ice_servers = ice_servers or []
         self._sink_size = sink_size
         self._on_frame = on_frame
@@ -314,15 +328,46 @@ class JanusRoomParticipant:
         old, self._pc = self._pc, make_peer_connection(self._ice_servers)
         if old is not None:
             await old.close()
-        self._pc.addTrack(self._video_out.proxy())
-        if self._audio_out is not None:
-            self._pc.addTrack(self._audio_out.proxy())
+        # Switchable, so that muting is silence or black without a new offer.
+        video = SwitchableVideoTrack(self._video_out.proxy())
+        audio = SwitchableAudioTrack(self._audio_out.proxy()) if self._audio_out else None
+        self._sending = (video, audio)
+        self._apply_mute()
+        self._pc.addTrack(video)
+        if audio is not None:
+            self._pc.addTrack(audio)
         answer = await self._publisher.publish(await create_offer(self._pc))
         await accept_answer(self._pc, answer)
         self.publishes += 1
 
+    def set_mute(self, *, audio: bool, video: bool) -> None:
+        """Our microphone/camera as sent: silence or black while muted; the tracks stay."""
+        self._muted = (audio, video)
+        self._apply_mute()
+
+    def _apply_mute(self) -> None:
+        video, audio = self._sending
+        if video is not None:
+            video.muted = self._muted[1]
+        if audio is not None:
+            audio.muted = self._muted[0]
+
+    async def refresh(self) -> None:
+        """Re-apply `wants`: drop feeds no longer wanted, subscribe to newly wanted ones."""
+        if self._publisher is None or self.joined is None:
+            return
+        for feed in [f for f, r in self.feeds.items() if not self._wanted(r.publisher)]:
+            await self._drop(feed, "not shared with us now")
+        for pub in await self._publisher.list_publishers(self.room):
+            self._start_subscription(pub)
+
+    def _wanted(self, pub: Publisher) -> bool:
+        return self._wants is None or self._wants(pub)
+
     def _start_subscription(self, pub: Publisher) -> None:
         if pub.feed == self.feed or pub.feed in self.feeds or pub.feed in self._subscribing:
+            return
+        if not self._wanted(pub):
             return
         task = asyncio.get_running_loop().create_task(
             self._subscribe_feed(pub), name=f"janus-subscribe-{pub.feed}"
@@ -371,12 +416,17 @@ class JanusRoomParticipant:
                     callback(feed, frame)
 
             remote.sink = FrameSink(
-                track, self._sink_size, on_frame=on_frame, name=f"janus-feed-{feed}"
+                track,
+                self._sink_size,
+                on_frame=on_frame,
+                name=f"janus-feed-{feed}",
+                tap=remote.video_tap,
             )
             remote.sink.start()
             remote.got_video.set()
         else:
-            remote.drains.append(asyncio.get_running_loop().create_task(drain_track(track)))
+            tap = remote.audio_tap if track.kind == "audio" else None
+            remote.drains.append(asyncio.get_running_loop().create_task(drain_track(track, tap)))
 
     async def _handle_news(self) -> None:
         while True:
@@ -485,6 +535,9 @@ class JanusRoomParticipant:
             await self._close_feed(remote, tell_janus=False)
         if self._pc is not None:
             await self._pc.close()
+        for track in self._sending:
+            if track is not None:
+                track.stop()  # stops only its proxy of our source
         if self._owns_sources:
             self._video_out.stop()
             if self._audio_out is not None:

@@ -7,7 +7,8 @@ the desk keeps exactly those legs, rebuilding one when that person reconnected (
 `epoch` changed: aiortc has no ICE restart, so a new peer connection it is). During a
 caucus the server lists only the caucus side as peers, so legs to the waiting side are
 closed and none of the caucus media reaches them. The camera and microphone are opened
-once and fanned out to every leg. Nothing here knows Qt.
+once and fanned out to every leg; the mediator's screen or a document page replaces the
+camera's picture in that same track while shared. Nothing here knows Qt.
 """
 
 from __future__ import annotations
@@ -26,9 +27,17 @@ from console.media.audio_out import AudioPlayer
 from console.media.frame_slot import Frame, LatestFrameSlot
 from console.media.local_sources import GENERATED
 from console.media.peer import FrameSink
+from console.media.share_source import ShareableVideoTrack
 from console.media.track_fanout import TrackFanOut
 from console.services.call_peer import MediaLeg, ws_url
 from console.services.capture_devices import open_sources
+from console.services.janus_room import (
+    JanusRoomParticipant,
+    RemoteFeed,
+    RemoteFeedDropped,
+    RemoteFeedSubscribed,
+)
+from console.services.janus_room import RoomEvent as JanusRoomEvent
 from console.services.officer_desk import MEDIA_FAILED, NOT_CONNECTED, error_text
 from console.signalling import protocol as p
 from console.signalling.client import (
@@ -37,6 +46,7 @@ from console.signalling.client import (
     TokenProvider,
     WebSocketSignallingClient,
 )
+from console.signalling.janus import JanusError, Publisher
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +58,7 @@ ROOM_TEXT_ZH = {
     p.ErrorCode.CONFLICT.value: "调解室已结束或不存在",
 }
 """Room refusals read better in their own words; everything else uses the desk's table."""
+SHARE_REFUSED_ZH = "只有主持调解的人员可以共享屏幕或文档"
 
 
 # --- events ---------------------------------------------------------------------------------
@@ -68,6 +79,17 @@ class RoomChanged:
     caucus: tuple[str, ...]
     spotlight: str | None
     recording: bool
+    sharing: p.RoomSharing | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ShareSwitched:
+    """This desk's own share started, changed page, or stopped (`reason`: the server refused)."""
+
+    on: bool
+    kind: str = ""
+    title: str = ""
+    reason: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,8 +166,16 @@ RoomEvent = (
     | AgreementShown
     | MediaChanged
     | MutedByMediator
+    | ShareSwitched
     | RoomError
 )
+
+
+PersonMedia = MediaLeg | RemoteFeed
+"""What we receive from one person: a mesh leg, or their feed from the Janus room."""
+
+JANUS_JOIN_S = 20.0
+"""Joining a Janus room (session, publish, first subscriptions) gives up after this long."""
 
 
 @dataclass
@@ -164,7 +194,22 @@ class _Seat:
     peers: list[str] = field(default_factory=list)
     caucus: tuple[str, ...] = ()
     spotlight: str | None = None
+    sharing: p.RoomSharing | None = None
+    """Whose share the server says this seat sees (this desk's own included)."""
     recording: bool = False
+    media: p.RoomMedia | None = None
+    """Set in a room served by Janus: which Janus room our media go through now."""
+
+
+@dataclass
+class _JanusSeat:
+    """Our place in a Janus room: the participant, and whose feed is whose."""
+
+    media: p.RoomMedia
+    participant: JanusRoomParticipant
+    displays: dict[int, str] = field(default_factory=dict)
+    """Feed id → session id (a feed's display is its person's session id)."""
+    players: dict[str, AudioPlayer] = field(default_factory=dict)
 
 
 class RoomDesk:
@@ -188,6 +233,7 @@ class RoomDesk:
         consent: bool = True,
         preview: bool = True,
         video_size: tuple[int, int] = (640, 480),
+        video_fps: int = 30,
         sink_size: tuple[int, int] = (640, 360),
         on_frame: Callable[[str, Frame], None] | None = None,
         ssl: Any = None,
@@ -205,6 +251,7 @@ class RoomDesk:
         """Show this seat's own picture (`local_slot`); simulated parties need none."""
         self.sink_size = sink_size
         self.video_size = video_size
+        self.video_fps = video_fps
         self.on_frame = on_frame
         """Called on a sink's worker thread with (participant, converted frame): benches."""
         self._client = WebSocketSignallingClient(
@@ -213,8 +260,13 @@ class RoomDesk:
         self.seat = _Seat()
         self.local_slot: LatestFrameSlot | None = None
         self._legs: dict[str, _Leg] = {}
+        self._janus: _JanusSeat | None = None
+        self._janus_lock = asyncio.Lock()
         self._video: TrackFanOut | None = None
         self._audio: TrackFanOut | None = None
+        self._share: ShareableVideoTrack | None = None
+        self.sharing: tuple[str, str] | None = None
+        """(kind, title) of what this desk shares now; None: its camera."""
         self._preview: FrameSink | None = None
         self._muted = (False, False)
         self._listeners: list[Callable[[RoomEvent], None]] = []
@@ -264,14 +316,31 @@ class RoomDesk:
     @property
     def video_track(self) -> Any:
         """The camera track every leg sends (a generated one carries `sent_at` per frame)."""
-        return self._video.source if self._video is not None else None
+        return self._share.camera if self._share is not None else None
 
-    def leg(self, participant: str) -> MediaLeg | None:
-        held = self._legs.get(participant)
-        return held.leg if held is not None else None
+    @property
+    def share_track(self) -> ShareableVideoTrack | None:
+        """What every leg's video comes from: the camera, or the shared picture."""
+        return self._share
 
-    def legs(self) -> dict[str, MediaLeg]:
+    def leg(self, participant: str) -> PersonMedia | None:
+        """What we receive from that person: a mesh leg, or their Janus feed."""
+        return self.legs().get(participant)
+
+    def legs(self) -> dict[str, PersonMedia]:
+        if self._janus is not None:
+            seat = self._janus
+            return {
+                seat.displays[feed]: remote
+                for feed, remote in seat.participant.feeds.items()
+                if feed in seat.displays
+            }
         return {pid: held.leg for pid, held in self._legs.items()}
+
+    @property
+    def janus(self) -> JanusRoomParticipant | None:
+        """Our participant in the room's Janus room, in a room served by Janus."""
+        return self._janus.participant if self._janus is not None else None
 
     def slot(self, participant: str) -> LatestFrameSlot | None:
         """That person's latest video frame, or None before their first frame."""
@@ -338,6 +407,7 @@ class RoomDesk:
             await asyncio.gather(*self._tasks, return_exceptions=True)
         for pid in list(self._legs):
             await self._close_leg(pid)
+        await self._leave_janus()
         if self._preview is not None:
             await self._preview.stop()
             self._preview = None
@@ -345,6 +415,8 @@ class RoomDesk:
             if fan is not None:
                 fan.stop()
         self._video = self._audio = None
+        self._share = None
+        self.sharing = None
         self.local_slot = None
 
     def _open_sources(self) -> None:
@@ -353,8 +425,12 @@ class RoomDesk:
             self.audio_source,
             lambda text: self._error(MEDIA_FAILED, text),
             self.video_size,
+            self.video_fps,
         )
-        self._video, self._audio = TrackFanOut(video), TrackFanOut(audio)
+        # The fan-out's source can show a shared screen or page instead of the camera, so
+        # every leg (and the preview) switches at once with no renegotiation.
+        self._share = ShareableVideoTrack(video)
+        self._video, self._audio = TrackFanOut(self._share), TrackFanOut(audio)
         if self.preview:
             # The mediator's own picture, from its own proxy: it shows even when nobody is in.
             self._preview = FrameSink(self._video.proxy(), (320, 180), name="room-preview")
@@ -365,7 +441,8 @@ class RoomDesk:
 
     async def admit(self, participant: str) -> None:
         admitted = sum(1 for x in self.seat.people.values() if x.admitted)
-        if self.backend == "mesh" and admitted >= MESH_MAX_PEOPLE:
+        # A room served by Janus has its own limit, which the server enforces.
+        if self.backend == "mesh" and self.seat.media is None and admitted >= MESH_MAX_PEOPLE:
             self._error(
                 "room_full",
                 f"点对点调解室最多 {MESH_MAX_PEOPLE} 人；人数更多请改用媒体服务器（Janus）",
@@ -400,12 +477,66 @@ class RoomDesk:
         self._muted = (audio, video)
         for held in self._legs.values():
             held.leg.set_mute(audio=audio, video=video)
+        if self._janus is not None:
+            self._janus.participant.set_mute(audio=audio, video=video)
 
     async def spotlight(self, participant: str | None) -> None:
         await self._send(
             p.RoomSpotlight(id=self._client.new_id(), room=self.seat.room, participant=participant),
             "spotlight",
         )
+
+    async def start_share(self, kind: str, title: str = "") -> None:
+        """Send the screen or a document page instead of the camera, as the pictures given to
+        `push_share_frame` arrive; called again with a new title when the page changes.
+        Refused by the server unless this seat hosts the room (the camera then returns)."""
+        if kind not in ("screen", "document"):
+            raise ValueError(f"unknown share kind {kind!r}")
+        if self._share is None:
+            return
+        title = title.strip()[: p.SHARE_TITLE_MAX]
+        if not self._share.sharing:
+            self._share.share()
+        self.sharing = (kind, title)
+        self._emit(ShareSwitched(True, kind, title))
+        await self._send_share()
+
+    def push_share_frame(self, image: Any, pixel_format: str = "rgb24") -> None:
+        """The picture to share now (any thread, cheap): H×W×3 uint8 RGB by default; see
+        `ShareableVideoTrack.push` for the others. Scaled on the media side, latest wins."""
+        if self._share is not None:
+            self._share.push(image, pixel_format)
+
+    async def stop_share(self) -> None:
+        """Send the camera again."""
+        if self._share is not None:
+            self._share.show_camera()
+        if self.sharing is None:
+            return
+        self.sharing = None
+        self._emit(ShareSwitched(False))
+        await self._send_share()
+
+    async def _send_share(self) -> None:
+        kind, title = self.sharing or ("screen", "")
+        await self._send(
+            p.RoomShare(
+                id=self._client.new_id(),
+                room=self.seat.room,
+                on=self.sharing is not None,
+                kind="document" if kind == "document" else "screen",
+                title=title,
+            ),
+            "share",
+        )
+
+    def _share_refused(self, message: str) -> None:
+        # Whatever the server refused, nobody may see a share they were not told about.
+        if self._share is not None:
+            self._share.show_camera()
+        if self.sharing is not None:
+            self.sharing = None
+            self._emit(ShareSwitched(False, reason=message))
 
     async def caucus(self, participants: list[str]) -> None:
         """背靠背: talk privately with these participants; the others wait with a notice."""
@@ -488,6 +619,9 @@ class RoomDesk:
                 # The server forgot us (restart): take the seat again; the store remembers it.
                 self.seat.me = event.session
                 await self._send_join()
+            if self.sharing is not None and self._joined:
+                # Said again after any reconnect: a share sent while disconnected was lost.
+                await self._send_share()
         elif isinstance(event, p.RoomState):
             await self._on_state(event)
         elif isinstance(event, p.RoomLobby):
@@ -519,6 +653,11 @@ class RoomDesk:
             what = self._pending.pop(event.ref, "") if event.ref else ""
             code = event.code.value
             text = event.message if what == "recording" else None
+            if what == "admit" and code == p.ErrorCode.CONFLICT.value:
+                text = f"无法准入：{event.message}"
+            if what == "share":
+                self._share_refused(event.message)
+                text = SHARE_REFUSED_ZH if code == p.ErrorCode.FORBIDDEN.value else None
             self._error(code, text)
 
     async def _on_state(self, msg: p.RoomState) -> None:
@@ -531,10 +670,20 @@ class RoomDesk:
         seat.peers = list(msg.peers)
         seat.caucus = tuple(msg.caucus)
         seat.spotlight = msg.spotlight
+        seat.sharing = msg.sharing
         seat.recording = msg.recording
+        seat.media = msg.media
+        await self._reconcile_janus()
         await self._reconcile()
         self._emit(
-            RoomChanged(msg.room, tuple(msg.people), seat.caucus, seat.spotlight, seat.recording)
+            RoomChanged(
+                msg.room,
+                tuple(msg.people),
+                seat.caucus,
+                seat.spotlight,
+                seat.recording,
+                seat.sharing,
+            )
         )
 
     def _epochs(self, pid: str) -> tuple[int, int]:
@@ -545,15 +694,118 @@ class RoomDesk:
 
     async def _reconcile(self) -> None:
         """Exactly one leg per listed peer, built for their current connection."""
-        wanted = set(self.seat.peers)
+        wanted = set(self.seat.peers) if self.seat.media is None else set()
         for pid in list(self._legs):
             if pid not in wanted or self._legs[pid].epochs != self._epochs(pid):
                 await self._close_leg(pid)
-        for pid in self.seat.peers:
+        for pid in wanted:
             if pid not in self._legs:
                 self._open_leg(pid)
                 if offers_to(self.seat.me, pid):
                     self._spawn(self._legs[pid].leg.offer(), f"room-offer-{pid[:6]}")
+
+    # --- a room served by Janus
+
+    async def _reconcile_janus(self) -> None:
+        """In the Janus room the server names, receiving exactly the listed peers.
+
+        A new room or pin (a caucus began or ended, someone was removed) means leaving the
+        old Janus room and joining the new one; our camera and microphone stay open."""
+        async with self._janus_lock:
+            media = self.seat.media
+            current = self._janus
+            if current is not None and (
+                media is None or (media.url, media.room, media.pin) != _where(current.media)
+            ):
+                await self._leave_janus()
+                current = None
+            if media is None:
+                return
+            if current is not None:
+                await self._refresh_janus(current)
+                return
+            await self._join_janus(media)
+
+    async def _join_janus(self, media: p.RoomMedia) -> None:
+        assert self._video is not None and self._audio is not None
+        participant = JanusRoomParticipant(
+            media.url,
+            media.room,
+            media.display,
+            pin=media.pin,
+            ice_servers=self.ice_servers,
+            video_fanout=self._video,
+            audio_fanout=self._audio,
+            sink_size=self.sink_size,
+            wants=self._wants_feed,
+            on_frame=self._on_janus_frame if self.on_frame is not None else None,
+        )
+        participant.set_mute(audio=self._muted[0], video=self._muted[1])
+        seat = _JanusSeat(media, participant)
+        self._janus = seat
+        participant.subscribe(lambda event: self._on_janus_event(seat, event))
+        try:
+            joined = await asyncio.wait_for(participant.join(), JANUS_JOIN_S)
+        except (JanusError, OSError, TimeoutError) as exc:
+            self._janus = None
+            await participant.leave()
+            log.warning("joining janus room %s failed: %s", media.room, exc)
+            self._error(MEDIA_FAILED, f"无法连接媒体服务器（Janus）：{exc}")
+            return
+        for pub in joined.publishers:
+            seat.displays[pub.feed] = pub.display
+
+    def _wants_feed(self, pub: Publisher) -> bool:
+        return pub.display in self.seat.peers
+
+    def _on_janus_frame(self, feed: int, frame: Frame) -> None:
+        seat, on_frame = self._janus, self.on_frame
+        if seat is not None and on_frame is not None and feed in seat.displays:
+            on_frame(seat.displays[feed], frame)
+
+    async def _refresh_janus(self, seat: _JanusSeat) -> None:
+        try:
+            await seat.participant.refresh()
+        except JanusError as exc:
+            log.warning("janus room %s: %s", seat.media.room, exc)
+
+    def _on_janus_event(self, seat: _JanusSeat, event: JanusRoomEvent) -> None:
+        if self._janus is not seat:
+            return
+        if isinstance(event, RemoteFeedSubscribed):
+            pid = event.display
+            seat.displays[event.feed] = pid
+            remote = seat.participant.feeds.get(event.feed)
+            if remote is None:
+                return
+            remote.pc.on(
+                "connectionstatechange",
+                lambda: self._emit(MediaChanged(pid, remote.pc.connectionState)),
+            )
+            if self.audio_output is not None and pid not in seat.players:
+                player = AudioPlayer(self.audio_output, name=f"room-audio-{pid[:6]}")
+                player.start()
+                remote.audio_tap.add(player.push)
+                seat.players[pid] = player
+            self._emit(MediaChanged(pid, remote.pc.connectionState or "connecting"))
+        elif isinstance(event, RemoteFeedDropped):
+            pid = seat.displays.pop(event.feed, "")
+            if pid:
+                gone = seat.players.pop(pid, None)
+                if gone is not None:
+                    self._spawn(asyncio.to_thread(gone.stop), f"room-audio-stop-{pid[:6]}")
+                self._emit(MediaChanged(pid, "closed"))
+
+    async def _leave_janus(self) -> None:
+        seat, self._janus = self._janus, None
+        if seat is None:
+            return
+        gone = [seat.displays[f] for f in seat.participant.feeds if f in seat.displays]
+        await seat.participant.leave()
+        for player in seat.players.values():
+            await asyncio.to_thread(player.stop)
+        for pid in gone:
+            self._emit(MediaChanged(pid, "closed"))
 
     def _open_leg(self, pid: str) -> MediaLeg:
         assert self._video is not None and self._audio is not None
@@ -624,3 +876,7 @@ class RoomDesk:
         task = asyncio.get_running_loop().create_task(coro, name=name)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+
+
+def _where(media: p.RoomMedia) -> tuple[str, int, str]:
+    return media.url, media.room, media.pin

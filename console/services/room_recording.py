@@ -22,10 +22,15 @@ from console.core import paths
 from console.core.codes import AuditAction, MediaKind
 from console.core.evidence import MediaAssetRecord
 from console.media.call_recorder import CallRecorder, NothingRecorded
-from console.services.call_peer import MediaLeg
 from console.services.call_recording import hash_and_size, store_recording_asset
 from console.services.evidence import utc_naive
-from console.services.room_desk import MediaChanged, RecordingSwitched, RoomDesk, RoomEvent
+from console.services.room_desk import (
+    MediaChanged,
+    PersonMedia,
+    RecordingSwitched,
+    RoomDesk,
+    RoomEvent,
+)
 from console.store.repos.media_assets import NewMediaAsset
 from console.store.store import Store
 
@@ -36,7 +41,7 @@ log = logging.getLogger(__name__)
 class _Segment:
     participant: str
     name: str
-    leg: MediaLeg
+    leg: PersonMedia
     recorder: CallRecorder
     path: Path
 

@@ -78,6 +78,9 @@ class StoreRoomSeats:
     async def joinable(self, room: str) -> str | None:
         return await self.store.read(partial(rooms.joinable, room_id=int(room)))
 
+    async def media_of(self, room: str) -> tuple[str, int]:
+        return await self.store.read(partial(rooms.media_of, room_id=int(room)))
+
     async def seated(self, room: str, key: str) -> StoredSeat | None:
         found = await self.store.read(partial(rooms.seated, room_id=int(room), key=key))
         if found is None:

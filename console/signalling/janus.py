@@ -517,7 +517,7 @@ class VideoRoomHandle:
     ) -> int:
         """Create a room with an explicit publisher limit and codecs (Janus defaults: 3, VP8).
 
-        `pin` is needed to join (publisher or subscriber); `secret` to destroy, kick or edit.
+        `pin` is needed to join (publisher or subscriber); `secret` to destroy or edit it.
         """
         extra: dict[str, Any] = {}
         if pin:
@@ -544,13 +544,6 @@ class VideoRoomHandle:
 
     async def destroy_room(self, room: int, secret: str = "") -> None:
         body: dict[str, Any] = {"request": "destroy", "room": room}
-        if secret:
-            body["secret"] = secret
-        await self.session.message(self.handle, body)
-
-    async def kick(self, room: int, feed: int, secret: str = "") -> None:
-        """Put a publisher out of the room (Janus hangs up its handles)."""
-        body: dict[str, Any] = {"request": "kick", "room": room, "id": feed}
         if secret:
             body["secret"] = secret
         await self.session.message(self.handle, body)

@@ -70,6 +70,10 @@ class RoomSeats(Protocol):
         """None if people may join `room` now; otherwise the reason (closed, unknown)."""
         ...
 
+    async def media_of(self, room: str) -> tuple[str, int]:
+        """(media backend code, publisher limit) the room was scheduled with."""
+        ...
+
     async def seated(self, room: str, key: str) -> StoredSeat | None: ...
 
     async def record(

@@ -13,8 +13,9 @@ Who may send what:
   staff; `call.recording` is refused (`forbidden`) when the caller did not consent to
   recording, and echoed to both ends when the server accepts it;
 - `room.admit`, `room.remove`, `room.mute`, `room.caucus`, `room.spotlight`,
-  `room.recording`, `room.agreement` only from the room's mediator (a mediator or supervisor
-  who joined it); the muted participant receives the `room.mute`; `room.recording` is
+  `room.recording`, `room.agreement`, `room.share` only from the room's mediator (a mediator
+  or supervisor who joined it); the muted participant receives the `room.mute`; a share
+  shows in `room.state` (`sharing`) until stopped or its sharer leaves; `room.recording` is
   refused while anyone admitted has not consented, and pauses by itself when such a person
   is admitted; `room.chat` reaches the sender's group only (caucus or main room);
   `room.sign` from an admitted participant reaches the room's hosts as `room.signed`;
@@ -347,6 +348,20 @@ class RoomMedia(BaseModel):
     display: Id
 
 
+SHARE_TITLE_MAX = 100
+ShareKind = Literal["screen", "document"]
+
+
+class RoomSharing(BaseModel):
+    """Who shows their screen or a document page in place of their camera, and what."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    participant: Id
+    kind: ShareKind
+    title: Annotated[str, Field(max_length=SHARE_TITLE_MAX)] = ""
+    """The document's name (and page) as the viewers' caption shows it; empty for a screen."""
+
+
 class RoomState(_Msg):
     """The room as the receiver sees it; sent to every member after each change.
 
@@ -364,6 +379,8 @@ class RoomState(_Msg):
     peers: list[Id] = Field(default_factory=list)
     people: list[RoomPerson] = Field(default_factory=list)
     spotlight: Id | None = None
+    sharing: RoomSharing | None = None
+    """Set while someone the receiver sees shares their screen or a document page."""
     recording: bool = False
     media: RoomMedia | None = None
     """Absent: a mesh room (one peer connection per listed peer, negotiated through us)."""
@@ -393,6 +410,19 @@ class RoomSpotlight(_Msg):
     type: Literal["room.spotlight"] = "room.spotlight"
     room: Id
     participant: Id | None = None
+
+
+class RoomShare(_Msg):
+    """Host: my video now shows my screen or a document page (`on`), or my camera again.
+
+    Sent again with a new `title` when the shared page changes. The picture itself travels
+    in the host's video track as before; this only tells everyone what they are seeing."""
+
+    type: Literal["room.share"] = "room.share"
+    room: Id
+    on: bool
+    kind: ShareKind = "screen"
+    title: Annotated[str, Field(max_length=SHARE_TITLE_MAX)] = ""
 
 
 class RoomChat(_Msg):
@@ -525,6 +555,7 @@ ClientMessage = Annotated[
     | RoomConsent
     | RoomRecording
     | RoomSpotlight
+    | RoomShare
     | RoomChat
     | RoomAgreement
     | RoomSign

@@ -23,6 +23,15 @@ class RoomRefused(Exception):
         self.reason = reason
 
 
+@dataclass(frozen=True)
+class Sharing:
+    """A host's video shows their screen or a document page instead of their camera."""
+
+    sid: str
+    kind: str
+    title: str = ""
+
+
 @dataclass
 class Room:
     id: str
@@ -37,7 +46,12 @@ class Room:
     """Who consented to recording (every admitted person must, for it to run)."""
     epoch: dict[str, int] = field(default_factory=dict)
     spotlight: str | None = None
+    sharing: Sharing | None = None
     recording: bool = False
+    backend: str = "mesh"
+    """How media travel: "mesh" (peer to peer through us) or "janus" (a media server)."""
+    publishers: int = 0
+    """A Janus room's publisher limit (everyone admitted publishes); 0: no limit set."""
 
     def name_of(self, sid: str) -> str:
         return self.admitted.get(sid) or self.lobby.get(sid) or sid
@@ -68,9 +82,24 @@ class Room:
             and self.group_of(sender) == self.group_of(receiver)
         )
 
+    def janus_groups(self) -> dict[str, set[str]]:
+        """Admitted people by the Janus room their media go through: "main" or "caucus"."""
+        groups: dict[str, set[str]] = {}
+        for sid in self.admitted:
+            key = "caucus" if self.group_of(sid) == "caucus" else "main"
+            groups.setdefault(key, set()).add(sid)
+        return groups
+
     def peers_of(self, sid: str) -> list[str]:
         """Whom `sid` exchanges media with now (the order they were admitted)."""
         return [other for other in self.admitted if self.may_relay(sid, other)]
+
+    def sharing_for(self, sid: str) -> Sharing | None:
+        """The share `sid` sees: its own, or one whose video reaches it (not across a caucus)."""
+        share = self.sharing
+        if share is None or not (share.sid == sid or self.may_relay(share.sid, sid)):
+            return None
+        return share
 
 
 class RoomBook:
@@ -141,6 +170,10 @@ class RoomBook:
         room = self._hosted(host, room_id)
         if sid not in room.lobby:
             raise RoomRefused("not_found", "that participant is not waiting in the lobby")
+        if room.publishers and len(room.admitted) >= room.publishers:
+            raise RoomRefused(
+                "conflict", f"the room is full: its media server takes {room.publishers} people"
+            )
         room.admitted[sid] = room.lobby.pop(sid)
         return room, self._pause_for(room, sid)
 
@@ -172,6 +205,15 @@ class RoomBook:
         if sid is not None and sid not in room.admitted:
             raise RoomRefused("not_found", "that participant is not admitted")
         room.spotlight = sid
+        return room
+
+    def set_sharing(self, host: str, room_id: str, on: bool, kind: str, title: str) -> Room:
+        """The host's video shows a screen or document now (`on`), or its camera again."""
+        room = self._hosted(host, room_id)
+        if on:
+            room.sharing = Sharing(host, kind, title)
+        elif room.sharing is not None and room.sharing.sid == host:
+            room.sharing = None
         return room
 
     def reconnected(self, sid: str) -> Room | None:
@@ -227,6 +269,8 @@ class RoomBook:
         room.epoch.pop(sid, None)
         if room.spotlight == sid:
             room.spotlight = None
+        if room.sharing is not None and room.sharing.sid == sid:
+            room.sharing = None
         self.seat.pop(sid, None)
         if not room.members():
             del self.rooms[room.id]

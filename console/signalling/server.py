@@ -23,6 +23,7 @@ from console.core import tokens
 from console.core.codes import CallState, DisputeCategory, Role
 from console.core.queue_records import QueuedCall
 from console.signalling import protocol as p
+from console.signalling.janus_rooms import JanusLink, JanusRoomPlan, JanusRooms, JanusUnavailable
 from console.signalling.limits import AddressBuckets, ConnectionCounter, TokenBucket
 from console.signalling.ports import QueueStore, RoomSeats
 from console.signalling.rooms import Room, RoomBook, RoomRefused
@@ -49,6 +50,7 @@ STAFF_ONLY = frozenset(
         "room.spotlight",
         "room.recording",
         "room.agreement",
+        "room.share",
     }
 )
 RELAY_TYPES = frozenset({"sdp.offer", "sdp.answer", "ice.candidate"})
@@ -93,6 +95,8 @@ class ServerConfig:
     """Average handle time of a call, for the citizen's estimated wait."""
     ticket_ttl_s: float = tokens.TICKET_TTL_S
     web_root: Path | None = WEB_ROOT
+    janus: JanusLink | None = None
+    """The media server for rooms scheduled with the Janus backend; None: such rooms refuse."""
 
     def ssl_context(self) -> ssl.SSLContext | None:
         if self.cert_path is None:
@@ -205,6 +209,9 @@ class Hub:
         """Answered calls whose recording is on."""
         self.lock = asyncio.Lock()
         self.rooms = RoomBook()
+        self.janus = JanusRooms(config.janus) if config.janus is not None else None
+        self.janus_plans: dict[str, dict[str, tuple[JanusRoomPlan, set[str]]]] = {}
+        """Room id → Janus group ("main", "caucus") → (its Janus room, everyone told its pin)."""
         self._seq = 0
         self._reaper: asyncio.Task[None] | None = None
         self._started = time.monotonic()
@@ -238,6 +245,11 @@ class Hub:
                 await conn.ws.close(code=1001, message=b"server stopping")
         if self._closing:
             await asyncio.gather(*self._closing, return_exceptions=True)
+        if self.janus is not None:
+            # Janus keeps a room until told: after a restart the rooms get new ones anyway.
+            plans = [plan for held in self.janus_plans.values() for plan, _ in held.values()]
+            self.janus_plans.clear()
+            await asyncio.gather(*(self.janus.destroy(plan) for plan in plans))
         _event("server.stopped")
 
     # --- sending
@@ -565,12 +577,63 @@ class Hub:
             peers=[] if waiting else room.peers_of(sid),
             people=people,
             spotlight=None if waiting else room.spotlight,
+            sharing=None if waiting else self._sharing_for(room, sid),
             recording=room.recording,
+            media=None if waiting else self._media_for(room, sid),
         )
+
+    def _media_for(self, room: Room, sid: str) -> p.RoomMedia | None:
+        if room.backend != "janus" or self.janus is None or sid not in room.admitted:
+            return None
+        key = "caucus" if room.group_of(sid) == "caucus" else "main"
+        held = self.janus_plans.get(room.id, {}).get(key)
+        if held is None or sid not in held[1]:
+            return None
+        plan = held[0]
+        return p.RoomMedia(
+            url=self.janus.link.for_clients, room=plan.number, pin=plan.pin, display=sid
+        )
+
+    async def _sync_janus(self, room: Room) -> list[JanusRoomPlan]:
+        """Give each group of a Janus room a Janus room of its own; returns the ones to
+        destroy once everyone has been told where to go now.
+
+        A Janus room is replaced as soon as anyone told its pin is no longer in its group
+        (removed, gone, or on the other side of a caucus): Janus keeps a subscription's
+        media flowing whatever happens to its publisher, so only a new room with a new pin
+        shuts someone out for certain."""
+        if room.backend != "janus" or self.janus is None:
+            return []
+        plans = self.janus_plans.setdefault(room.id, {})
+        groups = room.janus_groups() if room.id in self.rooms.rooms else {}
+        retired = []
+        for key in list(plans):
+            plan, told = plans[key]
+            if key not in groups or told - groups[key]:
+                retired.append(plan)
+                del plans[key]
+        for key, members in groups.items():
+            if key in plans:
+                plans[key][1].update(members)
+                continue
+            try:
+                plan = await self.janus.create(room.publishers or 8, f"mediation {room.id} {key}")
+            except JanusUnavailable as exc:
+                _event("room.janus_failed", logging.WARNING, room=room.id, error=str(exc))
+                refusal = p.Error(id=self._next_id(), code=p.ErrorCode.INTERNAL, message=str(exc))
+                for host in room.hosts:
+                    await self._to(self.sessions.get(host), refusal)
+                continue
+            plans[key] = (plan, set(members))
+            _event("room.janus_room", room=room.id, group=key, janus_room=plan.number)
+        if not plans:
+            self.janus_plans.pop(room.id, None)
+        return retired
 
     async def _room_changed(self, room: Room, *, also: Session | None = None) -> None:
         """Everyone seated learns the room as they see it (whom to exchange media with);
         `also` (someone just removed or gone) learns that they are out."""
+        retired = await self._sync_janus(room)
         for sid in room.members():
             await self._to(self.sessions.get(sid), self._state_for(room, sid))
         if also is not None and also.id not in room.members():
@@ -580,6 +643,9 @@ class Hub:
                     id=self._next_id(), room=room.id, admitted=[], lobby=[], caucus=[], you=also.id
                 ),
             )
+        if self.janus is not None:
+            for plan in retired:
+                await self.janus.destroy(plan)
 
     async def _recording_changed(self, room: Room, reason: str = "") -> None:
         msg = p.RoomRecording(id=self._next_id(), room=room.id, on=room.recording, reason=reason)
@@ -599,10 +665,18 @@ class Hub:
             raise BadInput(p.ErrorCode.BAD_MESSAGE, "name the room to join")
         host = session.staff and session.claims.role in HOST_ROLES
         restored = False
+        backend, publishers = "mesh", 0
         if self.seats is not None and room_id.isdigit():
             refused = await self.seats.joinable(room_id)
             if refused is not None:
                 raise BadInput(p.ErrorCode.CONFLICT, refused)
+            backend, publishers = await self.seats.media_of(room_id)
+            if backend == "janus" and self.janus is None:
+                raise BadInput(
+                    p.ErrorCode.CONFLICT,
+                    "this room's media go through a media server (Janus), "
+                    "and this signalling server has none configured",
+                )
             seat = await self.seats.seated(room_id, self._seat_key(session))
             # Admitted before a server restart: back into the room, not the lobby.
             restored = seat is not None and seat.admitted
@@ -619,6 +693,8 @@ class Hub:
                 admit=restored,
             )
         )
+        if backend == "janus":
+            room.backend, room.publishers = backend, publishers
         admitted = session.id in room.admitted
         await self._record_seat(room, session, "admitted" if admitted else "lobby")
         if admitted:
@@ -710,6 +786,21 @@ class Hub:
         room = self._room_call(
             lambda: self.rooms.set_spotlight(session.id, msg.room, msg.participant)
         )
+        await self._room_changed(room)
+
+    @staticmethod
+    def _sharing_for(room: Room, sid: str) -> p.RoomSharing | None:
+        share = room.sharing_for(sid)
+        if share is None:
+            return None
+        kind: p.ShareKind = "document" if share.kind == "document" else "screen"
+        return p.RoomSharing(participant=share.sid, kind=kind, title=share.title)
+
+    async def _on_room_share(self, session: Session, msg: p.RoomShare) -> None:
+        room = self._room_call(
+            lambda: self.rooms.set_sharing(session.id, msg.room, msg.on, msg.kind, msg.title)
+        )
+        _event("room.share", room=room.id, on=msg.on, kind=msg.kind, by=session.id)
         await self._room_changed(room)
 
     def _admitted_to(self, session: Session, room_id: str) -> Room:

@@ -2288,6 +2288,71 @@
         <source>Select who joins the caucus</source>
         <translation>请选择参加背靠背的人员</translation>
     </message>
+    <message>
+        <location filename="../../console/ui/mediation/room_view.py" line="110" />
+        <source>Share</source>
+        <translation>共享</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/mediation/room_view.py" line="113" />
+        <source>Show everyone your screen or a document page instead of your camera</source>
+        <translation>向所有人展示您的屏幕或文档页面，代替摄像头画面</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/mediation/room_view.py" line="116" />
+        <source>Share screen</source>
+        <translation>共享屏幕</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/mediation/room_view.py" line="118" />
+        <source>Share a document page…</source>
+        <translation>共享文档页…</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/mediation/room_view.py" line="120" />
+        <source>Stop sharing</source>
+        <translation>停止共享</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/mediation/room_view.py" line="326" />
+        <source>Sharing your screen</source>
+        <translation>正在共享屏幕</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/mediation/room_view.py" line="328" />
+        <source>Sharing document: %1</source>
+        <translation>正在共享文档：%1</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/mediation/room_view.py" line="331" />
+        <source>Sharing…</source>
+        <translation>正在共享…</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/mediation/room_view.py" line="358" />
+        <source>Me · what I share</source>
+        <translation>我 · 正在共享的画面</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/mediation/room_view.py" line="449" />
+        <source>The screen cannot be captured on this system</source>
+        <translation>本机无法截取屏幕画面</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/mediation/room_view.py" line="458" />
+        <source>Share a document page</source>
+        <translation>共享文档页</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/mediation/room_view.py" line="460" />
+        <source>Pictures of pages (*.png *.jpg *.jpeg)</source>
+        <translation>文档页图片 (*.png *.jpg *.jpeg)</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/mediation/room_view.py" line="470" />
+        <source>Cannot share %1: it is not a readable PNG or JPEG picture</source>
+        <translation>无法共享 %1：不是可读取的 PNG 或 JPEG 图片</translation>
+    </message>
 </context>
 <context>
     <name>ScheduleRoomDialog</name>

@@ -1,6 +1,8 @@
 // The citizen's side of a video call: queue or room join, then one WebRTC peer connection.
 // Plain ES module, standard APIs only (current Chromium and Firefox), no build step.
 
+import { JanusMedia } from "./janus_media.js";
+
 const T = {
   zh: {
     title: "视频接访", formTitle: "请填写来访信息", category: "事项类别", choose: "请选择",
@@ -22,6 +24,8 @@ const T = {
     mutedByMediator: "调解员已将您的麦克风静音", unmutedByMediator: "调解员已恢复您的麦克风",
     signEmpty: "请先在方框内签名", signSent: "签名已提交，等待调解员确认", signedAll: "已签署",
     recordingPaused: "录音录像已暂停：", me: "我", mediator: "调解员",
+    sharingScreen: "调解员正在共享屏幕", sharingDocument: "调解员正在共享文档：{title}",
+    mediaFailed: "无法连接视频服务器：",
   },
   en: {
     title: "Video reception", formTitle: "Your details", category: "Matter", choose: "Choose…",
@@ -46,6 +50,9 @@ const T = {
     mutedByMediator: "The mediator muted your microphone", unmutedByMediator: "The mediator unmuted your microphone",
     signEmpty: "Please sign in the box first", signSent: "Signature sent; waiting for the mediator",
     signedAll: "Signed", recordingPaused: "Recording paused: ", me: "Me", mediator: "Mediator",
+    sharingScreen: "The mediator is sharing their screen",
+    sharingDocument: "The mediator is sharing a document: {title}",
+    mediaFailed: "Cannot join the video server: ",
   },
 };
 
@@ -71,8 +78,9 @@ let peer = null;
 let pendingCandidates = [];
 let joinDetails = null;
 
-// A mediation room: one peer connection per person the server lists in `peers`.
-const room = { state: null, conns: new Map(), agreement: null };
+// A mediation room: one peer connection per person the server lists in `peers` (or, when
+// room.state carries `media`, one Janus feed per such person, in `janus`).
+const room = { state: null, conns: new Map(), agreement: null, janus: null };
 
 // Read by tests and by support staff (about:webrtc-like numbers without devtools).
 const stats = {
@@ -80,6 +88,7 @@ const stats = {
   session: null, reconnects: 0, iceState: "", ended: null, holds: 0,
   recording: false, recordings: 0, officers: 0,
   peerFrames: {}, peerBytes: {}, chat: [], caucus: false, muted: false, signed: null,
+  sharing: null, // the shared document's title ("" for a screen) while the mediator shares
 };
 window.citizen = stats;
 
@@ -417,6 +426,8 @@ function onRoomState(msg) {
   else if (inCaucus) roomNotice(t("caucusIn"));
   else roomNotice("");
   setRecording(Boolean(msg.recording));
+  if (msg.media) return void syncJanus(msg.media, msg.peers); // media through Janus: no mesh
+  leaveJanus();
   // Exactly one connection per listed peer, rebuilt when either side reconnected.
   for (const [pid, conn] of room.conns) {
     if (!msg.peers.includes(pid) || conn.epochs !== epochsOf(pid)) closeRoomPeer(pid);
@@ -430,8 +441,7 @@ function onRoomState(msg) {
   layoutGrid();
 }
 
-function openRoomPeer(pid) {
-  const pc = new RTCPeerConnection({ iceServers: config.iceServers || [] });
+function addFigure(pid) {
   const fig = document.createElement("figure");
   const video = document.createElement("video");
   video.autoplay = true;
@@ -440,6 +450,12 @@ function openRoomPeer(pid) {
   fig.append(video, cap);
   fig.dataset.peer = pid;
   $("grid").append(fig);
+  return { fig, video };
+}
+
+function openRoomPeer(pid) {
+  const pc = new RTCPeerConnection({ iceServers: config.iceServers || [] });
+  const { fig, video } = addFigure(pid);
   const conn = { pc, pending: [], fig, video, epochs: epochsOf(pid) };
   room.conns.set(pid, conn);
   for (const track of localStream.getTracks()) pc.addTrack(track, localStream);
@@ -479,18 +495,28 @@ function closeRoomPeer(pid) {
 
 function layoutGrid() {
   const spot = room.state?.spotlight;
+  // A shared screen or page outranks the spotlight: it is what everyone should be reading.
+  const share = room.state?.sharing || null;
+  const sharer = share && room.conns.has(share.participant) ? share.participant : null;
+  stats.sharing = share ? share.title : null;
+  $("share-caption").hidden = !share;
+  $("share-caption").textContent = !share ? "" : share.kind === "document"
+    ? t("sharingDocument").replace("{title}", share.title) : t("sharingScreen");
+  $("grid").classList.toggle("sharing", Boolean(sharer));
   for (const [pid, conn] of room.conns) {
     const who = personOf(pid);
     conn.fig.querySelector("figcaption").textContent =
       who ? (who.host ? `${t("mediator")} ${who.name}` : who.name) : "";
-    conn.fig.classList.toggle("spotlight", pid === spot);
-    if (pid === spot) $("grid").prepend(conn.fig);
+    conn.fig.classList.toggle("spotlight", pid === spot && !sharer);
+    conn.fig.classList.toggle("shared", pid === sharer);
+    if (pid === spot && !sharer) $("grid").prepend(conn.fig);
   }
+  if (sharer) $("grid").prepend(room.conns.get(sharer).fig);
 }
 
 async function onRoomRelayed(msg) {
   const pid = msg.from;
-  if (!room.state || !room.state.peers.includes(pid)) return;
+  if (!room.state || room.state.media || !room.state.peers.includes(pid)) return;
   let conn = room.conns.get(pid);
   if (msg.kind === "sdp.offer") {
     if (conn && conn.pc.remoteDescription) {
@@ -521,6 +547,53 @@ async function addRoomCandidate(conn, msg) {
   } catch (err) {
     stats.errors.push(`candidate: ${err}`);
   }
+}
+
+// --- a mediation room through a Janus VideoRoom ---------------------------------------------
+
+// Join `media` (leaving another Janus room first) and see exactly the listed peers: each
+// feed is a figure in room.conns like a mesh connection, keyed by its display (session id).
+function syncJanus(media, peers) {
+  for (const [pid, conn] of [...room.conns]) if (!conn.janus) closeRoomPeer(pid);
+  const key = [media.url, media.room, media.pin, media.display].join(" ");
+  if (room.janus?.key !== key) {
+    leaveJanus(); // a caucus began or ended
+    const j = new JanusMedia({ ...media, stream: localStream, iceServers: config.iceServers || [] });
+    j.key = key;
+    room.janus = j;
+    const feeds = () => [...room.conns.values()].filter((c) => c.janus).length;
+    stats.janus = { room: media.room, get feeds() { return feeds(); } };
+    j.addEventListener("feed", (ev) => { if (room.janus === j) openFeed(ev.detail); });
+    j.addEventListener("feedgone", ({ detail: { display, feed } }) => {
+      if (room.janus === j && room.conns.get(display)?.feed === feed) closeRoomPeer(display);
+    });
+    j.addEventListener("error", (ev) => stats.errors.push(`janus: ${ev.detail.message}`));
+    j.join().catch((err) => {
+      if (room.janus !== j) return; // left meanwhile
+      stats.errors.push(`janus: ${err.message}`);
+      roomNotice(t("mediaFailed") + (err.reason || err.message));
+    });
+  }
+  room.janus.want(peers);
+  layoutGrid();
+}
+
+function openFeed({ display, feed, stream, pc }) {
+  closeRoomPeer(display); // a feed published anew replaces the old one
+  const conn = { pc, feed, janus: true, ...addFigure(display) };
+  conn.video.srcObject = stream;
+  room.conns.set(display, conn);
+  pollRoomPeer(display, conn);
+  layoutGrid();
+}
+
+function leaveJanus() {
+  const j = room.janus;
+  if (!j) return;
+  room.janus = null;
+  delete stats.janus;
+  for (const [pid, conn] of [...room.conns]) if (conn.janus) closeRoomPeer(pid);
+  j.leave();
 }
 
 async function pollRoomPeer(pid, conn) {
@@ -625,6 +698,7 @@ function end(reason) {
   clearInterval(pingTimer);
   setRecording(false);
   closePeer();
+  leaveJanus();
   for (const pid of [...room.conns.keys()]) closeRoomPeer(pid);
   if (ws) {
     send({ type: "bye" });

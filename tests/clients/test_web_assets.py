@@ -19,5 +19,6 @@ def test_categories_json_is_current() -> None:
 def test_page_has_no_public_ice_servers() -> None:
     config = json.loads((web_assets.WEB_ROOT / "config.json").read_text(encoding="utf-8"))
     assert config == {"iceServers": []}
-    script = (web_assets.WEB_ROOT / "citizen.js").read_text(encoding="utf-8")
-    assert "stun:" not in script and "turn:" not in script
+    for name in ("citizen.js", "janus_media.js"):
+        script = (web_assets.WEB_ROOT / name).read_text(encoding="utf-8")
+        assert "stun:" not in script and "turn:" not in script, name

@@ -16,6 +16,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
@@ -201,6 +203,29 @@ async def main() -> dict[str, Any]:
             )
 
             step("returned")
+            # The mediator shares a document page: the page shows it large with a caption,
+            # at the page's own shape (1600×1200 arrives as 960×720), until it stops.
+            await mediator.start_share("document", "调解协议草稿")
+            mediator.push_share_frame(np.full((1200, 1600, 3), (30, 200, 60), np.uint8))
+            await cdp.wait_js("window.citizen.sharing === '调解协议草稿'", 10)
+            shared = f"#grid figure[data-peer={pm!r}]"
+            await cdp.wait_js(
+                f"document.querySelector({shared!r} + ' video')?.videoWidth === 960", 15
+            )
+            out["share"] = await cdp.js(
+                f"""(() => ({{
+                  caption: document.getElementById('share-caption').textContent,
+                  first: document.querySelector('#grid figure') ===
+                         document.querySelector({shared!r}),
+                  shared: document.querySelector({shared!r}).classList.contains('shared'),
+                }}))()"""
+            )
+            await mediator.stop_share()
+            await cdp.wait_js("window.citizen.sharing === null", 10)
+            out["share"]["caption_after"] = await cdp.js(
+                "document.getElementById('share-caption').hidden"
+            )
+            step("shared")
             # Chat from the page reaches the mediator.
             await cdp.js(
                 """(() => { document.getElementById('chat-text').value = '我同意调解方案';

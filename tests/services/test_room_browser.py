@@ -1,7 +1,7 @@
 """A mesh mediation room with a headless browser (Chromium, then Firefox ESR) as one party
 (the citizen page from an invitation link), an aiortc party and the mediator's desk: lobby,
-admit, media every way, consent-gated recording, caucus isolation, chat, the agreement
-signed on the page."""
+admit, media every way, consent-gated recording, caucus isolation, the mediator's shared
+page shown large with its caption, chat, the agreement signed on the page."""
 
 from __future__ import annotations
 
@@ -34,6 +34,12 @@ def test_browser_party_in_a_mesh_room(browser: str) -> None:
     # In the caucus the page holds no connection to either side and says why.
     assert result["page_peers_in_caucus"] == 0
     assert "背靠背" in result["caucus_notice"] and result["notice_after_return"] == ""
+    assert result["share"] == {
+        "caption": "调解员正在共享文档：调解协议草稿",
+        "first": True,
+        "shared": True,
+        "caption_after": True,
+    }
     assert result["chat"] == ["乙方", "我同意调解方案"]
     assert result["agreement_text"].startswith("甲乙双方自愿达成如下协议")
     signature = result["signature"]

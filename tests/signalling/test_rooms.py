@@ -134,6 +134,40 @@ def test_room_book_rules_without_a_server() -> None:
     assert book.rooms == {}  # an empty room is forgotten
 
 
+def test_only_a_host_shares_and_the_share_ends_with_its_sharer() -> None:
+    book = RoomBook()
+    room, _ = book.join("R", "m", "调解员", host=True)
+    for sid, name in (("x", "甲"), ("y", "乙")):
+        book.join("R", sid, name, host=False)
+        book.admit("m", "R", sid)
+    with pytest.raises(RoomRefused) as refused:
+        book.set_sharing("x", "R", True, "screen", "")
+    assert refused.value.code == "forbidden" and room.sharing is None
+
+    book.set_sharing("m", "R", True, "document", "协议草稿.png")
+    assert room.sharing is not None and room.sharing.sid == "m"
+    assert room.sharing.title == "协议草稿.png"
+    assert room.sharing_for("x") == room.sharing_for("m") == room.sharing
+    # In a caucus the waiting side does not see the mediator's video, nor the share.
+    book.set_caucus("m", "R", ["x"])
+    assert room.sharing_for("x") is not None and room.sharing_for("y") is None
+    book.set_caucus("m", "R", [])
+    book.set_sharing("m", "R", False, "screen", "")
+    assert room.sharing is None
+
+    # Removing someone else leaves the share; the sharer leaving ends it.
+    book.set_sharing("m", "R", True, "screen", "")
+    book.remove("m", "R", "y")
+    assert room.sharing is not None
+    book.join("R", "m2", "督导", host=True)
+    book.set_sharing("m2", "R", True, "screen", "")
+    book.leave("m2")
+    assert room.sharing is None
+    book.set_sharing("m", "R", True, "screen", "")
+    book.leave("m")
+    assert room.sharing is None and "R" in book.rooms
+
+
 def _person(state: dict[str, object], sid: str | None) -> dict[str, object]:
     """The person `sid` as `state` lists them ({} when not listed yet)."""
     return next((p for p in state["people"] if p["id"] == sid), {})  # type: ignore[union-attr, index]

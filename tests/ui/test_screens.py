@@ -133,10 +133,18 @@ def test_mediation_schedules_a_room_from_a_case(qtbot, qloop, workspace: Workspa
     # The first room's case gets a second room, named after the case, scheduled.
     first = panel.model.record(0)
     dialog = ScheduleRoomDialog(first.case_number, panel)
-    assert not dialog.backend.model().item(1).isEnabled()  # Janus: not on this screen yet
+    assert not dialog.backend.model().item(1).isEnabled()  # Janus: none configured
     panel.schedule_from(dialog)
     run_until(qloop, lambda: panel.model.rowCount() == 2)
     added = next(r for r in panel.model.records() if r.id != first.id)
     assert (added.backend, added.state.code) == ("mesh", "scheduled")
     assert added.case_number == first.case_number and added.name == "调解：工资纠纷0号"
+    # With a media server configured, a room can be scheduled through it.
+    dialog = ScheduleRoomDialog(first.case_number, panel, janus=True)
+    assert dialog.backend.model().item(1).isEnabled()
+    dialog.backend.setCurrentIndex(1)
+    panel.schedule_from(dialog)
+    run_until(qloop, lambda: panel.model.rowCount() == 3)
+    janus_room = max(panel.model.records(), key=lambda r: r.id)
+    assert janus_room.backend == "janus"
     panel.close_panel()

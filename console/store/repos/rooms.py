@@ -104,6 +104,14 @@ def joinable(session: Session, *, room_id: int) -> str | None:
     return None
 
 
+def media_of(session: Session, *, room_id: int) -> tuple[str, int]:
+    """(media backend code, publisher limit) of the room; mesh if the room is unknown."""
+    room = session.get(Room, room_id)
+    if room is None:
+        return "mesh", MESH_MAX_PEOPLE
+    return room.backend, room.max_publishers
+
+
 def seated(session: Session, *, room_id: int, key: str) -> tuple[str, bool] | None:
     """(participant state code, consent) of the seat, if the store knows it."""
     row = _seat_row(session, room_id, key)

@@ -151,16 +151,21 @@ class MediationPanel(QWidget):
         self.model.loaded.connect(self._select_first)
         self._open_desk: Callable[[RoomRow], RoomDesk] | None = None
         self._invite_link: Callable[[int, str], str] | None = None
+        self._janus = False
         self.room_view: RoomView | None = None
 
     def attach_rooms(
         self,
         open_desk: Callable[[RoomRow], RoomDesk],
         invite_link: Callable[[int, str], str],
+        *,
+        janus: bool = False,
     ) -> None:
-        """Sessions become possible once signalling runs: a desk per room, invitation links."""
+        """Sessions become possible once signalling runs: a desk per room, invitation links;
+        `janus`: the server has a media server for rooms scheduled with it."""
         self._open_desk = open_desk
         self._invite_link = invite_link
+        self._janus = janus
         self._show(self.view.currentIndex().row())
 
     def _current(self) -> RoomRow | None:
@@ -201,7 +206,9 @@ class MediationPanel(QWidget):
 
     def _schedule(self) -> None:
         room = self._current()
-        dialog = ScheduleRoomDialog(room.case_number if room is not None else "", self)
+        dialog = ScheduleRoomDialog(
+            room.case_number if room is not None else "", self, janus=self._janus
+        )
         if dialog.exec() == ScheduleRoomDialog.DialogCode.Accepted:
             self.schedule_from(dialog)
 

@@ -8,16 +8,21 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
+import numpy as np
 from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtWidgets import (
+    QFileDialog,
     QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMenu,
     QPlainTextEdit,
     QPushButton,
     QSplitter,
@@ -38,6 +43,7 @@ from console.services.room_desk import (
     RoomDesk,
     RoomError,
     RoomEvent,
+    ShareSwitched,
     SignatureArrived,
 )
 from console.signalling.client import ClientState
@@ -47,6 +53,9 @@ from console.ui.tasks import TaskGroup
 from console.ui.widgets.video_tile import PAINT_INTERVAL_MS, VideoTile
 
 MAX_TILES = 4
+SCREEN_SHARE_MS = 200
+"""5 screen grabs a second: enough for a document or a form being filled in, and each
+grab costs the GUI thread only a copy (the media side scales it)."""
 
 _MEDIA_HEALTH = {
     "connecting": TileHealth.CONNECTING,
@@ -98,14 +107,38 @@ class RoomView(QWidget):
         self.return_button = QPushButton(self.tr("Everyone back"))
         self.return_button.setObjectName("room-return")
         self.return_button.clicked.connect(lambda: self._tasks.start(self.desk.return_all()))
+        self.share_button = QPushButton(self.tr("Share"))
+        self.share_button.setObjectName("room-share")
+        self.share_button.setToolTip(
+            self.tr("Show everyone your screen or a document page instead of your camera")
+        )
+        share_menu = QMenu(self.share_button)
+        self.share_screen_action = share_menu.addAction(self.tr("Share screen"))
+        self.share_screen_action.triggered.connect(self._share_screen)
+        self.share_document_action = share_menu.addAction(self.tr("Share a document page…"))
+        self.share_document_action.triggered.connect(self._share_document)
+        self.stop_share_action = share_menu.addAction(self.tr("Stop sharing"))
+        self.stop_share_action.triggered.connect(self._stop_share)
+        self.share_button.setMenu(share_menu)
+        self.share_sign = QLabel()
+        self.share_sign.setObjectName("room-sharing")
+        self._screen_timer = QTimer(self)
+        self._screen_timer.setInterval(SCREEN_SHARE_MS)
+        self._screen_timer.timeout.connect(self._grab_screen)
         self.leave_button = QPushButton(self.tr("Leave room"))
         self.leave_button.setProperty("role", "danger")
         self.leave_button.clicked.connect(self._leave)
         bar = QHBoxLayout()
-        for w in (self.title, self.connection, self.rec_sign):
+        for w in (self.title, self.connection, self.rec_sign, self.share_sign):
             bar.addWidget(w)
         bar.addStretch(1)
-        for b in (self.record_button, self.caucus_button, self.return_button, self.leave_button):
+        for b in (
+            self.record_button,
+            self.share_button,
+            self.caucus_button,
+            self.return_button,
+            self.leave_button,
+        ):
             bar.addWidget(b)
 
         # Everyone's video: the mediator's own picture first, then each person they see.
@@ -204,6 +237,10 @@ class RoomView(QWidget):
             self._refresh()
         elif isinstance(event, SignatureArrived):
             self.signature_arrived.emit(event)
+        elif isinstance(event, ShareSwitched):
+            if not event.on:
+                self._screen_timer.stop()
+            self._refresh()
         elif isinstance(event, RoomError):
             self._show_error(event.text)
 
@@ -274,7 +311,24 @@ class RoomView(QWidget):
         else:
             self._unsay("waiting")
         self.admit_button.setEnabled(self.lobby.count() > 0)
+        self._show_sharing()
         self._place_tiles(people)
+
+    def _show_sharing(self) -> None:
+        sharing = self.desk.sharing
+        self.stop_share_action.setEnabled(sharing is not None)
+        if sharing is None:
+            self.share_sign.setText("")
+            self.share_button.setText(self.tr("Share"))
+            return
+        kind, title = sharing
+        if kind == "screen":
+            text = self.tr("Sharing your screen")
+        else:
+            text = self.tr("Sharing document: %1").replace("%1", title)
+        self.share_sign.setText("▶ " + text)
+        self.share_sign.setStyleSheet(f"color: {theme.ACCENT}; font-weight: 700;")
+        self.share_button.setText(self.tr("Sharing…"))
 
     def _fill(self, widget: QListWidget, people: list[Any], lang: str) -> None:
         chosen = {i.data(Qt.ItemDataRole.UserRole) for i in widget.selectedItems()}
@@ -300,7 +354,9 @@ class RoomView(QWidget):
 
     def _place_tiles(self, people: dict[str, Any]) -> None:
         seat = self.desk.seat
-        shown: list[tuple[Any, str, str | None]] = [(self.desk.local_slot, self.tr("Me"), None)]
+        # While sharing, the mediator's own tile previews exactly what everyone receives.
+        me = self.tr("Me · what I share") if self.desk.sharing is not None else self.tr("Me")
+        shown: list[tuple[Any, str, str | None]] = [(self.desk.local_slot, me, None)]
         order = sorted(seat.peers, key=lambda pid: pid != seat.spotlight)
         for pid in order[: MAX_TILES - 1]:
             name = people[pid].name if pid in people else pid
@@ -379,6 +435,56 @@ class RoomView(QWidget):
     def _toggle_recording(self) -> None:
         self._tasks.start(self.desk.set_recording(not self.desk.seat.recording))
 
+    def _share_screen(self) -> None:
+        """Share the screen this window is on, grabbed a few times a second."""
+        self._tasks.start(self.desk.start_share("screen"))
+        self._grab_screen()
+        self._screen_timer.start()
+
+    def _grab_screen(self) -> None:
+        screen = self.screen()
+        image = screen.grabWindow(0).toImage() if screen is not None else QImage()
+        if image.isNull():
+            self._screen_timer.stop()
+            self._show_error(self.tr("The screen cannot be captured on this system"))
+            self._tasks.start(self.desk.stop_share())
+            return
+        # Before the desk's share has begun a push is ignored: the next tick brings another.
+        self.desk.push_share_frame(bgra_copy(image), "bgra")
+
+    def _share_document(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self,
+            self.tr("Share a document page"),
+            "",
+            self.tr("Pictures of pages (*.png *.jpg *.jpeg)"),
+        )
+        if path:
+            self.share_document(Path(path))
+
+    def share_document(self, path: Path) -> bool:
+        """Share a scanned or photographed page (PNG or JPEG); False, said why, if unreadable."""
+        image = QImage(str(path))
+        if image.isNull():
+            self._show_error(
+                self.tr("Cannot share %1: it is not a readable PNG or JPEG picture").replace(
+                    "%1", path.name
+                )
+            )
+            return False
+        self._screen_timer.stop()
+        picture = bgra_copy(on_white(image))
+        self._tasks.start(self._start_document(path.name, picture))
+        return True
+
+    async def _start_document(self, title: str, picture: np.ndarray) -> None:
+        await self.desk.start_share("document", title)
+        self.desk.push_share_frame(picture, "bgra")
+
+    def _stop_share(self) -> None:
+        self._screen_timer.stop()
+        self._tasks.start(self.desk.stop_share())
+
     def _send_chat(self) -> None:
         text = self.chat_line.text().strip()
         if text:
@@ -390,7 +496,30 @@ class RoomView(QWidget):
 
     async def close_room(self) -> None:
         self._timer.stop()
+        self._screen_timer.stop()
         self._unsubscribe()
         for tile in self.tiles:
             tile.detach()
         await self.desk.leave()
+
+
+def on_white(image: QImage) -> QImage:
+    """A page with transparent parts as it would print: on white, not on black."""
+    if not image.hasAlphaChannel():
+        return image
+    page = QImage(image.size(), QImage.Format.Format_RGB32)
+    page.fill(QColor("white"))
+    painter = QPainter(page)
+    painter.drawImage(0, 0, image)
+    painter.end()
+    return page
+
+
+def bgra_copy(image: QImage) -> np.ndarray:
+    """The picture as an H×W×4 array in B, G, R, A byte order (QImage's RGB32 in memory)."""
+    if image.format() not in (QImage.Format.Format_RGB32, QImage.Format.Format_ARGB32):
+        image = image.convertToFormat(QImage.Format.Format_RGB32)
+    w, h = image.width(), image.height()
+    rows = np.frombuffer(image.constBits(), np.uint8, count=image.sizeInBytes())
+    # A copy: the QImage's buffer goes away with it, and the share keeps the array.
+    return rows.reshape(h, image.bytesPerLine())[:, : w * 4].reshape(h, w, 4).copy()

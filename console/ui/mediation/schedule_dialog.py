@@ -17,13 +17,15 @@ from PySide6.QtWidgets import (
 )
 
 from console.core.clock import from_local, to_local, utcnow
-from console.core.room_rules import MESH_MAX_PEOPLE
+from console.core.room_rules import JANUS_DEFAULT_PUBLISHERS, MESH_MAX_PEOPLE
 
 
 class ScheduleRoomDialog(QDialog):
     """Asks for the case number, the time (centre's time zone) and the media backend."""
 
-    def __init__(self, case_number: str = "", parent: QWidget | None = None) -> None:
+    def __init__(
+        self, case_number: str = "", parent: QWidget | None = None, *, janus: bool = False
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Schedule a mediation room"))
         self.case_number = QLineEdit(case_number)
@@ -36,11 +38,20 @@ class ScheduleRoomDialog(QDialog):
         self.backend.addItem(
             self.tr("Peer to peer (up to %1 people)").replace("%1", str(MESH_MAX_PEOPLE)), "mesh"
         )
-        self.backend.addItem(self.tr("Media server (Janus): not yet on this screen"), "janus")
-        # The Janus backend is tested as a service but this screen cannot run it yet: a room
-        # nobody can enter would only mislead, so it is shown and not offered.
-        item = self.backend.model().item(1)  # type: ignore[attr-defined]
-        item.setEnabled(False)
+        if janus:
+            self.backend.addItem(
+                self.tr("Media server (Janus, up to %1 people)").replace(
+                    "%1", str(JANUS_DEFAULT_PUBLISHERS)
+                ),
+                "janus",
+            )
+        else:
+            # A room nobody could enter would only mislead: shown, with the reason, not offered.
+            self.backend.addItem(
+                self.tr("Media server (Janus): none configured (console --janus URL)"), "janus"
+            )
+            item = self.backend.model().item(1)  # type: ignore[attr-defined]
+            item.setEnabled(False)
         self.problem = QLabel()
         self.problem.setWordWrap(True)
         buttons = QDialogButtonBox(
