@@ -2372,9 +2372,14 @@
         <translation>点对点（最多 %1 人）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/mediation/schedule_dialog.py" line="39" />
-        <source>Media server (Janus): not yet on this screen</source>
-        <translation>媒体服务器（Janus）：本界面暂不支持</translation>
+        <location filename="../../console/ui/mediation/schedule_dialog.py" line="41" />
+        <source>Media server (Janus, up to %1 people)</source>
+        <translation>媒体服务器（Janus，最多 %1 人）</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/mediation/schedule_dialog.py" line="50" />
+        <source>Media server (Janus): none configured (console --janus URL)</source>
+        <translation>媒体服务器（Janus）：未配置（启动时加 console --janus 地址）</translation>
     </message>
     <message>
         <location filename="../../console/ui/mediation/schedule_dialog.py" line="52" />
