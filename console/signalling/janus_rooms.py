@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
+import time
 from dataclasses import dataclass, field
 
 from console.signalling.janus import NO_SUCH_ROOM, JanusError, JanusSession, VideoRoomHandle
@@ -22,6 +23,9 @@ log = logging.getLogger(__name__)
 
 JANUS_REQUEST_S = 10.0
 """A Janus that takes longer than this to create or destroy a room counts as unreachable."""
+JANUS_RETRY_AFTER_S = 15.0
+"""After a failure, Janus is not asked again for this long: the server handles room changes
+one at a time, and a Janus that swallows requests must not stall every one of them."""
 ROOM_BITRATE = 512_000
 """Per publisher: 640×360 VP8 at 25 fps looks right at this rate."""
 
@@ -57,10 +61,20 @@ class JanusUnavailable(Exception):
 class JanusRooms:
     """Creates and destroys Janus rooms on a short-lived admin session per request."""
 
-    def __init__(self, link: JanusLink) -> None:
+    def __init__(
+        self,
+        link: JanusLink,
+        *,
+        request_s: float = JANUS_REQUEST_S,
+        retry_after_s: float = JANUS_RETRY_AFTER_S,
+    ) -> None:
         self.link = link
+        self.request_s = request_s
+        self.retry_after_s = retry_after_s
         self.created = 0
         self.destroyed = 0
+        self._down_until = 0.0
+        self._down_reason = ""
         self._undestroyed: list[JanusRoomPlan] = []
         """Rooms Janus did not destroy when asked: tried again with the next request."""
 
@@ -70,16 +84,20 @@ class JanusRooms:
             pin=secrets.token_urlsafe(16),
             secret=secrets.token_urlsafe(24),
         )
+        if time.monotonic() < self._down_until:
+            raise JanusUnavailable(self._down_reason)
         try:
-            await asyncio.wait_for(self._create(plan, publishers, description), JANUS_REQUEST_S)
+            await asyncio.wait_for(self._create(plan, publishers, description), self.request_s)
         except (JanusError, OSError, TimeoutError) as exc:
-            reason = f"the media server (Janus) did not open the room: {exc}"
-            raise JanusUnavailable(reason) from exc
+            problem = str(exc) or f"no answer within {self.request_s:.0f} s"
+            self._down_reason = f"the media server (Janus) did not open the room: {problem}"
+            self._down_until = time.monotonic() + self.retry_after_s
+            raise JanusUnavailable(self._down_reason) from exc
         self.created += 1
         return plan
 
     async def _create(self, plan: JanusRoomPlan, publishers: int, description: str) -> None:
-        admin = JanusSession(self.link.admin_url, request_timeout_s=JANUS_REQUEST_S)
+        admin = JanusSession(self.link.admin_url, request_timeout_s=self.request_s)
         await admin.connect()
         try:
             handle = await VideoRoomHandle.attach(admin)
@@ -98,10 +116,16 @@ class JanusRooms:
         """Destroy the room (its participants are dropped). A failure is logged and the
         room is tried again with the next destroy: a room left open would still carry the
         media of whoever it was taken from."""
+        if time.monotonic() < self._down_until:
+            self._undestroyed.append(plan)
+            return
         retry, self._undestroyed = self._undestroyed, []
         for held in [*retry, plan]:
+            if time.monotonic() < self._down_until:
+                self._undestroyed.append(held)
+                continue
             try:
-                await asyncio.wait_for(self._destroy(held), JANUS_REQUEST_S)
+                await asyncio.wait_for(self._destroy(held), self.request_s)
                 self.destroyed += 1
             except JanusError as exc:
                 if exc.code == NO_SUCH_ROOM:
@@ -111,9 +135,11 @@ class JanusRooms:
             except (OSError, TimeoutError) as exc:
                 log.warning("janus room %s not destroyed: %s", held.number, exc)
                 self._undestroyed.append(held)
+                self._down_until = time.monotonic() + self.retry_after_s
+                self._down_reason = f"the media server (Janus) did not answer: {exc}"
 
     async def _destroy(self, plan: JanusRoomPlan) -> None:
-        admin = JanusSession(self.link.admin_url, request_timeout_s=JANUS_REQUEST_S)
+        admin = JanusSession(self.link.admin_url, request_timeout_s=self.request_s)
         await admin.connect()
         try:
             handle = await VideoRoomHandle.attach(admin)
