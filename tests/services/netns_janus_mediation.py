@@ -27,8 +27,7 @@ from sqlalchemy import select  # noqa: E402
 from console.bench.room import private_janus  # noqa: E402
 from console.bench.room_party import quiet_decoder_warnings  # noqa: E402
 from console.core import tokens  # noqa: E402
-from console.core.clock import utcnow  # noqa: E402
-from console.core.codes import MediaKind, Role, RoomState  # noqa: E402
+from console.core.codes import MediaKind, Role  # noqa: E402
 from console.services.evidence import file_sha256  # noqa: E402
 from console.services.room_desk import (  # noqa: E402
     LobbyKnocked,
@@ -42,9 +41,10 @@ from console.services.signalling_store import StoreQueue, StoreRoomSeats  # noqa
 from console.signalling.janus_rooms import JanusLink  # noqa: E402
 from console.signalling.server import ServerConfig, SignallingServer  # noqa: E402
 from console.store import migrate  # noqa: E402
-from console.store.models import MediaAsset, Room  # noqa: E402
+from console.store.models import MediaAsset  # noqa: E402
 from console.store.store import Store  # noqa: E402
-from tests.services.desk_support import Recorder  # noqa: E402
+from tests.services.desk_support import Recorder, until  # noqa: E402
+from tests.signalling.conftest import Harness  # noqa: E402
 
 SECRET = b"janus-mediation-test-secret-0123456789"
 PARTIES = ("甲方", "乙方", "丙方", "丁方", "戊方")
@@ -67,17 +67,6 @@ def staff() -> str:
     return tokens.issue(
         SECRET, kind="staff", subject="201", role=Role.MEDIATOR.code, ttl_s=600, name="周调解员"
     )
-
-
-async def until(check: Any, timeout: float, what: str) -> Any:
-    deadline = time.monotonic() + timeout
-    while True:
-        value = check()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"waited {timeout:.0f} s for {what}")
-        await asyncio.sleep(0.05)
 
 
 async def frames_from(desk: RoomDesk, pid: str, count: int = FRAMES) -> int:
@@ -104,20 +93,10 @@ async def main() -> dict[str, Any]:
         migrate.upgrade(url)
         store = Store(url)
 
-        def add_room(session: Any) -> tuple[int, None]:
-            room = Room(
-                name="第六调解室",
-                state=RoomState.SCHEDULED.code,
-                scheduled_at=utcnow(),
-                backend="janus",
-                max_publishers=len(PARTIES) + 1,
-            )
-            session.add(room)
-            session.flush()
-            return room.id, None
-
-        room_id, _ = store.write_sync(add_room)
-        room = str(room_id)
+        room = Harness.add_room_to(
+            store, "第六调解室", backend="janus", publishers=len(PARTIES) + 1
+        )
+        room_id = int(room)
         async with private_janus(folder / "janus") as janus:
             step("janus_up")
             server = SignallingServer(

@@ -144,9 +144,22 @@ class Harness:
         return self.add_room_to(self.store, name, state)
 
     @staticmethod
-    def add_room_to(store: Store, name: str, state: RoomState = RoomState.SCHEDULED) -> str:
+    def add_room_to(
+        store: Store,
+        name: str,
+        state: RoomState = RoomState.SCHEDULED,
+        *,
+        backend: str = "mesh",
+        publishers: int = 4,
+    ) -> str:
         def op(session: Any) -> tuple[int, None]:
-            room = Room(name=name, state=state.code, scheduled_at=utcnow())
+            room = Room(
+                name=name,
+                state=state.code,
+                scheduled_at=utcnow(),
+                backend=backend,
+                max_publishers=publishers,
+            )
             session.add(room)
             session.flush()
             return room.id, None

@@ -7,14 +7,11 @@ from __future__ import annotations
 
 import asyncio
 import time
-from typing import Any
 
 import pytest
 
-from console.core.clock import utcnow
-from console.core.codes import Role, RoomState
+from console.core.codes import Role
 from console.signalling.janus_rooms import JanusLink, JanusRooms, JanusUnavailable
-from console.store.models import Room
 from console.store.store import Store
 from tests.signalling.conftest import Harness, staff_token
 
@@ -46,20 +43,7 @@ class SilentListener:
 
 
 def _janus_room(store: Store) -> str:
-    def op(session: Any) -> tuple[int, None]:
-        room = Room(
-            name="大调解室",
-            state=RoomState.SCHEDULED.code,
-            scheduled_at=utcnow(),
-            backend="janus",
-            max_publishers=8,
-        )
-        session.add(room)
-        session.flush()
-        return room.id, None
-
-    room_id, _ = store.write_sync(op)
-    return str(room_id)
+    return Harness.add_room_to(store, "大调解室", backend="janus", publishers=8)
 
 
 def test_a_silent_janus_fails_once_then_fast_until_retry() -> None:
