@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,6 +15,7 @@ from PySide6.QtGui import (
     QMouseEvent,
     QPainter,
     QPaintEvent,
+    QPixmap,
     QResizeEvent,
     QWheelEvent,
 )
@@ -77,7 +79,7 @@ class _Layout:
     bottom: QRect  # the status bar
     dot: tuple[int, int, int]  # the health dot: x, y, diameter
     status: QRect
-    border: QRect
+    border: tuple[QRect, QRect, QRect, QRect]
 
 
 class VideoTile(QWidget):
@@ -112,6 +114,9 @@ class VideoTile(QWidget):
         self._centre = QPointF(0.5, 0.5)
         self._pan_from: QPointF | None = None
         self._overlay: _Layout | None = None
+        self._bar_layout: _Layout | None = None
+        self._bar_key: tuple[object, ...] | None = None
+        self._bar_pixmaps: tuple[QPixmap | None, QPixmap | None] = (None, None)
 
     def attach(self, slot: Any, title: str) -> None:
         if slot is not self._slot:
@@ -257,9 +262,9 @@ class VideoTile(QWidget):
             if text is None:
                 text = self.tr("Empty — double-click a camera")
             p.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
-        p.setBrush(Qt.BrushStyle.NoBrush)
-        p.setPen(_FRAME_SELECTED if self.selected else _FRAME)
-        p.drawRect(layout.border)
+        edge = _FRAME_SELECTED if self.selected else _FRAME
+        for line in layout.border:
+            p.fillRect(line, edge)
         p.end()
         self.painted_frames += 1
 
@@ -298,28 +303,73 @@ class VideoTile(QWidget):
                 bottom=bottom,
                 dot=(6, bottom.top() + (bar_h - d) // 2, d),
                 status=bottom.adjusted(12 + d, 0, -6, 0),
-                border=rect.adjusted(0, 0, -1, -1),
+                border=(
+                    QRect(0, 0, w, 1),
+                    QRect(0, h - 1, w, 1),
+                    QRect(0, 1, 1, h - 2),
+                    QRect(w - 1, 1, 1, h - 2),
+                ),
             )
         return layout
 
     def _paint_overlay(self, p: QPainter, layout: _Layout) -> None:
+        top, bottom = self._bars(layout)
+        if top is not None:
+            p.drawPixmap(0, 0, top)
+        if bottom is not None:
+            p.drawPixmap(0, layout.bottom.y(), bottom)
+
+    def _bars(self, layout: _Layout) -> tuple[QPixmap | None, QPixmap | None]:
+        """The title and status bars as translucent pixmaps, drawn again only when what
+        they show changes.
+
+        Filling the bars, shaping the texts and drawing the dot on every paint took 70 of a
+        tile's 215 us (measured 2026-12-03, 36 tiles offscreen); two pixmaps cost a
+        fraction of that, and a wall tile paints 25 times a second with the same bars.
+        """
+        zoom = f"×{self.zoom:.1f}" if self.zoom > 1.0 else ""
+        key = (self.title, zoom, self.health, self.status_text, self.devicePixelRatioF())
+        if self._bar_layout is not layout or self._bar_key != key:
+            self._bar_layout, self._bar_key = layout, key
+            self._bar_pixmaps = (
+                self._bar(layout, layout.top, self._paint_title, zoom) if self.title else None,
+                self._bar(layout, layout.bottom, self._paint_status, zoom)
+                if self.health is not None or self.status_text
+                else None,
+            )
+        return self._bar_pixmaps
+
+    def _bar(
+        self,
+        layout: _Layout,
+        rect: QRect,
+        paint: Callable[[QPainter, _Layout, str], None],
+        zoom: str,
+    ) -> QPixmap:
+        ratio = self.devicePixelRatioF()
+        bar = QPixmap(round(rect.width() * ratio), round(rect.height() * ratio))
+        bar.setDevicePixelRatio(ratio)
+        bar.fill(_BAR)
+        p = QPainter(bar)
+        p.translate(-rect.x(), -rect.y())  # the layout's coordinates are the tile's
         p.setFont(layout.font)
-        if self.title:
-            p.fillRect(layout.top, _BAR)
-            p.setPen(_TEXT)
-            p.drawText(layout.title, Qt.AlignmentFlag.AlignVCenter, self.title)
-            if self.zoom > 1.0:
-                p.drawText(
-                    layout.title,
-                    Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight,
-                    f"×{self.zoom:.1f}",
-                )
-        if self.health is not None or self.status_text:
-            colour = _HEALTH.get(self.health, _MUTED) if self.health else _MUTED
-            p.fillRect(layout.bottom, _BAR)
-            p.setBrush(colour)
-            p.setPen(Qt.PenStyle.NoPen)
-            x, y, d = layout.dot
-            p.drawEllipse(x, y, d, d)
-            p.setPen(_TEXT)
-            p.drawText(layout.status, Qt.AlignmentFlag.AlignVCenter, self.status_text)
+        paint(p, layout, zoom)
+        p.end()
+        return bar
+
+    def _paint_title(self, p: QPainter, layout: _Layout, zoom: str) -> None:
+        p.setPen(_TEXT)
+        p.drawText(layout.title, Qt.AlignmentFlag.AlignVCenter, self.title)
+        if zoom:
+            p.drawText(
+                layout.title, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, zoom
+            )
+
+    def _paint_status(self, p: QPainter, layout: _Layout, zoom: str) -> None:
+        colour = _HEALTH.get(self.health, _MUTED) if self.health else _MUTED
+        p.setBrush(colour)
+        p.setPen(Qt.PenStyle.NoPen)
+        x, y, d = layout.dot
+        p.drawEllipse(x, y, d, d)
+        p.setPen(_TEXT)
+        p.drawText(layout.status, Qt.AlignmentFlag.AlignVCenter, self.status_text)
