@@ -15,14 +15,14 @@ from tests.clients.support import run_in_private_netns
 SCRIPT = Path(__file__).with_name("netns_janus_mediation.py")
 
 pytestmark = [
-    pytest.mark.timeout(240),
+    pytest.mark.timeout(330),
     pytest.mark.skipif(not janus_available(), reason="needs the Debian package janus"),
     pytest.mark.skipif(can_make_netns() is not None, reason=str(can_make_netns())),
 ]
 
 
 def test_six_person_room_through_janus() -> None:
-    result = run_in_private_netns(SCRIPT, timeout=220)
+    result = run_in_private_netns(SCRIPT, timeout=300)
     print("steps (s since start):", result.get("steps"))
     assert result["ok"], result
     # The lobby learns nothing of the media server; the admitted share one Janus room,
