@@ -16,7 +16,7 @@ SCRIPT = Path(__file__).with_name("netns_janus_page_room.py")
 pytestmark = [
     pytest.mark.timeout(240),
     pytest.mark.skipif(not janus_available(), reason="needs the Debian package janus"),
-    needs_netns_chromium,
+    *needs_netns_chromium,
 ]
 
 
