@@ -54,3 +54,28 @@ class LiveLag:
         """Forget the stream (a new connection has its own clock)."""
         self._live_offset = self._last_wall = None
         self.catching_up = False
+
+
+CATCH_UP_SHOWN_S = 3.0
+"""A tile says it is catching up for this long after it last skipped a frame to stay live.
+
+Catching up on key frames often takes a fraction of a second and comes back every few
+seconds on a machine that cannot keep up: shown only while it lasts, an operator glancing
+at a status line refreshed twice a second would rarely see it."""
+
+
+class CatchUpNotice:
+    """Whether a tile should say it is catching up, from its decoder's running counts."""
+
+    def __init__(self, shown_s: float = CATCH_UP_SHOWN_S) -> None:
+        self.shown_s = shown_s
+        self._skipped = 0
+        self._until = float("-inf")
+
+    def update(self, skipped_late: int, catching_up: bool, now: float) -> bool:
+        """`skipped_late`: the decoder's count of frames skipped to catch up (it starts
+        again from zero when the camera is reopened)."""
+        if skipped_late > self._skipped or catching_up:
+            self._until = now + self.shown_s
+        self._skipped = skipped_late
+        return now < self._until

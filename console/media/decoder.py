@@ -324,6 +324,11 @@ class CameraDecoder:
         with self._lock:
             self._frame_filter = frame_filter
 
+    @property
+    def frame_filter(self) -> FrameFilter | None:
+        with self._lock:
+            return self._frame_filter
+
     def set_target_size(self, width: int, height: int) -> None:
         """Tile size in device pixels; 0x0 pauses (hidden tiles are not decoded)."""
         size = self._checked_size((width, height))

@@ -3030,6 +3030,11 @@
         <translation>画面延迟 %1 毫秒</translation>
     </message>
     <message>
+        <location filename="../../console/ui/wall/panel.py" line="813" />
+        <source>catching up: frames skipped to stay live</source>
+        <translation>追赶实时：跳帧以保持实时</translation>
+    </message>
+    <message>
         <location filename="../../console/ui/wall/panel.py" line="814" />
         <source>Live: %1 / %2</source>
         <translation>在线画面：%1 / %2</translation>

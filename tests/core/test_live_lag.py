@@ -8,6 +8,7 @@ from console.core.live_lag import (
     CATCH_UP_AFTER_S,
     CAUGHT_UP_BELOW_S,
     RESET_AFTER_S,
+    CatchUpNotice,
     LiveLag,
 )
 
@@ -88,3 +89,17 @@ def test_reset_forgets_the_previous_connection() -> None:
     lag.reset()
     assert not lag.catching_up
     assert lag.update(50.0, 7.0) == 0.0
+
+
+def test_catch_up_notice_outlasts_a_short_catch_up() -> None:
+    notice = CatchUpNotice(shown_s=3.0)
+    assert not notice.update(0, False, 10.0)
+    # A catch-up shorter than a status refresh still shows, for three seconds after it.
+    assert notice.update(12, False, 10.5)
+    assert notice.update(12, False, 13.4)
+    assert not notice.update(12, False, 13.6)
+    # While the decoder says it is catching up, it shows whatever the counts say.
+    assert notice.update(12, True, 20.0)
+    # A reopened camera counts from zero again: no notice until it skips again.
+    assert not notice.update(0, False, 30.0)
+    assert notice.update(3, False, 31.0)

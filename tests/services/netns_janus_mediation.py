@@ -117,7 +117,7 @@ async def main() -> dict[str, Any]:
                     token_provider=lambda: token,
                     name=name,
                     video_size=(320, 240),
-                    video_fps=15,  # six encoders and thirty decoders share two cores
+                    video_fps=10,  # six encoders and thirty decoders share two cores
                     sink_size=(160, 90),
                     preview=False,
                 )

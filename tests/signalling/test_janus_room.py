@@ -14,14 +14,14 @@ from tests.clients.support import run_in_private_netns
 SCRIPT = Path(__file__).with_name("netns_janus_room.py")
 
 pytestmark = [
-    pytest.mark.timeout(120),
+    pytest.mark.timeout(260),
     pytest.mark.skipif(not janus_available(), reason="needs the Debian package janus"),
     pytest.mark.skipif(can_make_netns() is not None, reason=str(can_make_netns())),
 ]
 
 
 def test_six_people_see_each_other_a_seventh_is_refused_and_failures_recover() -> None:
-    result = run_in_private_netns(SCRIPT, timeout=110)
+    result = run_in_private_netns(SCRIPT, timeout=240)
     assert result["ok"], result
     assert result["feeds_distinct"] and all(result["subscriptions"]), result
     # Everyone decoded at least 30 frames from each of the five others.

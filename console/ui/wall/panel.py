@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from PySide6.QtCore import QModelIndex, QSize, Qt, QTimer
 from PySide6.QtGui import QGuiApplication, QKeyEvent
 from PySide6.QtWidgets import (
@@ -28,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from console.core.decode_budget import Stream, TileRole
 from console.core.events import ChangeSet, Entity, Operation
+from console.core.live_lag import CatchUpNotice
 from console.core.records import CameraRecord, WallViewRecord
 from console.core.tile_health import TileHealth
 from console.core.wall_arrangement import WallArrangement
@@ -82,6 +85,7 @@ class WallPanel(QWidget):
         self._tasks.failed.connect(lambda text: self.say(text, error=True))
         self.arrangement: WallArrangement[CameraRecord] = WallArrangement(DEFAULT_LAYOUT)
         self._shown: dict[int, CameraRecord] = {}  # tile index -> camera on it now
+        self._catch_up: dict[int, CatchUpNotice] = {}  # camera id -> its notice
         self._open: dict[int, CameraRecord] = {}  # camera id -> cameras with a running feed
         self._viewed: set[int] = set()  # camera ids audited as viewed and still on screen
         self._reasons: dict[int, str] = {}  # camera id -> stated reason (sensitive cameras)
@@ -790,6 +794,7 @@ class WallPanel(QWidget):
 
     def _status_tick(self) -> None:
         live = 0
+        now = time.monotonic()
         for index, camera in self._shown.items():
             stats = self._live.stats(camera)
             tile = self.tiles[index]
@@ -807,6 +812,13 @@ class WallPanel(QWidget):
                 text += f" · {plan}"
             if age is not None and stats.health is TileHealth.LIVE and age > 0.5:
                 text += " · " + self.tr("frame age %1 ms").replace("%1", f"{age * 1000:.0f}")
+            notice = self._catch_up.setdefault(camera.id, CatchUpNotice())
+            catching_up = notice.update(stats.frames_skipped_late, stats.catching_up, now)
+            if catching_up and stats.health is TileHealth.LIVE:
+                # This machine cannot decode every frame of this camera: the picture stays
+                # live by skipping to key frames, so motion is jerky. The duty officer must
+                # know why (and that fewer tiles, or sub streams, would help).
+                text += " · " + self.tr("catching up: frames skipped to stay live")
             if stats.last_error and stats.health is not TileHealth.LIVE:
                 text += f" · {stats.last_error}"
             tile.set_status(stats.health, text)
