@@ -70,6 +70,14 @@ async def until(pred: Callable[[], Any], timeout: float = 15.0, what: str = "") 
         await asyncio.sleep(0.02)
 
 
+async def frames_from(desk: Any, pid: str, count: int, timeout: float = 30.0) -> int:
+    """Wait until a room desk has decoded `count` more frames from that person; the total."""
+    leg = await until(lambda: desk.leg(pid), timeout, f"{desk.name} receiving {pid}")
+    await asyncio.wait_for(leg.got_video.wait(), timeout)
+    assert leg.sink is not None
+    return int(await leg.sink.wait_frames(leg.sink.frames_received + count, timeout))
+
+
 @dataclass
 class Caller:
     """A headless aiortc citizen (the demo caller's code) running as a task."""

@@ -33,6 +33,7 @@ from console.store import migrate  # noqa: E402
 from console.store.store import Store  # noqa: E402
 from tests.clients.browsers import citizen_page, prepare_namespace  # noqa: E402
 from tests.services.desk_support import Recorder, until  # noqa: E402
+from tests.services.desk_support import frames_from as desk_frames_from  # noqa: E402
 from tests.signalling.conftest import Harness  # noqa: E402
 
 SECRET = b"janus-page-room-test-secret-0123456789"
@@ -43,10 +44,7 @@ T0 = time.monotonic()
 
 
 async def frames_from(desk: RoomDesk, pid: str, count: int = FRAMES) -> int:
-    leg = await until(lambda: desk.leg(pid), WAIT_S, f"the desk receiving {pid}")
-    await asyncio.wait_for(leg.got_video.wait(), WAIT_S)
-    assert leg.sink is not None
-    return await leg.sink.wait_frames(leg.sink.frames_received + count, WAIT_S)
+    return await desk_frames_from(desk, pid, count, WAIT_S)
 
 
 async def main() -> dict[str, Any]:
