@@ -99,6 +99,8 @@ class RemoteFeedSubscribed:
 class RemoteFeedDropped:
     feed: int
     reason: str
+    display: str = ""
+    """The publisher's display, as announced (the room desk's person id)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -295,8 +297,9 @@ class JanusRoomParticipant:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
         for feed in list(self.feeds):
-            await self._close_feed(self.feeds.pop(feed), tell_janus=False)
-            self._emit(RemoteFeedDropped(feed, "session lost"))
+            remote = self.feeds.pop(feed)
+            await self._close_feed(remote, tell_janus=False)
+            self._emit(RemoteFeedDropped(feed, "session lost", remote.publisher.display))
         deadline = time.monotonic() + self.session.reclaim_within_s
         delay = 0.5
         while True:
@@ -472,7 +475,7 @@ class JanusRoomParticipant:
         if remote is None:
             return
         await self._close_feed(remote)
-        self._emit(RemoteFeedDropped(feed, reason))
+        self._emit(RemoteFeedDropped(feed, reason, remote.publisher.display))
 
     async def _close_feed(self, remote: RemoteFeed, *, tell_janus: bool = True) -> None:
         if tell_janus and self.session.connected:

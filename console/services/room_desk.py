@@ -203,12 +203,12 @@ class _Seat:
 
 @dataclass
 class _JanusSeat:
-    """Our place in a Janus room: the participant, and whose feed is whose."""
+    """Our place in a Janus room (a feed's display is its person's session id)."""
 
     media: p.RoomMedia
     participant: JanusRoomParticipant
-    displays: dict[int, str] = field(default_factory=dict)
-    """Feed id → session id (a feed's display is its person's session id)."""
+    peers: tuple[str, ...] = ()
+    """Whom we subscribed for, as last applied: a change means refreshing subscriptions."""
     players: dict[str, AudioPlayer] = field(default_factory=dict)
 
 
@@ -329,12 +329,8 @@ class RoomDesk:
 
     def legs(self) -> dict[str, PersonMedia]:
         if self._janus is not None:
-            seat = self._janus
-            return {
-                seat.displays[feed]: remote
-                for feed, remote in seat.participant.feeds.items()
-                if feed in seat.displays
-            }
+            feeds = self._janus.participant.feeds.values()
+            return {remote.publisher.display: remote for remote in feeds}
         return {pid: held.leg for pid, held in self._legs.items()}
 
     @property
@@ -714,17 +710,18 @@ class RoomDesk:
         async with self._janus_lock:
             media = self.seat.media
             current = self._janus
-            if current is not None and (
-                media is None or (media.url, media.room, media.pin) != _where(current.media)
-            ):
+            if current is not None and media != current.media:
                 await self._leave_janus()
                 current = None
             if media is None:
                 return
-            if current is not None:
+            if current is None:
+                await self._join_janus(media)
+            elif current.peers != tuple(self.seat.peers):
+                # Asks Janus for its publishers: only when whom we receive has changed, not
+                # on every consent, spotlight or recording change.
+                current.peers = tuple(self.seat.peers)
                 await self._refresh_janus(current)
-                return
-            await self._join_janus(media)
 
     async def _join_janus(self, media: p.RoomMedia) -> None:
         assert self._video is not None and self._audio is not None
@@ -741,27 +738,25 @@ class RoomDesk:
             on_frame=self._on_janus_frame if self.on_frame is not None else None,
         )
         participant.set_mute(audio=self._muted[0], video=self._muted[1])
-        seat = _JanusSeat(media, participant)
+        seat = _JanusSeat(media, participant, tuple(self.seat.peers))
         self._janus = seat
         participant.subscribe(lambda event: self._on_janus_event(seat, event))
         try:
-            joined = await asyncio.wait_for(participant.join(), JANUS_JOIN_S)
+            await asyncio.wait_for(participant.join(), JANUS_JOIN_S)
         except (JanusError, OSError, TimeoutError) as exc:
             self._janus = None
             await participant.leave()
             log.warning("joining janus room %s failed: %s", media.room, exc)
             self._error(MEDIA_FAILED, f"无法连接媒体服务器（Janus）：{exc}")
-            return
-        for pub in joined.publishers:
-            seat.displays[pub.feed] = pub.display
 
     def _wants_feed(self, pub: Publisher) -> bool:
         return pub.display in self.seat.peers
 
     def _on_janus_frame(self, feed: int, frame: Frame) -> None:
         seat, on_frame = self._janus, self.on_frame
-        if seat is not None and on_frame is not None and feed in seat.displays:
-            on_frame(seat.displays[feed], frame)
+        remote = seat.participant.feeds.get(feed) if seat is not None else None
+        if remote is not None and on_frame is not None:
+            on_frame(remote.publisher.display, frame)
 
     async def _refresh_janus(self, seat: _JanusSeat) -> None:
         try:
@@ -774,7 +769,6 @@ class RoomDesk:
             return
         if isinstance(event, RemoteFeedSubscribed):
             pid = event.display
-            seat.displays[event.feed] = pid
             remote = seat.participant.feeds.get(event.feed)
             if remote is None:
                 return
@@ -789,7 +783,7 @@ class RoomDesk:
                 seat.players[pid] = player
             self._emit(MediaChanged(pid, remote.pc.connectionState or "connecting"))
         elif isinstance(event, RemoteFeedDropped):
-            pid = seat.displays.pop(event.feed, "")
+            pid = event.display
             if pid:
                 gone = seat.players.pop(pid, None)
                 if gone is not None:
@@ -800,7 +794,7 @@ class RoomDesk:
         seat, self._janus = self._janus, None
         if seat is None:
             return
-        gone = [seat.displays[f] for f in seat.participant.feeds if f in seat.displays]
+        gone = [remote.publisher.display for remote in seat.participant.feeds.values()]
         await seat.participant.leave()
         for player in seat.players.values():
             await asyncio.to_thread(player.stop)
@@ -876,7 +870,3 @@ class RoomDesk:
         task = asyncio.get_running_loop().create_task(coro, name=name)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
-
-
-def _where(media: p.RoomMedia) -> tuple[str, int, str]:
-    return media.url, media.room, media.pin

@@ -82,12 +82,15 @@ class Room:
             and self.group_of(sender) == self.group_of(receiver)
         )
 
+    def janus_group(self, sid: str) -> str:
+        """The Janus room `sid`'s media go through: "caucus", or "main" (also with no caucus)."""
+        return "caucus" if self.group_of(sid) == "caucus" else "main"
+
     def janus_groups(self) -> dict[str, set[str]]:
-        """Admitted people by the Janus room their media go through: "main" or "caucus"."""
+        """Admitted people by the Janus room their media go through."""
         groups: dict[str, set[str]] = {}
         for sid in self.admitted:
-            key = "caucus" if self.group_of(sid) == "caucus" else "main"
-            groups.setdefault(key, set()).add(sid)
+            groups.setdefault(self.janus_group(sid), set()).add(sid)
         return groups
 
     def peers_of(self, sid: str) -> list[str]:

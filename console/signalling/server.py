@@ -585,8 +585,7 @@ class Hub:
     def _media_for(self, room: Room, sid: str) -> p.RoomMedia | None:
         if room.backend != "janus" or self.janus is None or sid not in room.admitted:
             return None
-        key = "caucus" if room.group_of(sid) == "caucus" else "main"
-        held = self.janus_plans.get(room.id, {}).get(key)
+        held = self.janus_plans.get(room.id, {}).get(room.janus_group(sid))
         if held is None or sid not in held[1]:
             return None
         plan = held[0]
