@@ -3031,8 +3031,8 @@
     </message>
     <message>
         <location filename="../../console/ui/wall/panel.py" line="813" />
-        <source>catching up: frames skipped to stay live</source>
-        <translation>追赶实时：跳帧以保持实时</translation>
+        <source>catching up (frames skipped)</source>
+        <translation>追赶实时（跳帧）</translation>
     </message>
     <message>
         <location filename="../../console/ui/wall/panel.py" line="814" />

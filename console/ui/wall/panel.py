@@ -804,7 +804,15 @@ class WallPanel(QWidget):
                 live += 1
             age = stats.last_frame_age_s
             rate = f"{stats.fps:.0f} fps · {stats.bitrate_kbps:.0f} kbps"
-            text = f"{self.health_text(stats.health)} · {rate}"
+            text = self.health_text(stats.health)
+            notice = self._catch_up.setdefault(camera.id, CatchUpNotice())
+            catching_up = notice.update(stats.frames_skipped_late, stats.catching_up, now)
+            if catching_up and stats.health is TileHealth.LIVE:
+                # This machine cannot decode every frame of this camera: the picture stays
+                # live by skipping to key frames, so motion is jerky. Said right after the
+                # health, since a small tile's status line shows only its start.
+                text += " · " + self.tr("catching up (frames skipped)")
+            text += f" · {rate}"
             if age is not None and stats.health is not TileHealth.LIVE:
                 text += " · " + self.tr("last frame %1 s ago").replace("%1", f"{age:.0f}")
             plan = self.plan_text(camera)
@@ -812,13 +820,6 @@ class WallPanel(QWidget):
                 text += f" · {plan}"
             if age is not None and stats.health is TileHealth.LIVE and age > 0.5:
                 text += " · " + self.tr("frame age %1 ms").replace("%1", f"{age * 1000:.0f}")
-            notice = self._catch_up.setdefault(camera.id, CatchUpNotice())
-            catching_up = notice.update(stats.frames_skipped_late, stats.catching_up, now)
-            if catching_up and stats.health is TileHealth.LIVE:
-                # This machine cannot decode every frame of this camera: the picture stays
-                # live by skipping to key frames, so motion is jerky. The duty officer must
-                # know why (and that fewer tiles, or sub streams, would help).
-                text += " · " + self.tr("catching up: frames skipped to stay live")
             if stats.last_error and stats.health is not TileHealth.LIVE:
                 text += f" · {stats.last_error}"
             tile.set_status(stats.health, text)
