@@ -27,6 +27,8 @@ from typing import Any, cast
 import av
 from av.video.stream import VideoStream
 
+from console.media.convert import reformat_privately
+
 log = logging.getLogger(__name__)
 
 VIDEO_CODEC = "libx264"
@@ -272,7 +274,9 @@ class _Mp4Writer:
         if (frame.width, frame.height) != (self.width, self.height) or (
             frame.format.name != "yuv420p"
         ):
-            frame = frame.reformat(width=self.width, height=self.height, format="yuv420p")
+            frame = reformat_privately(
+                frame, width=self.width, height=self.height, format="yuv420p"
+            )
         # The frame is shared with the display sink, which took its own timestamp on the loop.
         frame.pts = pts
         frame.time_base = self._video.codec_context.time_base

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sys
+import threading
+from typing import Any
 
 import av
 import cv2
@@ -107,6 +109,27 @@ CROP_SLACK = 0.03
 
 def _crop_fits(have: int, want: int) -> bool:
     return want <= have <= want + max(2, int(have * CROP_SLACK))
+
+
+_own = threading.local()
+
+
+def reformat_privately(frame: av.VideoFrame, **options: Any) -> av.VideoFrame:
+    """`frame.reformat(...)` through this thread's own swscale context, single-threaded.
+
+    PyAV keeps one reformatter per frame, and a relay or a tap hands one frame to several
+    consumers: two threads converting the same frame (a call's display sink and its
+    snapshot) deadlocked inside swscale's slice threads, hanging a test run for good.
+    """
+    reformatter = getattr(_own, "reformatter", None)
+    if reformatter is None:
+        reformatter = _own.reformatter = VideoReformatter()
+    return reformatter.reformat(frame, threads=1, **options)
+
+
+def ndarray_privately(frame: av.VideoFrame, **options: Any) -> np.ndarray:
+    """`frame.to_ndarray(...)` without touching the frame's shared reformatter."""
+    return reformat_privately(frame, **options).to_ndarray()
 
 
 class FrameConverter:

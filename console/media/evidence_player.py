@@ -23,6 +23,7 @@ from typing import Any
 import av
 import numpy as np
 
+from console.media.convert import ndarray_privately
 from console.media.frame_slot import Frame, LatestFrameSlot
 
 log = logging.getLogger(__name__)
@@ -265,7 +266,7 @@ class EvidencePlayer:
         if w > self._max_width:
             h = max(2, round(h * self._max_width / w) // 2 * 2)
             w = self._max_width
-        image = np.ascontiguousarray(frame.to_ndarray(width=w, height=h, format="bgra"))
+        image = np.ascontiguousarray(ndarray_privately(frame, width=w, height=h, format="bgra"))
         self._seq += 1
         now = time.monotonic()
         self.slot.put(Frame(image, w, h, t, now, self._seq, now))

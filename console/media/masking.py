@@ -17,6 +17,7 @@ import cv2
 import numpy as np
 
 from console.core.zones import Polygon
+from console.media.convert import ndarray_privately
 from console.media.replay_buffer import ClipInfo, Segment, remux_segment
 
 MASK_BGR = (0, 0, 0)
@@ -120,7 +121,9 @@ def export_masked_mp4(segment: Segment, path: Path, polygons: Sequence[Polygon])
                 # One thread: exports run beside a wall of decode threads.
                 stream.codec_context.thread_count = 1
                 pixels = pixel_polygons(polygons, width, height)
-            bgr = np.ascontiguousarray(frame.to_ndarray(format="bgr24")[:height, :width], np.uint8)
+            bgr = np.ascontiguousarray(
+                ndarray_privately(frame, format="bgr24")[:height, :width], np.uint8
+            )
             cv2.fillPoly(bgr, pixels, MASK_BGR)
             # OpenCV's BGR->I420 is limited-range BT.601, what players assume for H.264.
             yuv = np.asarray(cv2.cvtColor(bgr, cv2.COLOR_BGR2YUV_I420), np.uint8)

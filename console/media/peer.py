@@ -27,6 +27,7 @@ from aiortc import (
 from aiortc.contrib.media import MediaStreamError
 from aiortc.sdp import candidate_from_sdp
 
+from console.media.convert import ndarray_privately
 from console.media.frame_slot import Frame, LatestFrameSlot
 
 log = logging.getLogger(__name__)
@@ -373,7 +374,7 @@ class SwitchableVideoTrack(MediaStreamTrack):
     def _show(self, frame: av.VideoFrame, seq: int) -> None:
         try:
             w, h = self._preview_size
-            image = frame.to_ndarray(width=w, height=h, format="bgra")
+            image = ndarray_privately(frame, width=w, height=h, format="bgra")
             now = time.monotonic()
             assert self.preview is not None
             self.preview.put(Frame(image, w, h, 0.0, now, seq, captured_at=now))
@@ -539,7 +540,7 @@ class FrameSink:
     def _convert(self, frame: av.VideoFrame, seq: int, pts_s: float) -> None:
         try:
             w, h = self.size
-            image = frame.to_ndarray(width=w, height=h, format="bgra")
+            image = ndarray_privately(frame, width=w, height=h, format="bgra")
             out = Frame(image, w, h, pts_s, time.monotonic(), seq)
             self.slot.put(out)
             self.frames_converted += 1

@@ -23,6 +23,8 @@ import numpy as np
 from av.video.codeccontext import VideoCodecContext
 from av.video.stream import VideoStream
 
+from console.media.convert import ndarray_privately
+
 DEFAULT_SECONDS = 30.0
 # 30 s of a 4 Mbit/s main stream is 15 MB; twice that leaves room for bursts.
 DEFAULT_MAX_BYTES = 32 * 1024 * 1024
@@ -278,7 +280,7 @@ class ReplayBuffer:
             last = frame
         if last is None:
             return None
-        return last.to_ndarray(format="bgr24"), gop[-1].wall
+        return ndarray_privately(last, format="bgr24"), gop[-1].wall
 
     def clear(self) -> None:
         with self._lock:

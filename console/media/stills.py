@@ -9,6 +9,8 @@ from typing import Any
 import cv2
 import numpy as np
 
+from console.media.convert import ndarray_privately
+
 JPEG_QUALITY = 92
 
 
@@ -33,4 +35,4 @@ def read_image(path: Path) -> np.ndarray | None:
 
 def write_frame_jpeg(path: Path, frame: Any, quality: int = JPEG_QUALITY) -> None:
     """A decoded video frame (PyAV) to a JPEG file at its own resolution."""
-    write_jpeg(path, frame.to_ndarray(format="bgr24"), quality)
+    write_jpeg(path, ndarray_privately(frame, format="bgr24"), quality)

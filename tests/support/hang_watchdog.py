@@ -22,6 +22,11 @@ MARGIN_S = 120
 EXIT_WITHIN_S = 120
 """From the end of the run to the end of the process: joining leftover threads at exit."""
 
+WORKER_EXIT_WITHIN_S = 600
+"""The same for a pytest-xdist worker, which stays until the other worker finishes too:
+with 120 s an idle worker was ended (and counted a failure) while the other ran a long
+test. The longest test bound is 330 s."""
+
 _real_stderr: IO[str] | None = None
 
 
@@ -42,7 +47,9 @@ def _uncaptured_stderr_fd(config: pytest.Config) -> int:
 def pytest_unconfigure(config: pytest.Config) -> None:
     """The run is over: a worker that never ends must not keep the process (and CI) alive."""
     if _real_stderr is not None:
-        faulthandler.dump_traceback_later(EXIT_WITHIN_S, exit=True, file=_real_stderr)
+        worker = bool(os.environ.get("PYTEST_XDIST_WORKER"))
+        within = WORKER_EXIT_WITHIN_S if worker else EXIT_WITHIN_S
+        faulthandler.dump_traceback_later(within, exit=True, file=_real_stderr)
 
 
 def _limit_s(item: pytest.Item) -> float:
