@@ -62,6 +62,7 @@ from console.services.evidence_timeline import (
 from console.ui import theme
 from console.ui.i18n import current_lang
 from console.ui.tasks import TaskGroup
+from console.ui.widgets.bgra_image import wrap_bgra
 
 POLL_MS = 30
 SPEEDS = (0.25, 0.5, 1.0, 1.5, 2.0, 4.0)
@@ -240,7 +241,8 @@ class PlayerView(QWidget):
         self.setMinimumSize(theme.scaled(320), theme.scaled(180))
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.image: QImage | None = None
-        self._keep: Any = None  # the frame whose buffer the image wraps
+        self._keep: Any = None  # the frame shown
+        self._pixels: Any = None  # the numpy buffer the image wraps
         self.message = ""
         self.tool = "select"
         self.marks: list[ann.AnnotationRecord] = []  # the ones visible now
@@ -249,16 +251,14 @@ class PlayerView(QWidget):
         self.painted = 0
 
     def set_frame(self, frame: Any) -> None:
-        img = frame.image
         self._keep = frame
-        self.image = QImage(
-            img.data, frame.width, frame.height, img.strides[0], QImage.Format.Format_RGB32
-        )
+        self.image, self._pixels = wrap_bgra(frame.image)
         self.update()
 
     def clear(self, message: str = "") -> None:
         self.image = None
         self._keep = None
+        self._pixels = None
         self.message = message
         self.marks = []
         self.update()

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from console.core.tile_health import TileHealth
 from console.ui import theme
+from console.ui.widgets.bgra_image import wrap_bgra
 
 MAX_ZOOM = 8.0
 ZOOM_STEP = 1.25
@@ -97,7 +98,7 @@ class VideoTile(QWidget):
         self.setMinimumSize(160, 90)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self._slot: Any = None
-        self._frame: Any = None  # keeps the numpy buffer alive while the QImage wraps it
+        self._pixels: Any = None  # the numpy buffer the QImage wraps: kept alive with it
         self._image: QImage | None = None
         self.title = ""
         self.health: TileHealth | None = None
@@ -123,14 +124,14 @@ class VideoTile(QWidget):
             self.reset_zoom()
         self._slot = slot
         self.title = title
-        self._frame = None
+        self._pixels = None
         self._image = None
         self.health = TileHealth.CONNECTING
         self.update()
 
     def detach(self, message: str = "") -> None:
         self._slot = None
-        self._frame = None
+        self._pixels = None
         self._image = None
         self.title = ""
         self.health = None
@@ -152,11 +153,7 @@ class VideoTile(QWidget):
         frame = self._slot.take()
         if frame is None:
             return False
-        self._frame = frame
-        img = frame.image
-        self._image = QImage(
-            img.data, frame.width, frame.height, img.strides[0], QImage.Format.Format_RGB32
-        )
+        self._image, self._pixels = wrap_bgra(frame.image)
         self.update()
         return True
 
