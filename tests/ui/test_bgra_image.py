@@ -8,8 +8,8 @@ import av
 import numpy as np
 from PySide6.QtGui import QImage
 
-from console.media.convert import decimate_to_bgra
 from console.media.clips import make_test_clip
+from console.media.convert import decimate_to_bgra
 from console.ui.widgets.bgra_image import wrap_bgra
 
 
