@@ -303,6 +303,7 @@ def run_wall(clips: list[Path], seconds: float, warmup_s: float) -> dict[str, An
     for timer in timers:
         timer.stop()
     plan = live.plan
+    overload_cap = live.overload_cap
     all_stats = [live.stats(cam) for cam in cameras]
     tile_size = (tiles[0].width(), tiles[0].height())
     report = live.close()
@@ -328,6 +329,7 @@ def run_wall(clips: list[Path], seconds: float, warmup_s: float) -> dict[str, An
         "planned_cores": plan.planned_cores if plan is not None else None,
         "paint_us": None if paint_cost.per_frame is None else paint_cost.per_frame * 1e6,
         "budget_cores": live.budget_cores,
+        "overload_cap": overload_cap,
         "overloaded": plan.overloaded if plan is not None else None,
         "tile_size": tile_size,
         "skipped_rate": sum(s.frames_skipped_rate for s in all_stats if s is not None),
@@ -500,6 +502,10 @@ def run(args: argparse.Namespace) -> int:
             "planned_cores": round(wall["planned_cores"] or 0.0, 3),
             "gui_us_per_paint": None if wall["paint_us"] is None else round(wall["paint_us"]),
             "budget_cores": round(wall["budget_cores"], 3),
+            # The cap measured lateness held the budget to at the end (None: no cap).
+            "overload_cap_cores": None
+            if wall["overload_cap"] is None
+            else round(wall["overload_cap"], 3),
             "overloaded": wall["overloaded"],
             "cpu_count": os.cpu_count(),
             "ffmpeg_note": peer.get("note"),

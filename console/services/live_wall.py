@@ -8,6 +8,7 @@ stream and frame rate per tile.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ from console.core.decode_budget import (
     default_budget_cores,
     plan_budget,
 )
+from console.core.overload import LoadSample, OverloadGovernor
 from console.core.records import CameraRecord
 from console.media.decoder import CameraDecoder, DecoderStats
 from console.media.frame_slot import LatestFrameSlot
@@ -47,6 +49,8 @@ class ScreenTile:
     role: TileRole
     paint_s: float | None = None  # GUI-thread seconds per painted frame, if measured
 
+
+log = logging.getLogger(__name__)
 
 # Called whenever a decoder starts for a camera (first open, or a switch between main and
 # sub stream), so that per-camera attachments (replay buffer, privacy masks) follow it.
@@ -171,6 +175,9 @@ class LiveWallService:
         self._budget_cores = budget_cores if budget_cores is not None else default_budget_cores()
         self._meter = CostMeter()
         self._plan: BudgetPlan | None = None
+        self._governor = OverloadGovernor()
+        # Each camera's decoder and its frame counters at the previous budget look.
+        self._counted: dict[str, tuple[int, int, int]] = {}
 
     def add_attacher(self, attacher: DecoderAttacher) -> None:
         self._attachers.append(attacher)
@@ -265,9 +272,26 @@ class LiveWallService:
         tile's slot), resizes, caps frame rates, turns key-frames-only on and off, and
         pauses hidden tiles and open feeds that are not listed at all.
         """
-        self._observe_costs()
+        sample = self._observe()
+        previous = self._plan
+        capped = self._governor.cap is not None
+        budget = self._governor.update(
+            sample, self._budget_cores, previous.planned_cores if previous is not None else 0.0
+        )
+        if capped != (self._governor.cap is not None):
+            if capped:
+                log.info("decoders keep up again: the decode budget is %.2f cores", budget)
+            else:
+                log.warning(
+                    "decoders fall behind (%d of %d frames late, %d catching up): decode "
+                    "budget held to %.2f cores",
+                    sample.late,
+                    sample.frames,
+                    sample.catching_up,
+                    budget,
+                )
         demands = [self._demand(t) for t in tiles]
-        plan = plan_budget(demands, self._budget_cores, previous=self._plan)
+        plan = plan_budget(demands, budget, previous=previous)
         listed: set[str] = set()
         for tile, tile_plan in zip(tiles, plan.tiles, strict=True):
             listed.add(tile.camera.device_id)
@@ -321,15 +345,37 @@ class LiveWallService:
         if decoder.keyframes_only != plan.keyframes_only:
             decoder.set_keyframes_only(plan.keyframes_only)
 
-    def _observe_costs(self) -> None:
+    @property
+    def overload_cap(self) -> float | None:
+        """The cap measured overload put on the budget (cores), None while decoders keep up."""
+        return self._governor.cap
+
+    def _observe(self) -> LoadSample:
+        """Teach the cost meter and count what the decoders did since the previous look."""
         with self._lock:
             feeds = list(self._feeds.values())
+        frames = late = running = catching_up = 0
+        counted: dict[str, tuple[int, int, int]] = {}
         for feed in feeds:
-            decoder = self._pool.get(feed.camera.device_id)
-            if decoder is not None:
-                self._meter.observe(
-                    feed.camera.device_id, feed.stream, id(decoder), decoder.stats()
-                )
+            code = feed.camera.device_id
+            decoder = self._pool.get(code)
+            if decoder is None:
+                continue
+            stats = decoder.stats()
+            self._meter.observe(code, feed.stream, id(decoder), stats)
+            now = (id(decoder), stats.frames_decoded, stats.frames_skipped_late)
+            counted[code] = now
+            if stats.paused or not stats.running:
+                continue
+            running += 1
+            catching_up += stats.catching_up
+            before = self._counted.get(code)
+            if before is not None and before[0] == now[0]:
+                # Late live frames are skipped before decoding, late file frames after it.
+                frames += (now[1] - before[1]) + (now[2] - before[2])
+                late += now[2] - before[2]
+        self._counted = counted
+        return LoadSample(frames, late, running, catching_up)
 
     def close(self) -> CloseReport:
         with self._lock:

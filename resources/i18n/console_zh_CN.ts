@@ -3040,6 +3040,11 @@
         <translation>在线画面：%1 / %2</translation>
     </message>
     <message>
+        <location filename="../../console/ui/wall/panel.py" line="830" />
+        <source>Overloaded: decoding held to %1 cores, background tiles slowed</source>
+        <translation>过载：解码限制在 %1 核，背景画面已降帧</translation>
+    </message>
+    <message>
         <location filename="../../console/ui/wall/panel.py" line="849" />
         <source>Motion alert: the camera is on the wall</source>
         <translation>移动侦测告警：该点位已上墙</translation>

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
+import threading
+import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from console.core.codes import CameraStatus
@@ -174,3 +177,52 @@ def test_cost_meter_learns_per_frame_costs_over_long_enough_windows(scene_clip: 
     meter.observe("c", Stream.SUB, 2, at(0, 0.0, 0.0))
     meter.forget("c")
     assert meter.cost("c", Stream.SUB) is None and meter.size("c", Stream.SUB) is None
+
+
+def test_decoders_falling_behind_cap_the_budget_until_they_keep_up(scene_clip: Path) -> None:
+    """Measured lateness closes the loop the cost estimates leave open: a sleeping frame
+    filter costs no CPU, so only the decoders' late frames can tell the budget."""
+    live = LiveWallService(DecoderPool(ConnectionGate(4)), budget_cores=0.5)
+    cams = [camera(f"cam-o{i}", scene_clip, None) for i in range(4)]
+    tiles = [ScreenTile(c, 320, 180, TileRole.BACKGROUND) for c in cams]
+    slow = threading.Event()
+    slow.set()
+
+    def slow_filter(image: np.ndarray) -> np.ndarray:
+        if slow.is_set():
+            time.sleep(0.07)  # 70 ms per frame of a 25 fps clip: falls behind, 40 ms each
+        return image
+
+    try:
+        plan = live.apply_budget(tiles)
+        assert all(t.max_fps is None and not t.keyframes_only for t in plan.tiles)
+        for cam in cams:
+            decoder = live.decoder_for(cam)
+            assert decoder is not None
+            decoder.set_frame_filter(slow_filter)
+
+        def capped_and_slowed() -> bool:
+            plan = live.apply_budget(tiles)
+            slowed = any(t.max_fps is not None or t.keyframes_only for t in plan.tiles)
+            return live.overload_cap is not None and slowed
+
+        assert wait_until(capped_and_slowed, 30.0, interval=0.25)
+        cap = live.overload_cap
+        assert cap is not None and cap < 0.5 and live.plan is not None
+        assert live.plan.budget_cores == cap, "the plan was made within the cap"
+        late = sum(s.frames_skipped_late for s in (live.stats(c) for c in cams) if s)
+        assert late > 0
+
+        # Fast again: after a few calm looks the cap grows back and goes.
+        slow.clear()
+
+        def lifted() -> bool:
+            plan = live.apply_budget(tiles)
+            full = all(t.max_fps is None and not t.keyframes_only for t in plan.tiles)
+            return live.overload_cap is None and full
+
+        assert wait_until(lifted, 40.0, interval=0.25)
+        assert live.plan is not None and live.plan.budget_cores == 0.5
+    finally:
+        report = live.close()
+    assert report.clean, report.leftovers

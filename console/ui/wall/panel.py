@@ -823,9 +823,16 @@ class WallPanel(QWidget):
             if stats.last_error and stats.health is not TileHealth.LIVE:
                 text += f" · {stats.last_error}"
             tile.set_status(stats.health, text)
-        self.live_label.setText(
-            self.tr("Live: %1 / %2").replace("%1", str(live)).replace("%2", str(len(self._shown)))
-        )
+        text = self.tr("Live: %1 / %2").replace("%1", str(live))
+        text = text.replace("%2", str(len(self._shown)))
+        cap = self._live.overload_cap
+        if cap is not None:
+            # The decoders fell behind: the budget is held lower until they keep up again,
+            # which is why background tiles show fewer frames than the plan would give.
+            text += " · " + self.tr(
+                "Overloaded: decoding held to %1 cores, background tiles slowed"
+            ).replace("%1", f"{cap:.2f}")
+        self.live_label.setText(text)
 
     def health_text(self, health: TileHealth) -> str:
         return health_text(health)

@@ -1,0 +1,73 @@
+"""Measured overload: caps the wall's decode budget while decoders fall behind, and lifts it
+again slowly once they keep up (multiplicative decrease, additive increase)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# Overloaded when more than this share of the frames decoded since the last look came too
+# late to show (a paced file frame over 0.2 s late, a live frame skipped to catch up).
+LATE_SHARE_LIMIT = 0.05
+# ... or when at least this many decoders, and this share of them, are catching up on key
+# frames. One camera alone is more likely a network burst than a busy workstation.
+CATCHING_UP_MIN = 2
+CATCHING_UP_SHARE = 0.1
+# On overload the cap becomes this share of what the last plan expected to spend.
+SHRINK = 0.8
+# After this many calm looks in a row, the cap grows by GROW_SHARE of the budget per look
+# (the wall looks once a second): a cap that rose as fast as it fell would flap.
+CALM_LOOKS_BEFORE_GROWING = 5
+GROW_SHARE = 0.05
+# Never below this many cores: the planner's lowest plan (key frames only) still decodes.
+MIN_CAP_CORES = 0.05
+
+
+@dataclass(frozen=True, slots=True)
+class LoadSample:
+    """What the decoders did since the previous look."""
+
+    frames: int  # frames the decoders went through, shown or not
+    late: int  # of those, frames skipped because they came too late to show
+    decoders: int  # decoders running and not paused
+    catching_up: int  # of those, how many are skipping to key frames to stay live
+
+    @property
+    def overloaded(self) -> bool:
+        if self.frames > 0 and self.late > LATE_SHARE_LIMIT * self.frames:
+            return True
+        return self.catching_up >= max(CATCHING_UP_MIN, CATCHING_UP_SHARE * self.decoders)
+
+
+class OverloadGovernor:
+    """Turns looks at the decoders into a cap on the decode budget (None: no cap).
+
+    The planner only knows what frames cost when the machine keeps up; under load the
+    same frames cost more (threads wait for each other and for the CPU), and the decoders
+    start to skip late frames on their own, on whichever tiles happen to be late. The cap
+    makes that overload planned instead: the budget shrinks below what the last plan
+    expected to spend, so background tiles step down first, as the budget orders.
+    """
+
+    def __init__(self) -> None:
+        self.cap: float | None = None
+        self.calm_looks = 0
+        self.overloads = 0  # looks that found the decoders overloaded, for logs and tests
+
+    def update(self, sample: LoadSample, budget_cores: float, planned_cores: float) -> float:
+        """Record one look; returns the budget to plan with now."""
+        if sample.overloaded:
+            self.overloads += 1
+            self.calm_looks = 0
+            spent = planned_cores if planned_cores > 0 else budget_cores
+            base = spent if self.cap is None else min(self.cap, spent)
+            self.cap = max(MIN_CAP_CORES, min(budget_cores, base) * SHRINK)
+        elif self.cap is not None:
+            self.calm_looks += 1
+            if self.calm_looks >= CALM_LOOKS_BEFORE_GROWING:
+                self.cap += GROW_SHARE * budget_cores
+                if self.cap >= budget_cores:
+                    self.cap, self.calm_looks = None, 0
+        return self.effective(budget_cores)
+
+    def effective(self, budget_cores: float) -> float:
+        return budget_cores if self.cap is None else min(budget_cores, self.cap)
