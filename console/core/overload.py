@@ -12,6 +12,11 @@ LATE_SHARE_LIMIT = 0.05
 # frames. One camera alone is more likely a network burst than a busy workstation.
 CATCHING_UP_MIN = 2
 CATCHING_UP_SHARE = 0.1
+# ... or when tiles that do take frames let more than this share of those handed to them
+# be overwritten unseen: the GUI thread cannot paint what is decoded. A 25 fps stream on
+# the wall's 25 Hz paint tick loses about 5 % to jitter alone (measured 2026-12-03); a
+# starved GUI thread lost 25 %.
+UNSEEN_SHARE_LIMIT = 0.15
 # On overload the cap becomes this share of what the last plan expected to spend.
 SHRINK = 0.8
 # After this many calm looks in a row, the cap grows by GROW_SHARE of the budget per look
@@ -30,10 +35,14 @@ class LoadSample:
     late: int  # of those, frames skipped because they came too late to show
     decoders: int  # decoders running and not paused
     catching_up: int  # of those, how many are skipping to key frames to stay live
+    handed: int = 0  # frames handed to tiles that take frames (a wall on screen)
+    unseen: int = 0  # of those, frames overwritten before their tile took them
 
     @property
     def overloaded(self) -> bool:
         if self.frames > 0 and self.late > LATE_SHARE_LIMIT * self.frames:
+            return True
+        if self.handed > 0 and self.unseen > UNSEEN_SHARE_LIMIT * self.handed:
             return True
         return self.catching_up >= max(CATCHING_UP_MIN, CATCHING_UP_SHARE * self.decoders)
 

@@ -176,8 +176,10 @@ class LiveWallService:
         self._meter = CostMeter()
         self._plan: BudgetPlan | None = None
         self._governor = OverloadGovernor()
-        # Each camera's decoder and its frame counters at the previous budget look.
+        # Each camera's decoder and its frame counters at the previous budget look, and its
+        # slot's counters (produced, dropped, consumed).
         self._counted: dict[str, tuple[int, int, int]] = {}
+        self._slot_counted: dict[str, tuple[int, int, int, int]] = {}
 
     def add_attacher(self, attacher: DecoderAttacher) -> None:
         self._attachers.append(attacher)
@@ -283,11 +285,13 @@ class LiveWallService:
                 log.info("decoders keep up again: the decode budget is %.2f cores", budget)
             else:
                 log.warning(
-                    "decoders fall behind (%d of %d frames late, %d catching up): decode "
-                    "budget held to %.2f cores",
+                    "decoders fall behind (%d of %d frames late, %d catching up, %d of %d "
+                    "unseen by their tiles): decode budget held to %.2f cores",
                     sample.late,
                     sample.frames,
                     sample.catching_up,
+                    sample.unseen,
+                    sample.handed,
                     budget,
                 )
         demands = [self._demand(t) for t in tiles]
@@ -354,10 +358,19 @@ class LiveWallService:
         """Teach the cost meter and count what the decoders did since the previous look."""
         with self._lock:
             feeds = list(self._feeds.values())
-        frames = late = running = catching_up = 0
+        frames = late = running = catching_up = handed = unseen = 0
         counted: dict[str, tuple[int, int, int]] = {}
+        slot_counted: dict[str, tuple[int, int, int, int]] = {}
         for feed in feeds:
             code = feed.camera.device_id
+            slot = feed.slot
+            now_slot = (id(slot), slot.produced, slot.dropped, slot.consumed)
+            slot_counted[code] = now_slot
+            seen = self._slot_counted.get(code)
+            if seen is not None and seen[0] == now_slot[0] and now_slot[3] > seen[3]:
+                # Only tiles that take frames: a slot nobody reads drops everything.
+                handed += now_slot[1] - seen[1]
+                unseen += now_slot[2] - seen[2]
             decoder = self._pool.get(code)
             if decoder is None:
                 continue
@@ -374,8 +387,8 @@ class LiveWallService:
                 # Late live frames are skipped before decoding, late file frames after it.
                 frames += (now[1] - before[1]) + (now[2] - before[2])
                 late += now[2] - before[2]
-        self._counted = counted
-        return LoadSample(frames, late, running, catching_up)
+        self._counted, self._slot_counted = counted, slot_counted
+        return LoadSample(frames, late, running, catching_up, handed, unseen)
 
     def close(self) -> CloseReport:
         with self._lock:

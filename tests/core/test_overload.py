@@ -28,6 +28,10 @@ def test_what_counts_as_overloaded() -> None:
     assert LoadSample(900, 0, 36, 4).overloaded
     assert LoadSample(100, 0, 4, 2).overloaded
     assert not LoadSample(0, 0, 0, 0).overloaded
+    # Tiles that take frames but miss many of them: the GUI thread cannot keep up.
+    assert not LoadSample(900, 0, 36, 0, handed=900, unseen=45).overloaded  # jitter
+    assert LoadSample(900, 0, 36, 0, handed=900, unseen=225).overloaded
+    assert not LoadSample(900, 0, 36, 0, handed=0, unseen=0).overloaded
 
 
 def test_overload_caps_below_what_the_plan_expected_and_keeps_cutting() -> None:
