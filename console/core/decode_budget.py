@@ -186,6 +186,17 @@ def estimate_cores(demand: TileDemand, stream: Stream, rate: Rate) -> float:
     return fps * cost.decode_s + shown * per_shown
 
 
+def plan_cores_now(plan: BudgetPlan, demands: Sequence[TileDemand]) -> float:
+    """What `plan` costs by the costs known now: a plan made before the costs were
+    measured (on the defaults) can cost several times what it expected."""
+    total = 0.0
+    for demand in demands:
+        tile = plan.for_camera(demand.camera_code)
+        if tile is not None and not tile.paused:
+            total += estimate_cores(demand, tile.stream, tile.rate)
+    return total
+
+
 @dataclass(slots=True)
 class _Step:
     demand: TileDemand

@@ -12,17 +12,23 @@ LATE_SHARE_LIMIT = 0.05
 # frames. One camera alone is more likely a network burst than a busy workstation.
 CATCHING_UP_MIN = 2
 CATCHING_UP_SHARE = 0.1
-# ... or when tiles that do take frames let more than this share of those handed to them
-# be overwritten unseen: the GUI thread cannot paint what is decoded. A 25 fps stream on
-# the wall's 25 Hz paint tick loses about 5 % to jitter alone (measured 2026-12-03); a
-# starved GUI thread lost 25 %.
-UNSEEN_SHARE_LIMIT = 0.15
+# ... or when the wall's paint timer ran fewer than this share of its ticks: the GUI thread
+# is too busy (or waits too long for the interpreter) to paint what is decoded. Counted
+# from ticks, not from frames the tiles missed: a camera on a jittery network delivers two
+# frames in one tick often enough to look like a slow painter.
+PAINT_PACE_LIMIT = 0.8
+# Fewer ticks than this due since the last look say nothing either way.
+PAINT_TICKS_MIN = 10
+# Overload must be seen on this many looks in a row (the wall looks once a second): a wall
+# starting up misses a fifth of its frames for a second, and a cap set then held the bench
+# back for 20 s.
+OVERLOADED_LOOKS = 2
 # On overload the cap becomes this share of what the last plan expected to spend.
 SHRINK = 0.8
-# After this many calm looks in a row, the cap grows by GROW_SHARE of the budget per look
-# (the wall looks once a second): a cap that rose as fast as it fell would flap.
-CALM_LOOKS_BEFORE_GROWING = 5
-GROW_SHARE = 0.05
+# After this many calm looks in a row, the cap grows by GROW_SHARE of the budget per look:
+# a cap that rose as fast as it fell would flap.
+CALM_LOOKS_BEFORE_GROWING = 3
+GROW_SHARE = 0.1
 # Never below this many cores: the planner's lowest plan (key frames only) still decodes.
 MIN_CAP_CORES = 0.05
 
@@ -35,14 +41,14 @@ class LoadSample:
     late: int  # of those, frames skipped because they came too late to show
     decoders: int  # decoders running and not paused
     catching_up: int  # of those, how many are skipping to key frames to stay live
-    handed: int = 0  # frames handed to tiles that take frames (a wall on screen)
-    unseen: int = 0  # of those, frames overwritten before their tile took them
+    ticks_due: float = 0.0  # paint ticks the wall's timer should have run since the last look
+    ticks_run: int = 0  # and the ticks it did run
 
     @property
     def overloaded(self) -> bool:
         if self.frames > 0 and self.late > LATE_SHARE_LIMIT * self.frames:
             return True
-        if self.handed > 0 and self.unseen > UNSEEN_SHARE_LIMIT * self.handed:
+        if self.ticks_due >= PAINT_TICKS_MIN and self.ticks_run < PAINT_PACE_LIMIT * self.ticks_due:
             return True
         return self.catching_up >= max(CATCHING_UP_MIN, CATCHING_UP_SHARE * self.decoders)
 
@@ -60,17 +66,24 @@ class OverloadGovernor:
     def __init__(self) -> None:
         self.cap: float | None = None
         self.calm_looks = 0
+        self.overloaded_looks = 0  # in a row
         self.overloads = 0  # looks that found the decoders overloaded, for logs and tests
 
     def update(self, sample: LoadSample, budget_cores: float, planned_cores: float) -> float:
-        """Record one look; returns the budget to plan with now."""
+        """Record one look; returns the budget to plan with now. `planned_cores`: what the
+        plan in force costs, by the costs known now."""
         if sample.overloaded:
             self.overloads += 1
+            self.overloaded_looks += 1
             self.calm_looks = 0
+            if self.overloaded_looks < OVERLOADED_LOOKS:
+                return self.effective(budget_cores)
             spent = planned_cores if planned_cores > 0 else budget_cores
             base = spent if self.cap is None else min(self.cap, spent)
             self.cap = max(MIN_CAP_CORES, min(budget_cores, base) * SHRINK)
-        elif self.cap is not None:
+            return self.effective(budget_cores)
+        self.overloaded_looks = 0
+        if self.cap is not None:
             self.calm_looks += 1
             if self.calm_looks >= CALM_LOOKS_BEFORE_GROWING:
                 self.cap += GROW_SHARE * budget_cores
@@ -80,3 +93,21 @@ class OverloadGovernor:
 
     def effective(self, budget_cores: float) -> float:
         return budget_cores if self.cap is None else min(budget_cores, self.cap)
+
+
+class PaintPace:
+    """Counts a paint timer's ticks against the ticks its interval promised (GUI thread)."""
+
+    def __init__(self, interval_s: float, now: float) -> None:
+        self.interval_s = interval_s
+        self._since = now
+        self._ticks = 0
+
+    def tick(self) -> None:
+        self._ticks += 1
+
+    def take(self, now: float) -> tuple[float, int]:
+        """Ticks due and ticks run since the previous take (or the start)."""
+        due = (now - self._since) / self.interval_s
+        run, self._since, self._ticks = self._ticks, now, 0
+        return due, run

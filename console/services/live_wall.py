@@ -25,6 +25,7 @@ from console.core.decode_budget import (
     TileRole,
     default_budget_cores,
     plan_budget,
+    plan_cores_now,
 )
 from console.core.overload import LoadSample, OverloadGovernor
 from console.core.records import CameraRecord
@@ -176,10 +177,8 @@ class LiveWallService:
         self._meter = CostMeter()
         self._plan: BudgetPlan | None = None
         self._governor = OverloadGovernor()
-        # Each camera's decoder and its frame counters at the previous budget look, and its
-        # slot's counters (produced, dropped, consumed).
+        # Each camera's decoder and its frame counters at the previous budget look.
         self._counted: dict[str, tuple[int, int, int]] = {}
-        self._slot_counted: dict[str, tuple[int, int, int, int]] = {}
 
     def add_attacher(self, attacher: DecoderAttacher) -> None:
         self._attachers.append(attacher)
@@ -267,34 +266,37 @@ class LiveWallService:
         plan = self._plan
         return plan.for_camera(camera.device_id) if plan is not None else None
 
-    def apply_budget(self, tiles: Sequence[ScreenTile]) -> BudgetPlan:
+    def apply_budget(
+        self, tiles: Sequence[ScreenTile], paint_ticks: tuple[float, int] | None = None
+    ) -> BudgetPlan:
         """Plan stream and frame rate for the tiles on screen and apply it.
 
         Opens cameras not yet open, switches stream where the plan says so (keeping each
         tile's slot), resizes, caps frame rates, turns key-frames-only on and off, and
-        pauses hidden tiles and open feeds that are not listed at all.
+        pauses hidden tiles and open feeds that are not listed at all. `paint_ticks`: the
+        wall's paint ticks due and run since the previous call (`PaintPace.take`), so that
+        a GUI thread too busy to paint counts as overload.
         """
-        sample = self._observe()
+        sample = self._observe(paint_ticks)
+        demands = [self._demand(t) for t in tiles]
         previous = self._plan
+        spent = plan_cores_now(previous, demands) if previous is not None else 0.0
         capped = self._governor.cap is not None
-        budget = self._governor.update(
-            sample, self._budget_cores, previous.planned_cores if previous is not None else 0.0
-        )
+        budget = self._governor.update(sample, self._budget_cores, spent)
         if capped != (self._governor.cap is not None):
             if capped:
                 log.info("decoders keep up again: the decode budget is %.2f cores", budget)
             else:
                 log.warning(
-                    "decoders fall behind (%d of %d frames late, %d catching up, %d of %d "
-                    "unseen by their tiles): decode budget held to %.2f cores",
+                    "decoders fall behind (%d of %d frames late, %d catching up, %d of %.0f "
+                    "paint ticks run): decode budget held to %.2f cores",
                     sample.late,
                     sample.frames,
                     sample.catching_up,
-                    sample.unseen,
-                    sample.handed,
+                    sample.ticks_run,
+                    sample.ticks_due,
                     budget,
                 )
-        demands = [self._demand(t) for t in tiles]
         plan = plan_budget(demands, budget, previous=previous)
         listed: set[str] = set()
         for tile, tile_plan in zip(tiles, plan.tiles, strict=True):
@@ -354,23 +356,14 @@ class LiveWallService:
         """The cap measured overload put on the budget (cores), None while decoders keep up."""
         return self._governor.cap
 
-    def _observe(self) -> LoadSample:
+    def _observe(self, paint_ticks: tuple[float, int] | None) -> LoadSample:
         """Teach the cost meter and count what the decoders did since the previous look."""
         with self._lock:
             feeds = list(self._feeds.values())
-        frames = late = running = catching_up = handed = unseen = 0
+        frames = late = running = catching_up = 0
         counted: dict[str, tuple[int, int, int]] = {}
-        slot_counted: dict[str, tuple[int, int, int, int]] = {}
         for feed in feeds:
             code = feed.camera.device_id
-            slot = feed.slot
-            now_slot = (id(slot), slot.produced, slot.dropped, slot.consumed)
-            slot_counted[code] = now_slot
-            seen = self._slot_counted.get(code)
-            if seen is not None and seen[0] == now_slot[0] and now_slot[3] > seen[3]:
-                # Only tiles that take frames: a slot nobody reads drops everything.
-                handed += now_slot[1] - seen[1]
-                unseen += now_slot[2] - seen[2]
             decoder = self._pool.get(code)
             if decoder is None:
                 continue
@@ -387,8 +380,9 @@ class LiveWallService:
                 # Late live frames are skipped before decoding, late file frames after it.
                 frames += (now[1] - before[1]) + (now[2] - before[2])
                 late += now[2] - before[2]
-        self._counted, self._slot_counted = counted, slot_counted
-        return LoadSample(frames, late, running, catching_up, handed, unseen)
+        self._counted = counted
+        ticks_due, ticks_run = paint_ticks if paint_ticks is not None else (0.0, 0)
+        return LoadSample(frames, late, running, catching_up, ticks_due, ticks_run)
 
     def close(self) -> CloseReport:
         with self._lock:

@@ -8,9 +8,11 @@ from console.core.overload import (
     CALM_LOOKS_BEFORE_GROWING,
     GROW_SHARE,
     MIN_CAP_CORES,
+    OVERLOADED_LOOKS,
     SHRINK,
     LoadSample,
     OverloadGovernor,
+    PaintPace,
 )
 
 CALM = LoadSample(frames=900, late=0, decoders=36, catching_up=0)
@@ -28,41 +30,65 @@ def test_what_counts_as_overloaded() -> None:
     assert LoadSample(900, 0, 36, 4).overloaded
     assert LoadSample(100, 0, 4, 2).overloaded
     assert not LoadSample(0, 0, 0, 0).overloaded
-    # Tiles that take frames but miss many of them: the GUI thread cannot keep up.
-    assert not LoadSample(900, 0, 36, 0, handed=900, unseen=45).overloaded  # jitter
-    assert LoadSample(900, 0, 36, 0, handed=900, unseen=225).overloaded
-    assert not LoadSample(900, 0, 36, 0, handed=0, unseen=0).overloaded
+    # The wall's paint timer running behind: the GUI thread cannot keep up.
+    assert not LoadSample(900, 0, 36, 0, ticks_due=25.0, ticks_run=24).overloaded
+    assert not LoadSample(900, 0, 36, 0, ticks_due=25.0, ticks_run=20).overloaded
+    assert LoadSample(900, 0, 36, 0, ticks_due=25.0, ticks_run=19).overloaded
+    assert not LoadSample(900, 0, 36, 0, ticks_due=5.0, ticks_run=0).overloaded  # too few
+
+
+def test_paint_pace_counts_ticks_against_the_interval() -> None:
+    pace = PaintPace(0.04, now=100.0)
+    for _ in range(20):
+        pace.tick()
+    assert pace.take(101.0) == (pytest.approx(25.0), 20)
+    assert pace.take(101.4) == (pytest.approx(10.0), 0)
+
+
+def overloaded(governor: OverloadGovernor, budget: float, planned: float) -> float:
+    """Overload seen for long enough to act on; returns the budget to plan with."""
+    for _ in range(OVERLOADED_LOOKS - 1):
+        assert governor.update(LATE, budget, planned) == governor.effective(budget)
+    return governor.update(LATE, budget, planned)
+
+
+def test_one_overloaded_look_is_not_enough() -> None:
+    governor = OverloadGovernor()
+    assert OVERLOADED_LOOKS >= 2
+    assert governor.update(LATE, 1.0, 0.9) == 1.0 and governor.cap is None
+    assert governor.update(CALM, 1.0, 0.9) == 1.0  # a start-up hiccup: forgotten
+    assert governor.update(LATE, 1.0, 0.9) == 1.0 and governor.cap is None
 
 
 def test_overload_caps_below_what_the_plan_expected_and_keeps_cutting() -> None:
     governor = OverloadGovernor()
     assert governor.update(CALM, 1.0, 0.9) == 1.0 and governor.cap is None
-    assert governor.update(LATE, 1.0, 0.9) == pytest.approx(0.9 * SHRINK)
+    assert overloaded(governor, 1.0, 0.9) == pytest.approx(0.9 * SHRINK)
     # Still late: cut again from the cap (the new plan spends at most that).
     assert governor.update(LATE, 1.0, 0.7) == pytest.approx(0.7 * SHRINK)
     assert governor.update(LATE, 1.0, 0.7) == pytest.approx(0.7 * SHRINK * SHRINK)
     for _ in range(100):
         governor.update(LATE, 1.0, 0.0)
     assert governor.cap == MIN_CAP_CORES
-    assert governor.overloads == 103
+    assert governor.overloads == 100 + 2 + OVERLOADED_LOOKS
 
 
 def test_a_plan_that_spends_more_than_the_budget_is_capped_below_the_budget() -> None:
     governor = OverloadGovernor()
     # The lowest plan can exceed the budget (the planner reports it as overloaded).
-    assert governor.update(LATE, 1.0, 1.6) == pytest.approx(SHRINK)
+    assert overloaded(governor, 1.0, 1.6) == pytest.approx(SHRINK)
 
 
 def test_the_cap_grows_back_slowly_after_calm_looks_and_lifts() -> None:
     governor = OverloadGovernor()
-    governor.update(LATE, 1.0, 0.5)
+    overloaded(governor, 1.0, 0.5)
     cap = governor.cap
     assert cap == pytest.approx(0.5 * SHRINK)
     for _ in range(CALM_LOOKS_BEFORE_GROWING - 1):
         assert governor.update(CALM, 1.0, 0.4) == pytest.approx(cap)
     assert governor.update(CALM, 1.0, 0.4) == pytest.approx(cap + GROW_SHARE)
-    # A late look in between starts the calm count again.
-    governor.update(LATE, 1.0, 0.4)
+    # Overload again: the calm count starts again.
+    overloaded(governor, 1.0, 0.4)
     cap = governor.cap
     assert cap == pytest.approx(0.4 * SHRINK)
     for _ in range(CALM_LOOKS_BEFORE_GROWING - 1):
@@ -72,6 +98,6 @@ def test_the_cap_grows_back_slowly_after_calm_looks_and_lifts() -> None:
         governor.update(CALM, 1.0, 0.3)
         looks += 1
         assert looks < 100
-    # From 0.32 to 1.0 in steps of a twentieth of the budget.
+    # From 0.32 to 1.0 in steps of GROW_SHARE of the budget.
     assert looks == pytest.approx((1.0 - cap) / GROW_SHARE, abs=1.5)
     assert governor.effective(1.0) == 1.0
