@@ -28,6 +28,7 @@ from console.core.tile_health import (
 )
 from console.media.connection_gate import ConnectionGate, shared_gate
 from console.media.convert import AUTO, FrameConverter, use_single_threaded_opencv
+from console.media.decode_turns import DecodeTurns, shared_turns
 from console.media.frame_slot import Frame, LatestFrameSlot
 
 log = logging.getLogger(__name__)
@@ -205,6 +206,8 @@ class CameraDecoder:
     wrong passwords lock accounts on most cameras); restart the decoder after fixing it.
     A target size of 0x0 pauses: file sources stop reading, live sources keep reading
     packets (so the camera does not drop us) but skip decoding, and resume at a keyframe.
+    Decoding and converting each take one of the process's decode turns (DecodeTurns), so
+    that a big wall's threads do not crowd out the GUI thread; reading and waiting do not.
     """
 
     def __init__(
@@ -215,6 +218,7 @@ class CameraDecoder:
         *,
         target_size: tuple[int, int] = (0, 0),
         gate: ConnectionGate | None = None,
+        turns: DecodeTurns | None = None,
         open_timeout_s: float = 5.0,
         read_timeout_s: float = 5.0,
         realtime: bool | None = None,
@@ -234,6 +238,7 @@ class CameraDecoder:
         self._realtime = (not self.live) if realtime is None else realtime
         self._loop = (not self.live) if loop is None else loop
         self._gate = gate if gate is not None else shared_gate()
+        self._turns = turns if turns is not None else shared_turns()
         self._open_timeout_s = open_timeout_s
         self._read_timeout_s = read_timeout_s
         # One thread per camera already spreads a wall over all cores; codec threads on
@@ -605,7 +610,9 @@ class CameraDecoder:
                     # Seconds between key frames are expected here, not a stall.
                     self._mark_alive()
                 self._check_stall(now)
-                for frame in codec.decode(packet):
+                with self._turns:
+                    decoded = codec.decode(packet)
+                for frame in decoded:
                     # RTSP streams can start with a frame without a timestamp: continue
                     # from the previous one so that pts never runs backwards.
                     raw = frame.time
@@ -638,7 +645,8 @@ class CameraDecoder:
                             with self._lock:
                                 self._frames_skipped_late += 1
                             continue
-                    self._deliver(frame, pts, captured)
+                    with self._turns:
+                        self._deliver(frame, pts, captured)
                 self._note_cpu()
         finally:
             # Closing the demux generator runs its cleanup, which disarms PyAV's read
