@@ -134,7 +134,6 @@ def run_wall(clips: list[Path], seconds: float, warmup_s: float) -> dict[str, An
 
     from console.core.codes import CameraStatus
     from console.core.decode_budget import TileRole
-    from console.core.overload import PaintPace
     from console.core.records import CameraRecord
     from console.services.live_wall import LiveWallService, ScreenTile
     from console.ui.widgets.video_tile import PAINT_INTERVAL_MS, VideoTile
@@ -238,10 +237,8 @@ def run_wall(clips: list[Path], seconds: float, warmup_s: float) -> dict[str, An
         tile.counting = CountingSlot(feed.slot)
         tile.attach(tile.counting, cam.name)
     live.apply_budget(wall_tiles())
-    pace = PaintPace(PAINT_INTERVAL_MS / 1000, time.monotonic())
 
     def paint_tick() -> None:
-        pace.tick()
         for tile in tiles:
             tile.refresh()
 
@@ -256,7 +253,7 @@ def run_wall(clips: list[Path], seconds: float, warmup_s: float) -> dict[str, An
     labels: dict[str, str] = {}
 
     def budget_tick() -> None:
-        plan = live.apply_budget(wall_tiles(), pace.take(time.monotonic()))
+        plan = live.apply_budget(wall_tiles())
         for tile_plan in plan.tiles:
             before = labels.get(tile_plan.camera_code)
             if measure.on and before is not None and before != tile_plan.label:

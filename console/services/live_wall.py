@@ -266,18 +266,14 @@ class LiveWallService:
         plan = self._plan
         return plan.for_camera(camera.device_id) if plan is not None else None
 
-    def apply_budget(
-        self, tiles: Sequence[ScreenTile], paint_ticks: tuple[float, int] | None = None
-    ) -> BudgetPlan:
+    def apply_budget(self, tiles: Sequence[ScreenTile]) -> BudgetPlan:
         """Plan stream and frame rate for the tiles on screen and apply it.
 
         Opens cameras not yet open, switches stream where the plan says so (keeping each
         tile's slot), resizes, caps frame rates, turns key-frames-only on and off, and
-        pauses hidden tiles and open feeds that are not listed at all. `paint_ticks`: the
-        wall's paint ticks due and run since the previous call (`PaintPace.take`), so that
-        a GUI thread too busy to paint counts as overload.
+        pauses hidden tiles and open feeds that are not listed at all.
         """
-        sample = self._observe(paint_ticks)
+        sample = self._observe()
         demands = [self._demand(t) for t in tiles]
         previous = self._plan
         spent = plan_cores_now(previous, demands) if previous is not None else 0.0
@@ -288,13 +284,11 @@ class LiveWallService:
                 log.info("decoders keep up again: the decode budget is %.2f cores", budget)
             else:
                 log.warning(
-                    "decoders fall behind (%d of %d frames late, %d catching up, %d of %.0f "
-                    "paint ticks run): decode budget held to %.2f cores",
+                    "decoders fall behind (%d of %d frames late, %d catching up): decode "
+                    "budget held to %.2f cores",
                     sample.late,
                     sample.frames,
                     sample.catching_up,
-                    sample.ticks_run,
-                    sample.ticks_due,
                     budget,
                 )
         plan = plan_budget(demands, budget, previous=previous)
@@ -356,7 +350,7 @@ class LiveWallService:
         """The cap measured overload put on the budget (cores), None while decoders keep up."""
         return self._governor.cap
 
-    def _observe(self, paint_ticks: tuple[float, int] | None) -> LoadSample:
+    def _observe(self) -> LoadSample:
         """Teach the cost meter and count what the decoders did since the previous look."""
         with self._lock:
             feeds = list(self._feeds.values())
@@ -381,8 +375,7 @@ class LiveWallService:
                 frames += (now[1] - before[1]) + (now[2] - before[2])
                 late += now[2] - before[2]
         self._counted = counted
-        ticks_due, ticks_run = paint_ticks if paint_ticks is not None else (0.0, 0)
-        return LoadSample(frames, late, running, catching_up, ticks_due, ticks_run)
+        return LoadSample(frames, late, running, catching_up)
 
     def close(self) -> CloseReport:
         with self._lock:

@@ -226,26 +226,3 @@ def test_decoders_falling_behind_cap_the_budget_until_they_keep_up(scene_clip: P
     finally:
         report = live.close()
     assert report.clean, report.leftovers
-
-
-def test_a_wall_that_cannot_paint_in_time_caps_the_budget(scene_clip: Path) -> None:
-    """The wall's paint timer running at half its pace is overload too, on real decoders."""
-    live = LiveWallService(DecoderPool(ConnectionGate(4)), budget_cores=0.5)
-    cams = [camera(f"cam-p{i}", scene_clip, None) for i in range(4)]
-    tiles = [ScreenTile(c, 320, 180, TileRole.BACKGROUND) for c in cams]
-    try:
-        live.apply_budget(tiles, (25.0, 25))
-        assert live.overload_cap is None
-        live.apply_budget(tiles, (25.0, 12))
-        assert live.overload_cap is None, "one slow second is not overload yet"
-        plan = live.apply_budget(tiles, (25.0, 12))
-        cap = live.overload_cap
-        assert cap is not None and cap < 0.5 and plan.budget_cores == cap
-        for _ in range(40):
-            plan = live.apply_budget(tiles, (25.0, 25))
-            if live.overload_cap is None:
-                break
-        assert live.overload_cap is None and plan.budget_cores == 0.5
-    finally:
-        report = live.close()
-    assert report.clean, report.leftovers

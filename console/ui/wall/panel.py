@@ -31,7 +31,6 @@ from PySide6.QtWidgets import (
 from console.core.decode_budget import Stream, TileRole
 from console.core.events import ChangeSet, Entity, Operation
 from console.core.live_lag import CatchUpNotice
-from console.core.overload import PaintPace
 from console.core.records import CameraRecord, WallViewRecord
 from console.core.tile_health import TileHealth
 from console.core.wall_arrangement import WallArrangement
@@ -145,7 +144,6 @@ class WallPanel(QWidget):
         layout.addWidget(split)
 
         self._paint_timer = QTimer(self)
-        self._paint_pace = PaintPace(PAINT_INTERVAL_MS / 1000, time.monotonic())
         self._paint_timer.setInterval(PAINT_INTERVAL_MS)
         self._paint_timer.timeout.connect(self._paint_tick)
         self._status_timer = QTimer(self)
@@ -770,9 +768,8 @@ class WallPanel(QWidget):
             tile = self.tiles[index]
             role = self._role_of(index) if tile.isVisible() else TileRole.HIDDEN
             tiles.append(ScreenTile(camera, tile.width(), tile.height(), role))
-        ticks = self._paint_pace.take(time.monotonic())
         if tiles:
-            self._live.apply_budget(tiles, ticks)
+            self._live.apply_budget(tiles)
 
     def plan_text(self, camera: CameraRecord) -> str:
         plan = self._live.plan_for(camera)
@@ -792,7 +789,6 @@ class WallPanel(QWidget):
     # --- timers
 
     def _paint_tick(self) -> None:
-        self._paint_pace.tick()
         for index in self._visible_tiles():
             self.tiles[index].refresh()
 
@@ -850,7 +846,6 @@ class WallPanel(QWidget):
 
     def load(self) -> None:
         self._paint_timer.start()
-        self._paint_pace = PaintPace(PAINT_INTERVAL_MS / 1000, time.monotonic())
         self._status_timer.start()
         self._budget_timer.start()
         self.views_model.reload()
