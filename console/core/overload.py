@@ -22,9 +22,10 @@ SHRINK = 0.8
 # plans in 20 s of a struggling 36-tile bench wall).
 CALM_LOOKS_BEFORE_GROWING = 5
 GROW_SHARE = 0.05
-# Never below this share of the budget: a busy workstation (a starting console, another
-# program) also makes frames late, and cutting the wall to key frames everywhere for it
-# was seen to leave a 9-tile demo wall at 1 fps for half a minute.
+# Never below this share of what the wall spent when the overload began: a busy
+# workstation (a starting console, another program) also makes frames late, and cutting
+# the wall to key frames everywhere for it was seen to leave a 9-tile demo wall at 1 fps
+# for half a minute.
 MIN_CAP_SHARE = 0.25
 
 
@@ -56,6 +57,7 @@ class OverloadGovernor:
 
     def __init__(self) -> None:
         self.cap: float | None = None
+        self._floor = 0.0  # the lowest cap for this overload
         self.calm_looks = 0
         self.overloaded_looks = 0  # in a row
         self.overloads = 0  # looks that found the decoders overloaded, for logs and tests
@@ -69,9 +71,11 @@ class OverloadGovernor:
             self.calm_looks = 0
             if self.overloaded_looks < OVERLOADED_LOOKS:
                 return self.effective(budget_cores)
-            spent = planned_cores if planned_cores > 0 else budget_cores
+            spent = min(budget_cores, planned_cores if planned_cores > 0 else budget_cores)
+            if self.cap is None:
+                self._floor = MIN_CAP_SHARE * spent
             base = spent if self.cap is None else min(self.cap, spent)
-            self.cap = max(MIN_CAP_SHARE * budget_cores, min(budget_cores, base) * SHRINK)
+            self.cap = max(self._floor, base * SHRINK)
             return self.effective(budget_cores)
         self.overloaded_looks = 0
         if self.cap is not None:
