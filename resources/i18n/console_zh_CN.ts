@@ -3040,9 +3040,14 @@
         <translation>在线画面：%1 / %2</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall/panel.py" line="830" />
-        <source>Overloaded: decoding held to %1 cores, background tiles slowed</source>
-        <translation>过载：解码限制在 %1 核，背景画面已降帧</translation>
+        <location filename="../../console/ui/wall/panel.py" line="833" />
+        <source>Overloaded</source>
+        <translation>过载降帧</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/wall/panel.py" line="834" />
+        <source>Decoding fell behind: held to %1 cores, background tiles slowed until it keeps up again</source>
+        <translation>解码跟不上：限制在 %1 核，背景画面已降帧，解码恢复后自动回升</translation>
     </message>
     <message>
         <location filename="../../console/ui/wall/panel.py" line="849" />

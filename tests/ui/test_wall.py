@@ -77,3 +77,30 @@ def test_search_by_pinyin_initials(qtbot, qloop, workspace: Workspace, wall_came
     assert "滨江公园" in panel.results.item(0).text()
     panel.close_panel()
     live.close()
+
+
+class _Overloaded(LiveWallService):
+    """The real service, reporting the cap its overload governor sets when decoders fall
+    behind (making a CI machine fall behind on purpose would not be reliable)."""
+
+    @property
+    def overload_cap(self) -> float | None:
+        return 0.37
+
+
+def test_overload_notice_is_short_and_never_widens_the_wall(
+    qtbot, qloop, workspace: Workspace, wall_cameras
+) -> None:  # type: ignore[no-untyped-def]
+    live = _Overloaded()
+    panel = open_wall(qtbot, workspace, live)
+    narrowest = panel.minimumSizeHint().width()
+    panel.show_camera(wall_cameras["1"], 0)
+    label = panel.live_label
+    run_until(qloop, lambda: "过载降帧" in label.text() or "Overloaded" in label.text())
+    assert "0.37" in label.toolTip()
+    # A status text of any length may be cut short but must not push the window wider
+    # than the screen (a longer notice widened a 4K big screen's window to 4405 px).
+    label.setText(label.text() + " · " + "很长的状态" * 80)
+    assert panel.minimumSizeHint().width() <= narrowest
+    panel.close_panel()
+    assert live.close().clean

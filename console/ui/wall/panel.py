@@ -283,6 +283,9 @@ class WallPanel(QWidget):
 
         bar.addStretch(1)
         self.live_label = QLabel()
+        # Its text changes with the wall's state: it may be cut short, but must never make
+        # the window wider than the screen (a longer notice did, on a 4K big screen).
+        self.live_label.setMinimumWidth(1)
         bar.addWidget(self.live_label)
         self.fullscreen_button = QPushButton(self.tr("Full screen"))
         self.fullscreen_button.setToolTip(self.tr("Show the wall alone, full screen (Esc returns)"))
@@ -826,13 +829,17 @@ class WallPanel(QWidget):
         text = self.tr("Live: %1 / %2").replace("%1", str(live))
         text = text.replace("%2", str(len(self._shown)))
         cap = self._live.overload_cap
+        tip = ""
         if cap is not None:
             # The decoders fell behind: the budget is held lower until they keep up again,
             # which is why background tiles show fewer frames than the plan would give.
-            text += " · " + self.tr(
-                "Overloaded: decoding held to %1 cores, background tiles slowed"
+            text += " · " + self.tr("Overloaded")
+            tip = self.tr(
+                "Decoding fell behind: held to %1 cores, background tiles slowed until it "
+                "keeps up again"
             ).replace("%1", f"{cap:.2f}")
         self.live_label.setText(text)
+        self.live_label.setToolTip(tip)
 
     def health_text(self, health: TileHealth) -> str:
         return health_text(health)
