@@ -33,6 +33,8 @@ from console.media.decoder import CameraDecoder, DecoderStats
 from console.media.frame_slot import LatestFrameSlot
 from console.media.wall_decoders import CloseReport, DecoderPool
 
+log = logging.getLogger(__name__)
+
 
 @dataclass(frozen=True, slots=True)
 class LiveFeed:
@@ -50,8 +52,6 @@ class ScreenTile:
     role: TileRole
     paint_s: float | None = None  # GUI-thread seconds per painted frame, if measured
 
-
-log = logging.getLogger(__name__)
 
 # Called whenever a decoder starts for a camera (first open, or a switch between main and
 # sub stream), so that per-camera attachments (replay buffer, privacy masks) follow it.
