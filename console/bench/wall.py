@@ -380,7 +380,7 @@ def ffmpeg_command(ffmpeg: str, clips: list[Path]) -> list[str]:
     tile_h = (WALL_SIZE[1] // rows) // 2 * 2
     cmd = [ffmpeg, "-hide_banner", "-nostats", "-loglevel", "error", "-nostdin"]
     for clip in clips:
-        # One decoder thread per stream, as the wall's decoders run.
+        # One codec thread per stream, as the wall's decoders decode.
         cmd += ["-re", "-stream_loop", "-1", "-threads", "1", "-i", str(clip)]
     scales = [f"[{i}:v]scale={tile_w}:{tile_h}:flags=bilinear[v{i}]" for i in range(len(clips))]
     if len(clips) == 1:

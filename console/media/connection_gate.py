@@ -72,6 +72,17 @@ class ConnectionGate:
             finally:
                 self._waiting -= 1
 
+    def try_acquire(self) -> bool:
+        """Take a slot if one is free now; never waits (for decoders that must not block
+        a shared thread)."""
+        with self._cond:
+            if self._active >= self._limit:
+                return False
+            self._active += 1
+            self._granted += 1
+            self._max_active = max(self._max_active, self._active)
+            return True
+
     def release(self) -> None:
         with self._cond:
             if self._active <= 0:

@@ -1,35 +1,48 @@
-"""Decode-only playback of clips in real time, one named thread each: the floor a wall costs."""
+"""Decode-only playback of clips in real time, laid out like the wall's decoders: the floor."""
 
 from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import av
 
+from console.media.paced_pool import Job, PacedPool, Wait, default_workers
+
 
 class PacedDecodeFloor:
-    """Decodes each clip on its own thread at the clip's frame rate, looping, and nothing else.
+    """Decodes each clip at the clip's frame rate, looping, and nothing else.
 
-    The same thread layout as the wall's decoders (one thread per stream, one codec thread,
-    sleeping until each frame is due) without conversion, hand-off or painting, so that
-    process CPU time during a run is what decoding alone costs.
+    The same layout as the wall's file decoders (every clip's steps on a PacedPool with
+    one thread per core, one codec thread each, waiting until each frame is due) without
+    conversion, hand-off or painting, so that process CPU time during a run is what
+    decoding alone costs. `pooled=False` gives each clip its own thread instead, the
+    layout the wall used before the pool, to compare the two.
     """
 
-    def __init__(self, clips: Sequence[Path]) -> None:
+    def __init__(self, clips: Sequence[Path], *, pooled: bool = True) -> None:
         self._clips = [Path(c) for c in clips]
         self._stop = threading.Event()
         self._lock = threading.Lock()
         self._frames = 0
         self._errors: list[str] = []
-        self._threads = [
-            threading.Thread(target=self._run, args=(clip,), name=f"floor-{i}", daemon=False)
-            for i, clip in enumerate(self._clips)
-        ]
+        self._pool = PacedPool(default_workers(), name="floor-pool") if pooled else None
+        self._jobs: list[Job] = []
+        self._threads = (
+            []
+            if pooled
+            else [
+                threading.Thread(target=self._run, args=(clip,), name=f"floor-{i}")
+                for i, clip in enumerate(self._clips)
+            ]
+        )
 
     def start(self) -> None:
+        if self._pool is not None:
+            for i, clip in enumerate(self._clips):
+                self._jobs.append(self._pool.add(self._steps(clip), _nothing, f"floor-{i}"))
         for thread in self._threads:
             thread.start()
 
@@ -37,6 +50,11 @@ class PacedDecodeFloor:
         """Stop and join every thread; returns the names of any still running."""
         self._stop.set()
         deadline = time.monotonic() + timeout
+        if self._pool is not None:
+            for job in self._jobs:
+                self._pool.wake(job, always=True)
+            if not self._pool.join(timeout):
+                return self._pool.thread_names()
         for thread in self._threads:
             thread.join(max(0.0, deadline - time.monotonic()))
         return [t.name for t in self._threads if t.is_alive()]
@@ -52,6 +70,12 @@ class PacedDecodeFloor:
             return list(self._errors)
 
     def _run(self, clip: Path) -> None:
+        for due, _ in self._steps(clip):
+            wait = due - time.monotonic()
+            if wait > 0:
+                self._stop.wait(wait)
+
+    def _steps(self, clip: Path) -> Iterator[Wait]:
         try:
             with av.open(str(clip)) as container:
                 stream = container.streams.video[0]
@@ -68,11 +92,13 @@ class PacedDecodeFloor:
                             shown += 1
                             with self._lock:
                                 self._frames += 1
-                            wait = anchor + shown * step - time.monotonic()
-                            if wait > 0:
-                                self._stop.wait(wait)
+                            yield (anchor + shown * step, False)
                     container.seek(0)
                     codec.flush_buffers()
         except Exception as exc:  # reported by the benchmark, which then fails plainly
             with self._lock:
                 self._errors.append(f"{clip.name}: {exc!r}")
+
+
+def _nothing() -> None:
+    """A floor job's end needs no notice: stop() joins the pool."""

@@ -1,14 +1,15 @@
-"""One camera's decode thread: open, read, decode, scale to tile size, hand off, reconnect."""
+"""One camera's decoding: open, read, decode, scale to tile size, hand off, reconnect."""
 
 from __future__ import annotations
 
 import collections
 import contextlib
 import logging
+import math
 import random
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Generator
 from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
 from urllib.request import url2pathname
@@ -30,6 +31,7 @@ from console.media.connection_gate import ConnectionGate, shared_gate
 from console.media.convert import AUTO, FrameConverter, use_single_threaded_opencv
 from console.media.decode_turns import DecodeTurns, shared_turns
 from console.media.frame_slot import Frame, LatestFrameSlot
+from console.media.paced_pool import Job, PacedPool, Wait, shared_pool
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +45,8 @@ RESYNC_AFTER_S = 1.0
 SKIP_LATE_AFTER_S = 0.2
 # How often a paused file source looks at its target size again.
 PAUSE_POLL_S = 0.05
+# How often a pooled decoder that found every connection slot taken tries again.
+GATE_POLL_S = 0.05
 # Frozen-picture check: frames are compared as 32x18 area-averaged thumbnails. Not
 # exact equality: x264 keeps refining a still picture by a level or two per frame and
 # every keyframe re-encodes it, so an encoded still never repeats bit for bit. Measured at
@@ -109,6 +113,11 @@ def is_live_url(url: str) -> bool:
     """Network streams run at their own pace; files are paced and looped by us."""
     scheme = urlsplit(url).scheme.lower()
     return scheme not in ("", "file") and len(scheme) > 1  # "c:" is a Windows drive
+
+
+def is_paced_file(url: str) -> bool:
+    """A file we pace ourselves, whose reads never wait: a device node's reads do."""
+    return not is_live_url(url) and not ffmpeg_source(url).startswith("/dev/")
 
 
 def redact_url(url: str) -> str:
@@ -199,7 +208,8 @@ def describe_error(exc: BaseException, url: str, waited_s: float | None = None) 
 
 
 class CameraDecoder:
-    """Decodes one camera on its own named thread into a LatestFrameSlot.
+    """Decodes one camera into a LatestFrameSlot: a network or device source on its own
+    named thread (FFmpeg's reads block), a paced file as steps on the shared PacedPool.
 
     The thread never dies of a source problem: every failure becomes `last_error` and a
     retry after a jittered backoff, except a refused login, which is not retried (repeated
@@ -230,6 +240,8 @@ class CameraDecoder:
         rng: random.Random | None = None,
         max_fps: float | None = None,
         keyframes_only: bool = False,
+        pool: PacedPool | None = None,
+        pooled: bool | None = None,
     ) -> None:
         self.camera_code = camera_code
         self.url = url
@@ -251,9 +263,21 @@ class CameraDecoder:
         self._stop = threading.Event()
         # Set by stop() and set_target_size() to cut short pacing and pause waits.
         self._wake = threading.Event()
-        self._thread = threading.Thread(
-            target=self._run, name=f"decode-{camera_code}", daemon=False
+        if pooled is None:
+            pooled = self._realtime and is_paced_file(url)
+        self._pool = (pool if pool is not None else shared_pool()) if pooled else None
+        self._name = f"decode-{camera_code}"
+        self._thread = (
+            threading.Thread(target=self._run, name=self._name, daemon=False)
+            if self._pool is None
+            else None
         )
+        self._job: Job | None = None
+        self._ended = threading.Event()  # pooled: the steps have ended
+        # CPU time: a thread's own clock, or for pooled steps the sum over finished steps
+        # plus the running step's share (see _pooled_steps).
+        self._cpu_base = 0.0
+        self._cpu_mark = 0.0
 
         self._lock = threading.Lock()
         self._target = self._checked_size(target_size)
@@ -295,27 +319,42 @@ class CameraDecoder:
         with self._lock:
             self._running = True
             self._started_at = self._alive_at = time.monotonic()
-        self._thread.start()
+        if self._thread is not None:
+            self._thread.start()
+        else:
+            assert self._pool is not None
+            self._job = self._pool.add(self._pooled_steps(), self._ended.set, self._name)
 
     def stop(self) -> None:
-        """Ask the thread to end; returns at once. Blocking FFmpeg calls end within their
+        """Ask the decoder to end; returns at once. Blocking FFmpeg calls end within their
         timeout, so `join` may need up to max(open, read) timeout."""
         self._stop.set()
         self._wake.set()
+        if self._pool is not None and self._job is not None:
+            self._pool.wake(self._job, always=True)
 
     def join(self, timeout: float | None = None) -> bool:
-        """True when the thread has ended (or never started)."""
+        """True when the decoder has ended (or never started)."""
+        if self._thread is None:
+            return self._job is None or self._ended.wait(timeout)
         if self._thread.ident is None:
             return True
         self._thread.join(timeout)
         return not self._thread.is_alive()
 
     def is_alive(self) -> bool:
+        if self._thread is None:
+            return self._job is not None and not self._ended.is_set()
         return self._thread.is_alive()
 
     @property
+    def pooled(self) -> bool:
+        return self._pool is not None
+
+    @property
     def thread_name(self) -> str:
-        return self._thread.name
+        """Its thread's name; a pooled decoder's steps run on the pool's threads under it."""
+        return self._name
 
     def add_packet_listener(self, listener: PacketListener) -> None:
         with self._lock:
@@ -340,6 +379,8 @@ class CameraDecoder:
         with self._lock:
             self._target = size
         self._wake.set()
+        if self._pool is not None and self._job is not None:
+            self._pool.wake(self._job)
 
     @property
     def target_size(self) -> tuple[int, int]:
@@ -431,27 +472,59 @@ class CameraDecoder:
             raise ValueError(f"target size must be WxH > 0 or 0x0 to pause, got {w}x{h}")
         return (w, h)
 
-    # --- the thread ---------------------------------------------------------------------------
+    # --- the decoding: steps that yield where they would wait ---------------------------------
+    # The same steps run on the decoder's own thread (_run sleeps where they yield) or on the
+    # shared PacedPool (which runs other decoders' steps meanwhile).
 
     def _run(self) -> None:
+        for due, wakeable in self._steps():
+            delay = due - time.monotonic()
+            if delay <= 0:
+                continue
+            if wakeable:
+                self._wake.wait(delay)
+                self._wake.clear()
+            else:
+                self._stop.wait(None if delay == math.inf else delay)
+
+    def _pooled_steps(self) -> Generator[Wait, None, None]:
+        """The steps, with the CPU time each spends on a pool thread added to this decoder's."""
+        steps = self._steps()
+        try:
+            while True:
+                self._cpu_mark = time.thread_time()
+                try:
+                    wait = next(steps)
+                except StopIteration:
+                    return
+                finally:
+                    self._cpu_base += time.thread_time() - self._cpu_mark
+                    self._note_cpu_total()
+                yield wait
+        finally:
+            steps.close()
+
+    def _steps(self) -> Generator[Wait, None, None]:
         try:
             while not self._stop.is_set():
                 if self._auth_failed:
-                    self._stop.wait()
-                    break
-                container = self._connect()
+                    yield (math.inf, False)  # until stopped
+                    continue
+                container = yield from self._connect()
                 if container is None:
                     continue
                 failure: Exception | None = None
                 try:
-                    self._play(container)
+                    yield from self._play(container)
                 except Exception as exc:
                     failure = exc
                 finally:
                     self._close(container)
                 if failure is not None:
                     # After closing: a dead connection is not held open through the backoff.
-                    self._fail(failure)
+                    yield from self._fail(failure)
+        except GeneratorExit:  # the pool closing the steps: not an error
+            raise
         except BaseException as exc:  # last resort: a bug must show on the tile, not vanish
             with self._lock:
                 self._last_error = f"Decoder stopped by an internal error: {exc!r}"
@@ -461,12 +534,24 @@ class CameraDecoder:
                 self._running = False
                 self._connected = False
 
-    def _connect(self) -> InputContainer | None:
+    def _take_gate_slot(self) -> Generator[Wait, None, bool]:
+        """A connection slot; False when stopped first. A pooled decoder polls for it, since
+        waiting would hold one of the pool's few threads."""
+        if self._pool is None:
+            return self._gate.acquire(self._stop)
+        while not self._gate.try_acquire():
+            if self._stop.is_set():
+                return False
+            yield (time.monotonic() + GATE_POLL_S, False)
+        return True
+
+    def _connect(self) -> Generator[Wait, None, InputContainer | None]:
         failure: Exception | None = None
         waited = 0.0
-        with self._gate.slot(self._stop) as granted:
-            if not granted:
-                return None
+        granted = yield from self._take_gate_slot()
+        if not granted:
+            return None
+        try:
             with self._lock:
                 self._connects += 1
             began = time.monotonic()
@@ -478,9 +563,11 @@ class CameraDecoder:
                 )
             except Exception as exc:
                 failure, waited = exc, time.monotonic() - began
+        finally:
+            self._gate.release()
         if failure is not None:
             # Outside the gate: the backoff sleep must not hold a connection slot.
-            self._fail(failure, waited if waited >= self._open_timeout_s * 0.9 else None)
+            yield from self._fail(failure, waited if waited >= self._open_timeout_s * 0.9 else None)
             return None
         self._lag.reset()
         with self._lock:
@@ -491,7 +578,9 @@ class CameraDecoder:
             self._alive_at = time.monotonic()
         return container
 
-    def _fail(self, exc: BaseException, waited_s: float | None = None) -> None:
+    def _fail(
+        self, exc: BaseException, waited_s: float | None = None
+    ) -> Generator[Wait, None, None]:
         auth = is_auth_error(exc)
         with self._lock:
             self._connected = False
@@ -502,7 +591,7 @@ class CameraDecoder:
             self._failed_attempts += 1
             attempt = self._failed_attempts
         base, cap = self._backoff
-        self._stop.wait(backoff_delay(attempt, base, cap, self._rng))
+        yield (time.monotonic() + backoff_delay(attempt, base, cap, self._rng), False)
 
     @staticmethod
     def _close(container: InputContainer) -> None:
@@ -510,7 +599,7 @@ class CameraDecoder:
         with contextlib.suppress(Exception):
             container.close()
 
-    def _play(self, container: InputContainer) -> None:
+    def _play(self, container: InputContainer) -> Generator[Wait, None, None]:
         if not container.streams.video:
             raise StreamProblem(f"{redact_url(self.url)} has no video stream.")
         stream = container.streams.video[0]
@@ -534,8 +623,7 @@ class CameraDecoder:
                 paused = self.target_size == (0, 0)
                 if paused and not self.live:
                     self._mark_alive()
-                    self._wake.wait(PAUSE_POLL_S)
-                    self._wake.clear()
+                    yield (time.monotonic() + PAUSE_POLL_S, True)
                     clock = None
                     continue
                 began = time.monotonic()
@@ -639,7 +727,9 @@ class CameraDecoder:
                         continue
                     captured = now
                     if self._realtime:
-                        clock, late = self._pace(clock, pts)
+                        clock, late, due = self._pace(clock, pts)
+                        if due is not None:
+                            yield (due, True)
                         captured = clock[0] + (pts - clock[1])
                         if late:
                             with self._lock:
@@ -648,6 +738,8 @@ class CameraDecoder:
                     with self._turns:
                         self._deliver(frame, pts, captured)
                 self._note_cpu()
+                # Let a pool run the other decoders' due frames before this one reads on.
+                yield (0.0, True)
         finally:
             # Closing the demux generator runs its cleanup, which disarms PyAV's read
             # timeout before the container is closed (PyAV types it as a plain Iterator).
@@ -672,27 +764,35 @@ class CameraDecoder:
         return True, next_pts + interval
 
     def _note_cpu(self) -> None:
-        """Record the decode thread's CPU time so far (decode thread only)."""
-        spent = time.thread_time()
+        """Record the decoding's CPU time so far (decoding side only)."""
+        if self._pool is None:
+            spent = time.thread_time()
+        else:
+            spent = self._cpu_base + (time.thread_time() - self._cpu_mark)
         with self._lock:
             self._cpu_s = spent
 
+    def _note_cpu_total(self) -> None:
+        """Record a pooled decoder's CPU time over its finished steps."""
+        with self._lock:
+            self._cpu_s = self._cpu_base
+
+    @staticmethod
     def _pace(
-        self, clock: tuple[float, float] | None, pts: float
-    ) -> tuple[tuple[float, float], bool]:
-        """Sleep until the frame is due; returns the anchor and whether the frame is late."""
+        clock: tuple[float, float] | None, pts: float
+    ) -> tuple[tuple[float, float], bool, float | None]:
+        """The pacing anchor, whether the frame is late, and when it is due if that is
+        still ahead (the caller waits until then, or until woken: a size change or stop
+        shows the frame a bit early)."""
         now = time.monotonic()
         if clock is None:
-            return (now, pts), False
+            return (now, pts), False, None
         due = clock[0] + (pts - clock[1])
         if due > now:
-            # Woken early by a size change or stop: fine, the frame is shown a bit early.
-            self._wake.wait(due - now)
-            self._wake.clear()
-            return clock, False
+            return clock, False, due
         if now - due > RESYNC_AFTER_S:
-            return (now, pts), False
-        return clock, now - due > SKIP_LATE_AFTER_S
+            return (now, pts), False, None
+        return clock, now - due > SKIP_LATE_AFTER_S, None
 
     def _deliver(self, frame: av.VideoFrame, pts: float, captured_at: float) -> None:
         width, height = self.target_size

@@ -51,3 +51,13 @@ def test_shared_gate_is_one_object_and_limits_are_checked() -> None:
     assert shared_gate() is shared_gate()
     with pytest.raises(ValueError):
         ConnectionGate(0)
+
+
+def test_try_acquire_never_waits_and_counts_like_acquire() -> None:
+    gate = ConnectionGate(1)
+    assert gate.try_acquire()
+    assert not gate.try_acquire()  # full: says so at once
+    assert gate.active == 1 and gate.granted == 1
+    gate.release()
+    assert gate.try_acquire() and gate.granted == 2
+    gate.release()

@@ -56,11 +56,18 @@ def collect(decoder: CameraDecoder, count: int, timeout: float = 5.0) -> list[Fr
     return frames
 
 
-def test_frames_arrive_at_tile_size_with_rising_timestamps(scene_clip: Path) -> None:
-    with running("cam-a", scene_clip, target_size=TILE) as decoder:
+@pytest.mark.parametrize("pooled", [True, False], ids=["pooled", "own-thread"])
+def test_frames_arrive_at_tile_size_with_rising_timestamps(scene_clip: Path, pooled: bool) -> None:
+    with running("cam-a", scene_clip, target_size=TILE, pooled=pooled) as decoder:
         frames = collect(decoder, 10)
+        assert decoder.pooled is pooled
         assert decoder.thread_name == "decode-cam-a"
-        assert "decode-cam-a" in decode_threads()
+        if pooled:
+            # A paced file runs on the shared pool's threads, not on one of its own.
+            assert "decode-cam-a" not in decode_threads()
+            assert any(name.startswith("decode-pool-") for name in decode_threads())
+        else:
+            assert "decode-cam-a" in decode_threads()
     for frame in frames:
         assert frame.image.shape == (180, 320, 4) and frame.image.dtype == np.uint8
         assert (frame.width, frame.height) == TILE
@@ -144,15 +151,21 @@ def test_zero_size_pauses_a_file_source_and_resumes(scene_clip: Path) -> None:
         assert decoder.stats().frames_decoded > paused.frames_decoded
 
 
-def test_stop_joins_quickly_and_leaves_no_thread(scene_clip: Path) -> None:
-    decoder = CameraDecoder("cam-stop", str(scene_clip), target_size=TILE, gate=ConnectionGate())
+@pytest.mark.parametrize("pooled", [True, False], ids=["pooled", "own-thread"])
+def test_stop_joins_quickly_and_leaves_no_thread(scene_clip: Path, pooled: bool) -> None:
+    decoder = CameraDecoder(
+        "cam-stop", str(scene_clip), target_size=TILE, gate=ConnectionGate(), pooled=pooled
+    )
     decoder.start()
     collect(decoder, 2)
+    assert decoder.is_alive()
     started = time.monotonic()
     decoder.stop()
     assert decoder.join(2.0)
     assert time.monotonic() - started < 2.0
-    assert "decode-cam-stop" not in decode_threads()
+    assert not decoder.is_alive() and not decoder.stats().running
+    # The pool's threads end with its last decoder: an idle console holds none.
+    assert wait_until(lambda: not decode_threads(), 2.0), decode_threads()
 
 
 def test_a_frozen_picture_is_reported(static_clip: Path, scene_clip: Path) -> None:

@@ -1,0 +1,161 @@
+"""PacedPool: steps run when due, on a few named threads, and wake, fail and end cleanly."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from console.media.connection_gate import ConnectionGate
+from console.media.decoder import CameraDecoder
+from console.media.paced_pool import RUN_EARLY_S, PacedPool, Wait
+from tests.media.conftest import decode_threads, wait_until
+
+
+class Recorder:
+    """Steps that note when and where they ran, then wait `waits` in turn."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.runs: list[tuple[str, float, float, str]] = []  # name, due, ran at, thread
+        self.ended: list[str] = []
+
+    def job(self, name: str, waits: list[Wait]) -> Iterator[Wait]:
+        due = time.monotonic()
+        for wait in [*waits, None]:
+            with self.lock:
+                self.runs.append((name, due, time.monotonic(), threading.current_thread().name))
+            if wait is None:
+                return
+            due = wait[0]
+            yield wait
+
+    def on_end(self, name: str) -> object:
+        def ended() -> None:
+            with self.lock:
+                self.ended.append(name)
+
+        return ended
+
+    def ran(self, name: str) -> int:
+        with self.lock:
+            return sum(1 for run in self.runs if run[0] == name)
+
+
+def test_steps_run_when_due_on_at_most_the_pool_s_threads() -> None:
+    pool = PacedPool(2, name="decode-pool-t")
+    record = Recorder()
+    start = time.monotonic()
+    for i in range(6):
+        # Six jobs, four steps each, 30-70 ms apart and interleaved across the jobs.
+        step = 0.03 + 0.008 * i
+        waits = [(start + step * n, True) for n in range(1, 4)]
+        pool.add(record.job(f"j{i}", waits), record.on_end(f"j{i}"), f"j{i}")
+    assert wait_until(lambda: len(record.ended) == 6, 5.0), record.ended
+    assert pool.join(2.0)
+    assert pool.thread_names() == []  # no job left: no worker left
+    assert len(record.runs) == 24
+    assert {run[3] for run in record.runs} <= {"decode-pool-t-0", "decode-pool-t-1"}
+    for name, due, ran_at, _ in record.runs:
+        assert ran_at >= due - RUN_EARLY_S - 1e-4, (name, due, ran_at)
+        # Generous: a loaded CI machine may be late, but never by whole seconds.
+        assert ran_at - due < 1.0, (name, due, ran_at)
+    # Each job's own steps keep their order.
+    for i in range(6):
+        times = [run[2] for run in record.runs if run[0] == f"j{i}"]
+        assert times == sorted(times)
+
+
+def test_wake_cuts_a_wakeable_wait_short_but_not_a_backoff() -> None:
+    pool = PacedPool(1, name="decode-pool-w")
+    record = Recorder()
+    far = time.monotonic() + 3600
+    pacing = pool.add(record.job("pacing", [(far, True)]), record.on_end("pacing"), "pacing")
+    backoff = pool.add(record.job("backoff", [(far, False)]), record.on_end("backoff"), "backoff")
+    assert wait_until(lambda: record.ran("pacing") == 1 and record.ran("backoff") == 1, 2.0)
+    # One worker runs whatever is due first: by the time the pacing job has been woken and
+    # has run, a wrongly woken backoff (queued before it) would have run too.
+    pool.wake(backoff)
+    pool.wake(pacing)
+    assert wait_until(lambda: record.ended == ["pacing"], 2.0), record.ended
+    assert record.ran("backoff") == 1
+    # Stopping wakes any wait.
+    pool.wake(backoff, always=True)
+    assert wait_until(lambda: "backoff" in record.ended, 2.0)
+    assert pool.join(2.0)
+
+
+def test_a_failing_job_ends_alone_and_the_workers_serve_on() -> None:
+    pool = PacedPool(1, name="decode-pool-f")
+    record = Recorder()
+    ended: list[str] = []
+
+    def broken() -> Iterator[Wait]:
+        yield (0.0, True)
+        raise RuntimeError("a bug in one decoder")
+
+    pool.add(broken(), lambda: ended.append("broken"), "broken")
+    start = time.monotonic()
+    waits = [(start + 0.02 * n, True) for n in range(1, 6)]
+    pool.add(record.job("healthy", waits), record.on_end("healthy"), "healthy")
+    assert wait_until(lambda: record.ended == ["healthy"], 3.0)
+    assert ended == ["broken"]
+    assert record.ran("healthy") == 6
+    assert pool.join(2.0)
+
+
+def test_workers_come_back_for_a_job_added_after_they_ended() -> None:
+    pool = PacedPool(2, name="decode-pool-r")
+    record = Recorder()
+    for round_ in range(3):
+        pool.add(record.job(f"r{round_}", []), record.on_end(f"r{round_}"), f"r{round_}")
+        assert wait_until(lambda r=round_: f"r{r}" in record.ended, 2.0)
+        assert pool.join(2.0)
+        assert pool.thread_names() == []
+
+
+def test_a_pool_needs_a_worker() -> None:
+    with pytest.raises(ValueError):
+        PacedPool(0)
+
+
+def test_a_wall_of_pooled_decoders_plays_in_real_time_on_two_threads(
+    clip_dir: Path, scene_clip: Path
+) -> None:
+    pool = PacedPool(2, name="decode-pool-wall")
+    gate = ConnectionGate(4)
+    decoders = [
+        CameraDecoder(f"w{i}", str(scene_clip), target_size=(160, 90), gate=gate, pool=pool)
+        for i in range(8)
+    ]
+    cpu_began = time.process_time()
+    for decoder in decoders:
+        decoder.start()
+    try:
+        assert all(d.pooled for d in decoders)
+        assert wait_until(lambda: all(d.stats().frames_delivered >= 5 for d in decoders), 5.0)
+        first = [d.stats().frames_delivered for d in decoders]
+        began = time.monotonic()
+        assert wait_until(lambda: all(d.stats().frames_delivered >= 30 for d in decoders), 10.0)
+        took = time.monotonic() - began
+        gained = [d.stats().frames_delivered - f for d, f in zip(decoders, first, strict=True)]
+        # Paced at the clip's 25 fps, not as fast as the threads can decode: at least
+        # 25 frames each took about a second (half of that is generous for early frames).
+        assert min(gained) >= 25 and took >= 0.5, (gained, took)
+        threads = decode_threads()
+        assert set(threads) <= {"decode-pool-wall-0", "decode-pool-wall-1"}, threads
+        frames = [d.slot.take() for d in decoders]
+        assert all(f is not None and f.image.shape == (90, 160, 4) for f in frames)
+    finally:
+        for decoder in decoders:
+            decoder.stop()
+        assert all(d.join(3.0) for d in decoders)
+    assert pool.join(3.0)
+    # Each decoder is charged the CPU its own steps took on the shared threads.
+    spent = [d.stats().cpu_s for d in decoders]
+    assert all(s > 0 for s in spent)
+    assert sum(spent) <= (time.process_time() - cpu_began) * 1.05 + 0.05
+    assert all(not d.stats().running for d in decoders)
