@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from collections.abc import Iterator
@@ -159,3 +160,16 @@ def test_a_wall_of_pooled_decoders_plays_in_real_time_on_two_threads(
     assert all(s > 0 for s in spent)
     assert sum(spent) <= (time.process_time() - cpu_began) * 1.05 + 0.05
     assert all(not d.stats().running for d in decoders)
+
+
+def test_a_job_may_wait_for_ever_until_stopped() -> None:
+    pool = PacedPool(1, name="decode-pool-inf")
+    record = Recorder()
+    stuck = pool.add(record.job("stuck", [(math.inf, False)]), record.on_end("stuck"), "stuck")
+    # Another job still runs meanwhile, and ends; the waiting one does not.
+    pool.add(record.job("other", [(time.monotonic() + 0.05, True)]), record.on_end("other"), "o")
+    assert wait_until(lambda: record.ended == ["other"], 2.0), record.ended
+    assert pool.jobs == 1 and len(pool.thread_names()) == 1
+    pool.wake(stuck, always=True)
+    assert wait_until(lambda: "stuck" in record.ended, 2.0)
+    assert pool.join(2.0)
