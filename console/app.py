@@ -325,6 +325,7 @@ def run_gui(args: argparse.Namespace, *, db_url: str) -> int:
 
         with loop:
             loop.run_until_complete(lifetime_then_stop())
+            loop.run_until_complete(_cancel_leftover_tasks())
             # Closing from here takes a second. Should anything still hold the process (seen
             # twice under load before the steps above were bounded), the guard says what.
             exit_guard.arm()
@@ -342,6 +343,17 @@ def run_gui(args: argparse.Namespace, *, db_url: str) -> int:
 
 
 CLOSE_STEP_S = 15.0
+
+
+async def _cancel_leftover_tasks() -> None:
+    """Cancel what the screens still had running (a list refresh, say) and let it end, as
+    asyncio.run does: a loop closed over pending tasks logs each as an error."""
+    current = asyncio.current_task()
+    pending = [t for t in asyncio.all_tasks() if t is not current and not t.done()]
+    for task in pending:
+        task.cancel()
+    if pending:
+        await _bounded(asyncio.gather(*pending, return_exceptions=True), "ending background tasks")
 
 
 async def _bounded(step: Any, what: str) -> None:
