@@ -618,7 +618,7 @@ class CameraDecoder:
         need_keyframe = False
         skipping_nonkey = False  # what the codec is set to, as opposed to what was asked
         next_shown_pts: float | None = None  # the frame-rate cap's next slot
-        waited = False  # whether this packet's frames waited for their time
+        frame_waited = False  # whether this packet's frames waited for their time
         try:
             while not self._stop.is_set():
                 paused = self.target_size == (0, 0)
@@ -730,7 +730,7 @@ class CameraDecoder:
                     if self._realtime:
                         clock, late, due = self._pace(clock, pts)
                         if due is not None:
-                            waited = True
+                            frame_waited = True
                             yield (due, True)
                         captured = clock[0] + (pts - clock[1])
                         if late:
@@ -740,11 +740,11 @@ class CameraDecoder:
                     with self._turns:
                         self._deliver(frame, pts, captured)
                 self._note_cpu()
-                if not waited:
+                if not frame_waited:
                     # Running behind (or not paced): let a pool run the other decoders'
                     # due frames before this one reads on, as a wait would have.
                     yield (0.0, True)
-                waited = False
+                frame_waited = False
         finally:
             # Closing the demux generator runs its cleanup, which disarms PyAV's read
             # timeout before the container is closed (PyAV types it as a plain Iterator).
