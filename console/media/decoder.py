@@ -336,7 +336,17 @@ class CameraDecoder:
     def join(self, timeout: float | None = None) -> bool:
         """True when the decoder has ended (or never started)."""
         if self._thread is None:
-            return self._job is None or self._ended.wait(timeout)
+            if self._job is None:
+                return True
+            began = time.monotonic()
+            if not self._ended.wait(timeout):
+                return False
+            # The last decoder out also waits for the pool's threads, which retire with
+            # it: "joined" then means no thread is left running for these decoders.
+            assert self._pool is not None
+            left = None if timeout is None else max(0.0, timeout - (time.monotonic() - began))
+            self._pool.join_retired(left)
+            return True
         if self._thread.ident is None:
             return True
         self._thread.join(timeout)

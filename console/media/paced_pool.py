@@ -97,7 +97,11 @@ class PacedPool:
         return job
 
     def wake(self, job: Job, *, always: bool = False) -> None:
-        """Run the job's next step now if its wait is wakeable (or `always`, for stop)."""
+        """Run the job's next step now if its wait is wakeable (or `always`, for stop).
+
+        A wake is not a message: it only brings the next step forward, so a job reads what
+        changed (its stop flag, its size) in that step. One that comes while the next step
+        is already due changes nothing."""
         with self._cond:
             if job.ended:
                 return
@@ -117,6 +121,16 @@ class PacedPool:
             thread.join(None if deadline is None else max(0.0, deadline - time.monotonic()))
         return not any(t.is_alive() for t in threads)
 
+    def join_retired(self, timeout: float | None = None) -> bool:
+        """Wait for workers that no longer serve (they retire with the last job); True when
+        they have ended. Never waits for a worker that still serves jobs."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        with self._cond:
+            retired = [t for t in self._started if t not in self._threads]
+        for thread in retired:
+            thread.join(None if deadline is None else max(0.0, deadline - time.monotonic()))
+        return not any(t.is_alive() for t in retired)
+
     # --- workers ---------------------------------------------------------------------------
 
     def _push(self, job: Job, due: float) -> None:
@@ -127,10 +141,12 @@ class PacedPool:
         """The job to step now, waiting until one is due; None when no job is left."""
         with self._cond:
             while True:
-                if self._jobs == 0:
-                    # Leave the list under the lock, so that add() starts a new worker
+                me = threading.current_thread()
+                if self._jobs == 0 or me not in self._threads:
+                    # Retired (see _step): add() has started or will start new workers
                     # rather than count on one that is on its way out.
-                    self._threads.remove(threading.current_thread())
+                    if me in self._threads:
+                        self._threads.remove(me)
                     return None
                 heap = self._heap
                 while heap and heap[0][3] != heap[0][2].token:
@@ -168,7 +184,10 @@ class PacedPool:
                 job.running, job.ended = False, True
                 self._jobs -= 1
                 if self._jobs == 0:
-                    self._cond.notify_all()  # idle workers end
+                    # Every worker retires now, before the job's end is announced, so
+                    # that whoever waits for that end can also join them (join_retired).
+                    self._threads.clear()
+                    self._cond.notify_all()
             try:
                 job.on_end()
             except Exception:

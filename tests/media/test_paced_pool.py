@@ -173,3 +173,20 @@ def test_a_job_may_wait_for_ever_until_stopped() -> None:
     pool.wake(stuck, always=True)
     assert wait_until(lambda: "stuck" in record.ended, 2.0)
     assert pool.join(2.0)
+
+
+def test_join_retired_never_waits_for_a_serving_worker() -> None:
+    pool = PacedPool(1, name="decode-pool-j")
+    record = Recorder()
+    far = time.monotonic() + 3600
+    job = pool.add(record.job("long", [(far, True)]), record.on_end("long"), "long")
+    # Woken before its first step, a job would only have that step come sooner.
+    assert wait_until(lambda: record.ran("long") == 1, 2.0)
+    began = time.monotonic()
+    assert pool.join_retired(5.0)  # nothing retired: returns at once
+    assert time.monotonic() - began < 1.0
+    pool.wake(job, always=True)
+    assert wait_until(lambda: record.ended == ["long"], 2.0)
+    # The job's end is announced after its workers retired: joining them now leaves none.
+    assert pool.join_retired(2.0)
+    assert not [t for t in threading.enumerate() if t.name.startswith("decode-pool-j")]
