@@ -190,3 +190,44 @@ def test_join_retired_never_waits_for_a_serving_worker() -> None:
     # The job's end is announced after its workers retired: joining them now leaves none.
     assert pool.join_retired(2.0)
     assert not [t for t in threading.enumerate() if t.name.startswith("decode-pool-j")]
+
+
+def test_broken_files_on_the_pool_never_stall_the_good_ones(
+    tmp_path: Path, scene_clip: Path
+) -> None:
+    """Garbage, a truncated clip and a missing file share the pool's one thread with a good
+    clip: each says what is wrong and keeps retrying, and the good one plays on in time."""
+    garbage = tmp_path / "garbage.mp4"
+    garbage.write_bytes(bytes(range(256)) * 400)
+    truncated = tmp_path / "truncated.mp4"
+    truncated.write_bytes(scene_clip.read_bytes()[: scene_clip.stat().st_size // 3])
+    pool = PacedPool(1, name="decode-pool-bad")
+    gate = ConnectionGate(4)
+    fast = {"backoff_base_s": 0.01, "backoff_cap_s": 0.05, "pool": pool, "gate": gate}
+    good = CameraDecoder("good", str(scene_clip), target_size=(160, 90), **fast)
+    bad = [
+        CameraDecoder(name, str(path), target_size=(160, 90), **fast)
+        for name, path in (
+            ("garbage", garbage),
+            ("truncated", truncated),
+            ("missing", tmp_path / "nowhere.mp4"),
+        )
+    ]
+    for decoder in (good, *bad):
+        decoder.start()
+    try:
+        # Each says what is wrong in words, and keeps trying (a file may yet be copied in).
+        assert wait_until(lambda: all(d.stats().connects >= 2 for d in bad), 5.0)
+        errors = [d.stats().last_error or "" for d in bad]
+        assert "did not send a playable video stream" in errors[0], errors
+        assert "did not send a playable video stream" in errors[1], errors  # no moov atom
+        assert errors[2] == f"File not found: {tmp_path / 'nowhere.mp4'}.", errors
+        began, first = time.monotonic(), good.stats().frames_delivered
+        assert wait_until(lambda: good.stats().frames_delivered >= first + 25, 5.0)
+        assert time.monotonic() - began < 3.0
+        assert all(d.is_alive() and d.stats().running for d in (good, *bad))
+    finally:
+        for decoder in (good, *bad):
+            decoder.stop()
+        assert all(d.join(3.0) for d in (good, *bad))
+    assert not [t for t in threading.enumerate() if t.name.startswith("decode-pool-bad")]
