@@ -5,10 +5,11 @@ from __future__ import annotations
 import heapq
 import itertools
 import logging
-import os
 import threading
 import time
 from collections.abc import Callable, Iterator
+
+from console.media.decode_turns import default_limit
 
 log = logging.getLogger(__name__)
 
@@ -204,8 +205,10 @@ class PacedPool:
                 self._cond.notify()
 
 
-def default_workers(cpu_count: int | None = None) -> int:
-    return max(1, cpu_count if cpu_count is not None else (os.cpu_count() or 1))
+def default_workers() -> int:
+    """One per core: as many as there are decode turns, so pool threads never queue for
+    one another's turns."""
+    return default_limit()
 
 
 _shared: PacedPool | None = None
