@@ -274,10 +274,6 @@ class CameraDecoder:
         )
         self._job: Job | None = None
         self._ended = threading.Event()  # pooled: the steps have ended
-        # CPU time: a thread's own clock, or for pooled steps the sum over finished steps
-        # plus the running step's share (see _pooled_steps).
-        self._cpu_base = 0.0
-        self._cpu_mark = 0.0
 
         self._lock = threading.Lock()
         self._target = self._checked_size(target_size)
@@ -500,16 +496,18 @@ class CameraDecoder:
     def _pooled_steps(self) -> Generator[Wait, None, None]:
         """The steps, with the CPU time each spends on a pool thread added to this decoder's."""
         steps = self._steps()
+        spent = 0.0
         try:
             while True:
-                self._cpu_mark = time.thread_time()
+                began = time.thread_time()
                 try:
                     wait = next(steps)
                 except StopIteration:
                     return
                 finally:
-                    self._cpu_base += time.thread_time() - self._cpu_mark
-                    self._note_cpu_total()
+                    spent += time.thread_time() - began
+                    with self._lock:
+                        self._cpu_s = spent
                 yield wait
         finally:
             steps.close()
@@ -779,18 +777,13 @@ class CameraDecoder:
         return True, next_pts + interval
 
     def _note_cpu(self) -> None:
-        """Record the decoding's CPU time so far (decoding side only)."""
-        if self._pool is None:
-            spent = time.thread_time()
-        else:
-            spent = self._cpu_base + (time.thread_time() - self._cpu_mark)
+        """Record the decode thread's CPU time so far. A pooled decoder's is recorded after
+        each of its steps instead (_pooled_steps): a step is one frame."""
+        if self._pool is not None:
+            return
+        spent = time.thread_time()
         with self._lock:
             self._cpu_s = spent
-
-    def _note_cpu_total(self) -> None:
-        """Record a pooled decoder's CPU time over its finished steps."""
-        with self._lock:
-            self._cpu_s = self._cpu_base
 
     @staticmethod
     def _pace(
