@@ -1,7 +1,7 @@
 // The citizen's side of a video call: queue or room join, then one WebRTC peer connection.
 // Plain ES module, standard APIs only (current Chromium and Firefox), no build step.
 
-import { JanusMedia } from "./janus_media.js";
+import { JanusMedia, statsOf } from "./janus_media.js";
 
 const T = {
   zh: {
@@ -322,7 +322,7 @@ function setRecording(on) {
 
 function closePeer() {
   const old = pc;
-  pc = null; // pollStats ends with it
+  pc = null; // its pollStats ends
   pendingCandidates = [];
   if (old) old.close();
 }
@@ -352,7 +352,7 @@ function startPeer() {
     stats.iceState = pc.iceConnectionState;
     if (pc.iceConnectionState === "connected") $("call-status").textContent = t("connected");
   };
-  pollStats();
+  pollStats(pc);
 }
 
 async function onRelayed(msg) {
@@ -598,8 +598,8 @@ function leaveJanus() {
 
 async function pollRoomPeer(pid, conn) {
   while (room.conns.get(pid) === conn) {
-    try {
-      const report = await conn.pc.getStats();
+    const report = await statsOf(conn.pc);
+    if (report && room.conns.get(pid) === conn) {
       report.forEach((s) => {
         if (s.type === "inbound-rtp" && (s.kind === "video" || s.mediaType === "video")) {
           stats.peerFrames[pid] = s.framesDecoded ?? 0;
@@ -608,8 +608,6 @@ async function pollRoomPeer(pid, conn) {
           stats.peerBytes[`${pid}:${s.kind}`] = s.bytesReceived ?? 0;
         }
       });
-    } catch {
-      /* closed between checks */
     }
     await new Promise((r) => setTimeout(r, 250));
   }
@@ -675,17 +673,16 @@ function countFrames(video) {
   video.requestVideoFrameCallback(tick);
 }
 
-async function pollStats() {
-  while (pc) {
-    try {
-      const report = await pc.getStats();
+// Follows one connection until it is replaced or closed.
+async function pollStats(mine) {
+  while (pc === mine) {
+    const report = await statsOf(mine);
+    if (report && pc === mine) {
       report.forEach((s) => {
         if (s.type === "inbound-rtp" && (s.kind === "video" || s.mediaType === "video")) {
           stats.framesDecoded = s.framesDecoded ?? stats.framesDecoded;
         }
       });
-    } catch {
-      /* the connection closed between checks */
     }
     await new Promise((r) => setTimeout(r, 250));
   }

@@ -36,6 +36,18 @@ export class JanusError extends Error {
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 let txSeq = 0;
 
+// A connection's stats, or null if it closed or they took over `ms`. Firefox ESR never
+// settles a getStats() still running when its connection closes (checked 2026-12-03 by
+// test_janus_page); a polling loop awaiting it then stops for good.
+export function statsOf(pc, ms = 2000) {
+  let timer;
+  const late = new Promise((resolve) => {
+    timer = setTimeout(() => resolve(null), ms);
+  });
+  const report = pc.getStats().catch(() => null);
+  return Promise.race([report, late]).finally(() => clearTimeout(timer));
+}
+
 // The SDP we send must hold every candidate: Janus is told not to wait for trickled ones.
 function gathered(pc, ms = 5000) {
   if (pc.iceGatheringState === "complete") return Promise.resolve();
@@ -243,18 +255,16 @@ export class JanusMedia extends EventTarget {
   async inbound() {
     const out = {};
     await Promise.all([...this.feeds.values()].filter((e) => e.pc).map(async (e) => {
-      try {
-        const row = { framesDecoded: 0, videoBytes: 0, audioBytes: 0 };
-        (await e.pc.getStats()).forEach((s) => {
-          if (s.type !== "inbound-rtp") return;
-          const kind = s.kind || s.mediaType;
-          if (kind === "video") row.framesDecoded = s.framesDecoded ?? 0;
-          row[`${kind}Bytes`] = s.bytesReceived ?? 0;
-        });
-        out[e.display] = row;
-      } catch {
-        /* closed between checks */
-      }
+      const report = await statsOf(e.pc);
+      if (!report) return; // closed between checks
+      const row = { framesDecoded: 0, videoBytes: 0, audioBytes: 0 };
+      report.forEach((s) => {
+        if (s.type !== "inbound-rtp") return;
+        const kind = s.kind || s.mediaType;
+        if (kind === "video") row.framesDecoded = s.framesDecoded ?? 0;
+        row[`${kind}Bytes`] = s.bytesReceived ?? 0;
+      });
+      out[e.display] = row;
     }));
     return out;
   }

@@ -31,7 +31,7 @@ from console.bench.room import private_janus  # noqa: E402
 from console.services.janus_room import JanusRoomParticipant, create_janus_room  # noqa: E402
 from console.signalling import protocol as p  # noqa: E402
 from console.signalling.web_assets import WEB_ROOT  # noqa: E402
-from tests.clients.browsers import BROWSER, citizen_page, prepare_namespace  # noqa: E402
+from tests.clients.browsers import citizen_page, prepare_namespace  # noqa: E402
 from tests.signalling.janus_support import CuttableProxy  # noqa: E402
 
 HARNESS = Path(__file__).with_name("janus_harness.html")
@@ -190,6 +190,7 @@ async def main() -> dict[str, Any]:
                 await page.navigate(f"{base}/harness.html")
                 await page.wait_js("window.h && window.h.ready", WAIT_S)
                 step("page_ready")
+                out["stats_on_close"] = await page.js("h.statsOnClose()")
                 wanted = json.dumps(["party-1", "party-2"])
 
                 async def join(room: int, pin: str, peers: str = wanted) -> Any:
@@ -237,15 +238,12 @@ async def main() -> dict[str, Any]:
 
                 # Janus hangs up a failed connection: a feed is subscribed afresh, and our
                 # own is published again from the same seat (the others resubscribe).
-                if BROWSER != "firefox":
-                    # Firefox: the resubscribed feed decoded nothing in 2 of about 12 runs
-                    # (its figure and connection were rebuilt, no frame arrived in 45 s). An
-                    # open bug, in the note of 2026-12-03; Chromium's path is checked here.
-                    await page.js("h.breakFeed('party-1')")
-                    await page.wait_js(
-                        f"h.rebuilt('party-1') && h.frames['party-1'] >= {FRAMES}", WAIT_S
-                    )
-                    step("resubscribed")
+                await page.js("h.breakFeed('party-1')")
+                await page.wait_js("h.inboundSettled", WAIT_S)
+                await page.wait_js(
+                    f"h.rebuilt('party-1') && h.frames['party-1'] >= {FRAMES}", WAIT_S
+                )
+                step("resubscribed")
                 seat = (await snap())["feed"]
                 seen_by_one = one.feeds.get(page_feed(one))
                 await page.js("h.media.pc.close(), true")
