@@ -102,6 +102,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     bench.add_argument("--tiles", type=int, default=36, help="wall: live tiles (16, 36, 64)")
     bench.add_argument(
+        "--source",
+        default="file",
+        help="wall: file (clips paced by the decoders) or rtsp (the same clips from a "
+        "loopback RTSP server)",
+    )
+    bench.add_argument(
         "--ice-interface", action="append", default=None, help="call: ICE interface (repeatable)"
     )
     bench.add_argument("--mesh", type=int, default=None, help="room: participants in a mesh room")

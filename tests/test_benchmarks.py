@@ -128,6 +128,19 @@ def test_bench_wall_smoke() -> None:
     assert isinstance(result["targets_met"], bool)
 
 
+def test_bench_wall_from_rtsp_smoke() -> None:
+    # The same wall fed by a real loopback RTSP server: the wall's decoders, the floor and
+    # ffmpeg all read the live streams (each phase's clip must outlast it).
+    result = _bench("wall", "--tiles", "2", "--seconds", "3", "--source", "rtsp")
+    assert result["source"] == "rtsp" and result["tiles"] == 2
+    _assert_positive(
+        result, "fps_min", "fps_median", "age_p50_ms", "age_p95_ms", "cpu_cores", "floor_cores"
+    )
+    assert result["fps_min"] <= result["fps_median"] <= 30.0
+    assert result["ffmpeg_cores"] is None or "RTSP" in result["ffmpeg_note"]
+    assert sum(result["plan_counts"].values()) == 2
+
+
 def test_wall_age_histogram_agrees_with_exact_percentiles() -> None:
     from console.bench.wall import AgeHistogram
 

@@ -1,4 +1,9 @@
-"""`console bench wall`: a 1920x1080 wall of N live tiles against the decode floor and ffmpeg."""
+"""`console bench wall`: a 1920x1080 wall of N live tiles against the decode floor and ffmpeg.
+
+`--source file` (the default) plays generated clips that the decoders pace and loop;
+`--source rtsp` serves the same clips from a loopback RTSP server (gst-rtsp-server), so
+that the wall, the floor and ffmpeg all read live RTSP cameras, as a real wall does.
+"""
 
 from __future__ import annotations
 
@@ -13,16 +18,18 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from console.bench.common import fail, finish, say
+from console.media.loopback_rtsp import INSTALL_HINT, RtspServer, gst_rtsp_available
 
 WALL_SIZE = (1920, 1080)
 SPACING = 2
 CLIP_SIZE = (640, 360)
 CLIP_FPS = 25
 CLIP_SECONDS = 8  # the demo's clips: the first twelve are shared with `console --demo`
+RTSP_SLACK_S = 5  # an RTSP clip plays once per phase: it outlasts the phase by this much
+SOURCES = ("file", "rtsp")
 STATUS_INTERVAL_MS = 500
 BUDGET_INTERVAL_MS = 1000
 RSS_INTERVAL_MS = 500
@@ -126,7 +133,7 @@ class _PaintCost:
         return self.per_frame
 
 
-def run_wall(clips: list[Path], seconds: float, warmup_s: float) -> dict[str, Any]:
+def run_wall(clips: list[str], seconds: float, warmup_s: float) -> dict[str, Any]:
     """The real decode path into real VideoTile widgets, painted offscreen at the wall's rate."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import QTimer
@@ -352,7 +359,7 @@ def _slots(tiles: list[Any]) -> list[Any]:
     return [t.counting.slot for t in tiles if t.counting is not None]
 
 
-def run_floor(clips: list[Path], seconds: float, warmup_s: float) -> dict[str, Any]:
+def run_floor(clips: list[str], seconds: float, warmup_s: float) -> dict[str, Any]:
     from console.media.decode_floor import PacedDecodeFloor
 
     floor = PacedDecodeFloor(clips)
@@ -373,15 +380,19 @@ def run_floor(clips: list[Path], seconds: float, warmup_s: float) -> dict[str, A
     }
 
 
-def ffmpeg_command(ffmpeg: str, clips: list[Path]) -> list[str]:
-    """ffmpeg reading every clip in real time, scaling each to its tile and stacking them."""
+def ffmpeg_command(ffmpeg: str, clips: list[str]) -> list[str]:
+    """ffmpeg reading every clip in real time (or every RTSP stream, as the wall's decoders
+    open it), scaling each to its tile and stacking them."""
     cols, rows = grid_shape(len(clips))
     tile_w = (WALL_SIZE[0] // cols) // 2 * 2
     tile_h = (WALL_SIZE[1] // rows) // 2 * 2
     cmd = [ffmpeg, "-hide_banner", "-nostats", "-loglevel", "error", "-nostdin"]
     for clip in clips:
         # One codec thread per stream, as the wall's decoders decode.
-        cmd += ["-re", "-stream_loop", "-1", "-threads", "1", "-i", str(clip)]
+        if clip.startswith("rtsp://"):
+            cmd += ["-rtsp_transport", "tcp", "-threads", "1", "-i", clip]
+        else:
+            cmd += ["-re", "-stream_loop", "-1", "-threads", "1", "-i", clip]
     scales = [f"[{i}:v]scale={tile_w}:{tile_h}:flags=bilinear[v{i}]" for i in range(len(clips))]
     if len(clips) == 1:
         graph = scales[0].replace("[v0]", "[out]")
@@ -403,7 +414,7 @@ def _proc_cpu_s(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def run_ffmpeg(clips: list[Path], seconds: float, warmup_s: float) -> dict[str, Any]:
+def run_ffmpeg(clips: list[str], seconds: float, warmup_s: float) -> dict[str, Any]:
     ffmpeg = shutil.which("ffmpeg")
     if ffmpeg is None:
         return {"cores": None, "note": "ffmpeg not installed (Debian package ffmpeg)"}
@@ -437,7 +448,9 @@ def run_ffmpeg(clips: list[Path], seconds: float, warmup_s: float) -> dict[str, 
     return {
         "cores": (cpu1 - cpu0) / (wall1 - wall0),
         "cpu_s_total": total,  # rusage of the whole child, start-up included
-        "note": "ffmpeg -re, -threads 1 per input, scale (bilinear) + xstack, -f null",
+        "note": "ffmpeg -re, -threads 1 per input, scale (bilinear) + xstack, -f null"
+        if not clips[0].startswith("rtsp://")
+        else "ffmpeg RTSP over TCP, -threads 1 per input, scale (bilinear) + xstack, -f null",
     }
 
 
@@ -447,18 +460,43 @@ def run(args: argparse.Namespace) -> int:
 
     tiles = int(args.tiles)
     seconds = float(args.seconds)
+    source = getattr(args, "source", "file")
     result: dict[str, Any] = {"bench": "wall", "tiles": tiles, "seconds": seconds}
     if tiles < 1:
         return fail(result, "--tiles must be at least 1")
+    if source not in SOURCES:
+        return fail(result, f"--source must be one of {', '.join(SOURCES)}")
+    if source == "rtsp" and not gst_rtsp_available():
+        return fail(result, INSTALL_HINT)
     warmup_s = min(3.0, max(1.0, seconds / 3))
-    say(f"wall bench: {tiles} tiles, {seconds:g} s per phase after {warmup_s:g} s warm-up")
+    say(f"wall bench: {tiles} tiles from {source}, {seconds:g} s per phase after "
+        f"{warmup_s:g} s warm-up")  # fmt: skip
     began = time.perf_counter()
+    # Files loop; an RTSP mount plays its clip once per connection, so it must last.
+    clip_s = CLIP_SECONDS if source == "file" else math.ceil(warmup_s + seconds + RTSP_SLACK_S)
     clips = ensure_demo_clips(
-        cache_dir() / "clips", tiles, CLIP_SIZE[0], CLIP_SIZE[1], CLIP_FPS, CLIP_SECONDS
+        cache_dir() / "clips", tiles, CLIP_SIZE[0], CLIP_SIZE[1], CLIP_FPS, clip_s
     )
-    say(f"{tiles} clips of {CLIP_SIZE[0]}x{CLIP_SIZE[1]}@{CLIP_FPS} ready in "
+    say(f"{tiles} clips of {CLIP_SIZE[0]}x{CLIP_SIZE[1]}@{CLIP_FPS}, {clip_s} s, ready in "
         f"{time.perf_counter() - began:.1f} s")  # fmt: skip
+    server = RtspServer({f"cam{i}": c for i, c in enumerate(clips)}) if source == "rtsp" else None
+    try:
+        sources = (
+            [str(c) for c in clips]
+            if server is None
+            else [server.url(f"cam{i}") for i in range(tiles)]
+        )
+        return _measure(result, sources, seconds, warmup_s, source)
+    finally:
+        if server is not None:
+            server.stop()
 
+
+def _measure(
+    result: dict[str, Any], clips: list[str], seconds: float, warmup_s: float, source: str
+) -> int:
+    """The three phases one after another (wall, floor, ffmpeg), then the figures."""
+    tiles = len(clips)
     wall = run_wall(clips, seconds, warmup_s)
     say(f"wall: {wall['cpu_cores']:.3f} cores, plan {wall['plan_counts']}")
     floor = run_floor(clips, seconds, warmup_s)
@@ -474,7 +512,8 @@ def run(args: argparse.Namespace) -> int:
     ffmpeg_cores = peer["cores"]
     result.update(
         {
-            "source": "file",  # clips paced in real time by the decoders, looping
+            # file: clips paced in real time by the decoders, looping; rtsp: served live
+            "source": source,
             "tile_size": list(wall["tile_size"]),
             "fps_min": round(min(fps), 2),
             "fps_median": round(statistics.median(fps), 2),

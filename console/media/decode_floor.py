@@ -1,4 +1,5 @@
-"""Decode-only playback of clips in real time, laid out like the wall's decoders: the floor."""
+"""Decode-only playback of clips or live streams in real time, laid out like the wall's
+decoders: the floor."""
 
 from __future__ import annotations
 
@@ -9,21 +10,29 @@ from pathlib import Path
 
 import av
 
+from console.media.decoder import ffmpeg_source, is_paced_file, open_options
 from console.media.paced_pool import Job, PacedPool, Wait, default_workers
+
+READ_TIMEOUT_S = 5.0
 
 
 class PacedDecodeFloor:
-    """Decodes each clip at the clip's frame rate, looping, and nothing else.
+    """Decodes each source in real time and nothing else: clips at their frame rate,
+    looping; live streams (RTSP) as their server sends them, until they end.
 
-    The same layout as the wall's file decoders (every clip's steps on a PacedPool with
-    one thread per core, one codec thread each, waiting until each frame is due) without
-    conversion, hand-off or painting, so that process CPU time during a run is what
-    decoding alone costs. `pooled=False` gives each clip its own thread instead, the
-    layout the wall used before the pool, to compare the two.
+    The same layout as the wall's decoders without conversion, hand-off or painting, so
+    that process CPU time during a run is what decoding alone costs: clips' steps on a
+    PacedPool with one thread per core, one codec thread each, waiting until each frame is
+    due; live streams on a thread each, since their reads block. `pooled=False` gives each
+    clip its own thread too, the layout the wall used before the pool, to compare the two.
     """
 
-    def __init__(self, clips: Sequence[Path], *, pooled: bool = True) -> None:
-        self._clips = [Path(c) for c in clips]
+    def __init__(self, clips: Sequence[Path | str], *, pooled: bool | None = None) -> None:
+        self._clips = [str(c) for c in clips]
+        if pooled is None:
+            pooled = all(is_paced_file(c) for c in self._clips)
+        elif pooled and not all(is_paced_file(c) for c in self._clips):
+            raise ValueError("live streams block in their reads: they cannot share a pool")
         self._stop = threading.Event()
         self._lock = threading.Lock()
         self._frames = 0
@@ -69,15 +78,20 @@ class PacedDecodeFloor:
         with self._lock:
             return list(self._errors)
 
-    def _run(self, clip: Path) -> None:
+    def _run(self, clip: str) -> None:
         for due, _ in self._steps(clip):
             wait = due - time.monotonic()
             if wait > 0:
                 self._stop.wait(wait)
 
-    def _steps(self, clip: Path) -> Iterator[Wait]:
+    def _steps(self, clip: str) -> Iterator[Wait]:
+        paced = is_paced_file(clip)
         try:
-            with av.open(str(clip)) as container:
+            with av.open(
+                ffmpeg_source(clip),
+                options=open_options(clip, READ_TIMEOUT_S),
+                timeout=(READ_TIMEOUT_S, READ_TIMEOUT_S),
+            ) as container:
                 stream = container.streams.video[0]
                 codec = stream.codec_context
                 codec.thread_count = 1
@@ -92,12 +106,15 @@ class PacedDecodeFloor:
                             shown += 1
                             with self._lock:
                                 self._frames += 1
-                            yield (anchor + shown * step, False)
+                            # A live stream's server paces it: the next read waits.
+                            yield (anchor + shown * step if paced else 0.0, False)
+                    if not paced:
+                        raise EOFError("the stream ended")
                     container.seek(0)
                     codec.flush_buffers()
         except Exception as exc:  # reported by the benchmark, which then fails plainly
             with self._lock:
-                self._errors.append(f"{clip.name}: {exc!r}")
+                self._errors.append(f"{Path(clip).name}: {exc!r}")
 
 
 def _nothing() -> None:

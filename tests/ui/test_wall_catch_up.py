@@ -14,10 +14,10 @@ import pytest
 from console.core.codes import CameraStatus
 from console.core.tile_health import TileHealth
 from console.media.clips import make_test_clip
+from console.media.loopback_rtsp import RtspServer, gst_rtsp_available
 from console.services.live_wall import LiveWallService
 from console.store.models import Camera
 from console.store.repos import cameras
-from tests.media.conftest import RtspServer, gst_rtsp_available
 from tests.ui.conftest import Workspace, open_wall, run_until
 
 SLOW_FRAME_S = 0.08  # reads a 25 fps stream at half its speed

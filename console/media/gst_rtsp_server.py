@@ -1,7 +1,8 @@
-"""A loopback RTSP server for tests: serves MP4 clips with gst-rtsp-server.
+"""A loopback RTSP server serving MP4 clips with gst-rtsp-server (tests and `bench wall`).
 
-Run with Debian's /usr/bin/python3 (GStreamer's Python bindings are not in the venv):
-    /usr/bin/python3 rtsp_server.py --port 0 --mount cam1=/path/a.mp4 [--mount ...]
+A script, not a module of the console: run it with Debian's /usr/bin/python3, since
+GStreamer's Python bindings are not in the venv (console.media.loopback_rtsp does):
+    /usr/bin/python3 gst_rtsp_server.py --port 0 --mount cam1=/path/a.mp4 [--mount ...]
 Prints "READY <port>" once listening; stops on SIGTERM or when stdin closes.
 """
 
