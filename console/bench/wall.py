@@ -10,17 +10,20 @@ from __future__ import annotations
 import argparse
 import math
 import os
-import resource
+import re
 import shutil
 import signal
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from console.bench.common import fail, finish, say
+from console.media.decoder import is_live_url, open_options
 from console.media.loopback_rtsp import INSTALL_HINT, RtspServer, gst_rtsp_available
 
 WALL_SIZE = (1920, 1080)
@@ -30,6 +33,8 @@ CLIP_FPS = 25
 CLIP_SECONDS = 8  # the demo's clips: the first twelve are shared with `console --demo`
 RTSP_SLACK_S = 5  # an RTSP clip plays once per phase: it outlasts the phase by this much
 SOURCES = ("file", "rtsp")
+FFMPEG_START_LIMIT_S = 60.0
+FFMPEG_READ_TIMEOUT_S = 5.0
 STATUS_INTERVAL_MS = 500
 BUDGET_INTERVAL_MS = 1000
 RSS_INTERVAL_MS = 500
@@ -380,17 +385,22 @@ def run_floor(clips: list[str], seconds: float, warmup_s: float) -> dict[str, An
     }
 
 
-def ffmpeg_command(ffmpeg: str, clips: list[str]) -> list[str]:
-    """ffmpeg reading every clip in real time (or every RTSP stream, as the wall's decoders
-    open it), scaling each to its tile and stacking them."""
+def ffmpeg_command(ffmpeg: str, clips: list[str], progress: Path | None = None) -> list[str]:
+    """ffmpeg reading every clip in real time (or every RTSP stream, opened as the wall's
+    decoders open it), scaling each to its tile and stacking them; `progress` gets
+    ffmpeg's frame counts."""
     cols, rows = grid_shape(len(clips))
     tile_w = (WALL_SIZE[0] // cols) // 2 * 2
     tile_h = (WALL_SIZE[1] // rows) // 2 * 2
     cmd = [ffmpeg, "-hide_banner", "-nostats", "-loglevel", "error", "-nostdin"]
+    if progress is not None:
+        cmd += ["-progress", str(progress), "-stats_period", "0.25"]
     for clip in clips:
         # One codec thread per stream, as the wall's decoders decode.
-        if clip.startswith("rtsp://"):
-            cmd += ["-rtsp_transport", "tcp", "-threads", "1", "-i", clip]
+        if is_live_url(clip):
+            for key, value in open_options(clip, FFMPEG_READ_TIMEOUT_S).items():
+                cmd += [f"-{key}", value]
+            cmd += ["-threads", "1", "-i", clip]
         else:
             cmd += ["-re", "-stream_loop", "-1", "-threads", "1", "-i", clip]
     scales = [f"[{i}:v]scale={tile_w}:{tile_h}:flags=bilinear[v{i}]" for i in range(len(clips))]
@@ -414,43 +424,77 @@ def _proc_cpu_s(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def _frames_so_far(progress: Path) -> int:
+    """The last frame count ffmpeg wrote to its -progress file (0 before the first)."""
+    try:
+        text = progress.read_text(errors="replace")
+    except OSError:
+        return 0
+    counts = re.findall(r"^frame=(\d+)$", text, re.MULTILINE)
+    return int(counts[-1]) if counts else 0
+
+
 def run_ffmpeg(clips: list[str], seconds: float, warmup_s: float) -> dict[str, Any]:
     ffmpeg = shutil.which("ffmpeg")
     if ffmpeg is None:
         return {"cores": None, "note": "ffmpeg not installed (Debian package ffmpeg)"}
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    proc = subprocess.Popen(
-        ffmpeg_command(ffmpeg, clips),
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+    live = is_live_url(clips[0])
+    note = (
+        "ffmpeg RTSP over TCP (the decoders' options), -threads 1 per input, scale "
+        "(bilinear) + xstack, -f null"
+        if live
+        else "ffmpeg -re, -threads 1 per input, scale (bilinear) + xstack, -f null"
     )
-    try:
-        time.sleep(warmup_s)
-        if proc.poll() is not None:
-            err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
-            return {"cores": None, "note": f"ffmpeg exited {proc.returncode}: {err[-300:]}"}
-        cpu0, wall0 = _proc_cpu_s(proc.pid), time.perf_counter()
-        time.sleep(seconds)
-        cpu1, wall1 = _proc_cpu_s(proc.pid), time.perf_counter()
-    finally:
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGINT)
-            try:
-                proc.wait(10.0)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(5.0)
-        if proc.stderr is not None:
-            proc.stderr.close()
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    total = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    with tempfile.TemporaryDirectory(prefix="wall-ffmpeg-") as folder:
+        progress = Path(folder) / "progress.txt"
+        proc = subprocess.Popen(
+            ffmpeg_command(ffmpeg, clips, progress),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        try:
+            # Opening 36 RTSP streams one after another takes a while: the warm-up starts
+            # once the first mosaic frame is out, so the measure never sees ffmpeg idle.
+            deadline = time.monotonic() + FFMPEG_START_LIMIT_S
+            while not _frames_so_far(progress) and proc.poll() is None:
+                if time.monotonic() > deadline:
+                    return {
+                        "cores": None,
+                        "note": f"{note}: no frame in {FFMPEG_START_LIMIT_S:g} s",
+                    }
+                time.sleep(0.1)
+            time.sleep(warmup_s)
+            if proc.poll() is not None:
+                err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
+                return {"cores": None, "note": f"ffmpeg exited {proc.returncode}: {err[-300:]}"}
+            cpu0, wall0, frames0 = (
+                _proc_cpu_s(proc.pid),
+                time.perf_counter(),
+                _frames_so_far(progress),
+            )
+            time.sleep(seconds)
+            cpu1, wall1, frames1 = (
+                _proc_cpu_s(proc.pid),
+                time.perf_counter(),
+                _frames_so_far(progress),
+            )
+        finally:
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGINT)
+                try:
+                    proc.wait(10.0)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+                    proc.wait(5.0)
+            if proc.stderr is not None:
+                proc.stderr.close()
+    wall = wall1 - wall0
     return {
-        "cores": (cpu1 - cpu0) / (wall1 - wall0),
-        "cpu_s_total": total,  # rusage of the whole child, start-up included
-        "note": "ffmpeg -re, -threads 1 per input, scale (bilinear) + xstack, -f null"
-        if not clips[0].startswith("rtsp://")
-        else "ffmpeg RTSP over TCP, -threads 1 per input, scale (bilinear) + xstack, -f null",
+        "cores": (cpu1 - cpu0) / wall,
+        # Mosaic frames a second: about the clips' rate when ffmpeg keeps up.
+        "fps": (frames1 - frames0) / wall,
+        "note": note,
     }
 
 
@@ -525,6 +569,7 @@ def _measure(
             "decode_threads_cores": round(wall["decoder_cores"], 3),
             "floor_cores": round(floor_cores, 3),
             "ffmpeg_cores": None if ffmpeg_cores is None else round(ffmpeg_cores, 3),
+            "ffmpeg_fps": None if peer.get("fps") is None else round(peer["fps"], 2),
             "cpu_vs_floor": round(wall["cpu_cores"] / floor_cores, 2),
             "cpu_vs_ffmpeg": None
             if not ffmpeg_cores

@@ -22,6 +22,14 @@ Steps = Iterator[Wait]
 # early, and a 36-tile wall (a frame due every 1.1 ms on average) wakes half as often.
 RUN_EARLY_S = 0.002
 
+# Only the first worker runs steps on time; the others run a step once it is this late, so
+# the work stays on one core while that core keeps up. Measured 2026-12-03 on the 36-tile
+# bench wall, 2 pairs side by side: 1.07-1.10 ms of CPU per frame shown instead of
+# 1.31-1.41 with both workers taking steps as they came due, and 24-35 tiles planned at
+# full rate instead of 18-19. Steps spread over two cores paid for it in GIL hand-offs and
+# in pictures and decoder state moving between the cores' caches (the same conversion
+# measured 250 us on one worker and 325 us on two).
+HELP_AFTER_S = 0.004
 # A worker re-reads the queue at least this often, whatever the first job waits for.
 LONGEST_WAIT_S = 60.0
 
@@ -54,8 +62,10 @@ class PacedPool:
 
     A job is a generator that yields when it has nothing to do until a time; each step
     (from one yield to the next) must be short and must not block for long, since it holds
-    one of the few threads. Workers start with the first job and end when the last job has
-    ended, so an idle console holds no pool threads.
+    one of the few threads. The first worker runs every step when due; the others help
+    only with steps it has left late (HELP_AFTER_S), when one core no longer keeps up or a
+    step takes long. Workers start with the first job and end when the last job has ended,
+    so an idle console holds no pool threads.
     """
 
     def __init__(self, workers: int, name: str = "decode-pool") -> None:
@@ -94,7 +104,7 @@ class PacedPool:
                 self._started = [t for t in self._started if t.is_alive()]
                 self._started.append(thread)
                 thread.start()
-            self._cond.notify()
+            self._cond.notify_all()
         return job
 
     def wake(self, job: Job, *, always: bool = False) -> None:
@@ -111,7 +121,7 @@ class PacedPool:
                 return
             if always or job.wakeable:
                 self._push(job, time.monotonic())
-                self._cond.notify()
+                self._cond.notify_all()
 
     def join(self, timeout: float | None = None) -> bool:
         """Wait for the workers to end (they do once no job is left); True when they have."""
@@ -156,6 +166,9 @@ class PacedPool:
                     self._cond.wait()  # every job is running on another worker
                     continue
                 delay = heap[0][0] - time.monotonic()
+                if me is not self._threads[0]:
+                    # A helper: only steps that the first worker left late.
+                    delay += HELP_AFTER_S
                 if delay > RUN_EARLY_S:
                     # Capped: a job may wait for ever (until stopped), which no timeout takes.
                     self._cond.wait(min(delay, LONGEST_WAIT_S))
@@ -201,8 +214,10 @@ class PacedPool:
             due = now if job.woken else max(due, now)
             job.woken = False
             self._push(job, due)
-            if due - now <= RUN_EARLY_S or self._heap[0][2] is job:
-                self._cond.notify()
+            first = self._threads[0] if self._threads else None
+            if self._heap[0][2] is job and threading.current_thread() is not first:
+                # The first worker may be waiting for a later step than this one.
+                self._cond.notify_all()
 
 
 def default_workers() -> int:

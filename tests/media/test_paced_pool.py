@@ -118,6 +118,54 @@ def test_workers_come_back_for_a_job_added_after_they_ended() -> None:
         assert pool.thread_names() == []
 
 
+def test_the_first_worker_runs_the_steps_while_it_keeps_up() -> None:
+    # Light work: the other worker only helps with steps left late, so (nearly) every step
+    # runs on the first one. "Nearly": a loaded machine may hold a thread back for a while.
+    pool = PacedPool(2, name="decode-pool-f")
+    record = Recorder()
+    start = time.monotonic()
+    for i in range(4):
+        waits = [(start + 0.02 * n + 0.005 * i, True) for n in range(1, 21)]
+        pool.add(record.job(f"f{i}", waits), record.on_end(f"f{i}"), f"f{i}")
+    assert wait_until(lambda: len(record.ended) == 4, 10.0), record.ended
+    assert pool.join(2.0)
+    threads = [run[3] for run in record.runs]
+    assert len(threads) == 84
+    assert threads.count("decode-pool-f-0") >= 0.8 * len(threads), threads
+
+
+def test_another_worker_takes_over_while_a_step_takes_long() -> None:
+    # One job's step blocks its worker for 0.5 s: the other job's steps meanwhile run on
+    # the helping worker, a few ms late at most, instead of waiting behind it.
+    pool = PacedPool(2, name="decode-pool-h")
+    record = Recorder()
+    slow_started, slow_done = threading.Event(), threading.Event()
+    slow_thread: list[str] = []
+
+    def slow() -> Iterator[Wait]:
+        slow_thread.append(threading.current_thread().name)
+        slow_started.set()
+        time.sleep(0.5)  # a long step (an open, a read), holding its worker
+        slow_done.set()
+        return
+        yield
+
+    pool.add(slow(), lambda: None, "slow")
+    assert slow_started.wait(2.0)
+    start = time.monotonic()
+    waits = [(start + 0.03 * n, True) for n in range(1, 6)]
+    pool.add(record.job("steady", waits), record.on_end("steady"), "steady")
+    assert wait_until(lambda: record.ended == ["steady"], 5.0)
+    assert pool.join(2.0)
+    runs = [run for run in record.runs if run[0] == "steady"]
+    assert len(runs) == 6
+    # All six steps ran within the slow step's 0.5 s (the last is due at 0.15 s), so on
+    # the other worker.
+    assert all(run[3] != slow_thread[0] for run in runs), (slow_thread, runs)
+    for _, due, ran_at, _ in runs:
+        assert ran_at - due < 0.25, (due, ran_at)
+
+
 def test_a_pool_needs_a_worker() -> None:
     with pytest.raises(ValueError):
         PacedPool(0)
@@ -140,12 +188,15 @@ def test_a_wall_of_pooled_decoders_plays_in_real_time_on_two_threads(
         assert wait_until(lambda: all(d.stats().frames_delivered >= 5 for d in decoders), 5.0)
         first = [d.stats().frames_delivered for d in decoders]
         began = time.monotonic()
-        assert wait_until(lambda: all(d.stats().frames_delivered >= 30 for d in decoders), 10.0)
+
+        def gained() -> list[int]:
+            return [d.stats().frames_delivered - f for d, f in zip(decoders, first, strict=True)]
+
+        assert wait_until(lambda: min(gained()) >= 25, 10.0), gained()
         took = time.monotonic() - began
-        gained = [d.stats().frames_delivered - f for d, f in zip(decoders, first, strict=True)]
-        # Paced at the clip's 25 fps, not as fast as the threads can decode: at least
-        # 25 frames each took about a second (half of that is generous for early frames).
-        assert min(gained) >= 25 and took >= 0.5, (gained, took)
+        # Paced at the clip's 25 fps, not as fast as the threads can decode: 25 more
+        # frames each took about a second (half of that is generous for early frames).
+        assert took >= 0.5, (gained(), took)
         threads = decode_threads()
         assert set(threads) <= {"decode-pool-wall-0", "decode-pool-wall-1"}, threads
         frames = [d.slot.take() for d in decoders]
