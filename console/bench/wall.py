@@ -523,7 +523,11 @@ def run(args: argparse.Namespace) -> int:
     )
     say(f"{tiles} clips of {CLIP_SIZE[0]}x{CLIP_SIZE[1]}@{CLIP_FPS}, {clip_s} s, ready in "
         f"{time.perf_counter() - began:.1f} s")  # fmt: skip
-    server = RtspServer({f"cam{i}": c for i, c in enumerate(clips)}) if source == "rtsp" else None
+    mounts = {f"cam{i}": clip for i, clip in enumerate(clips)}
+    try:
+        server = RtspServer(mounts) if source == "rtsp" else None
+    except RuntimeError as exc:
+        return fail(result, str(exc))
     try:
         sources = (
             [str(c) for c in clips]
