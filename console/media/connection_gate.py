@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 # Opening an RTSP stream costs a TCP handshake, OPTIONS/DESCRIBE/SETUP/PLAY and stream
 # probing; a wall of 64 tiles switching layout at once would otherwise stampede the NVR.
 DEFAULT_MAX_CONCURRENT = 4
+POLL_S = 0.05
+"""How often a waiter for a slot looks at its stop flag, or a pooled decoder (which must not
+wait) tries again."""
 
 
 class ConnectionGate:
@@ -53,7 +54,7 @@ class ConnectionGate:
         with self._cond:
             return self._granted
 
-    def acquire(self, stop: threading.Event | None = None, poll_s: float = 0.05) -> bool:
+    def acquire(self, stop: threading.Event | None = None, poll_s: float = POLL_S) -> bool:
         """Take a slot; False when `stop` was set first."""
         with self._cond:
             self._waiting += 1
@@ -65,9 +66,7 @@ class ConnectionGate:
                     self._cond.wait(poll_s)
                 if stop is not None and stop.is_set():
                     return False
-                self._active += 1
-                self._granted += 1
-                self._max_active = max(self._max_active, self._active)
+                self._take()
                 return True
             finally:
                 self._waiting -= 1
@@ -78,10 +77,14 @@ class ConnectionGate:
         with self._cond:
             if self._active >= self._limit:
                 return False
-            self._active += 1
-            self._granted += 1
-            self._max_active = max(self._max_active, self._active)
+            self._take()
             return True
+
+    def _take(self) -> None:
+        """Count a slot as taken (under the lock)."""
+        self._active += 1
+        self._granted += 1
+        self._max_active = max(self._max_active, self._active)
 
     def release(self) -> None:
         with self._cond:
@@ -89,16 +92,6 @@ class ConnectionGate:
                 raise RuntimeError("connection gate released more often than acquired")
             self._active -= 1
             self._cond.notify()
-
-    @contextmanager
-    def slot(self, stop: threading.Event | None = None) -> Iterator[bool]:
-        """`with gate.slot(stop) as granted:` – body runs either way; check `granted`."""
-        granted = self.acquire(stop)
-        try:
-            yield granted
-        finally:
-            if granted:
-                self.release()
 
 
 _shared_lock = threading.Lock()

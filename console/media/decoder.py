@@ -27,6 +27,7 @@ from console.core.tile_health import (
     backoff_delay,
     classify,
 )
+from console.media.connection_gate import POLL_S as GATE_POLL_S
 from console.media.connection_gate import ConnectionGate, shared_gate
 from console.media.convert import AUTO, FrameConverter, use_single_threaded_opencv
 from console.media.decode_turns import DecodeTurns, shared_turns
@@ -45,8 +46,6 @@ RESYNC_AFTER_S = 1.0
 SKIP_LATE_AFTER_S = 0.2
 # How often a paused file source looks at its target size again.
 PAUSE_POLL_S = 0.05
-# How often a pooled decoder that found every connection slot taken tries again.
-GATE_POLL_S = 0.05
 # Frozen-picture check: frames are compared as 32x18 area-averaged thumbnails. Not
 # exact equality: x264 keeps refining a still picture by a level or two per frame and
 # every keyframe re-encodes it, so an encoded still never repeats bit for bit. Measured at

@@ -36,12 +36,13 @@ def test_a_waiter_leaves_when_stopped() -> None:
 
 def test_a_waiter_gets_the_released_slot() -> None:
     gate = ConnectionGate(1)
-    with gate.slot() as first:
-        assert first
-        got: list[bool] = []
-        waiter = threading.Thread(target=lambda: got.append(gate.acquire()), name="waiter")
-        waiter.start()
-        assert wait_until(lambda: gate.waiting == 1, 2.0)
+    first = gate.acquire()
+    assert first
+    got: list[bool] = []
+    waiter = threading.Thread(target=lambda: got.append(gate.acquire()), name="waiter")
+    waiter.start()
+    assert wait_until(lambda: gate.waiting == 1, 2.0)
+    gate.release()
     waiter.join(2.0)
     assert got == [True] and gate.active == 1
     gate.release()

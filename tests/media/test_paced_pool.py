@@ -121,7 +121,7 @@ def test_workers_come_back_for_a_job_added_after_they_ended() -> None:
 def test_the_first_worker_runs_the_steps_while_it_keeps_up() -> None:
     # Light work: the other worker only helps with steps left late, so (nearly) every step
     # runs on the first one. "Nearly": a loaded machine may hold a thread back for a while.
-    pool = PacedPool(2, name="decode-pool-f")
+    pool = PacedPool(2, name="decode-pool-first")
     record = Recorder()
     start = time.monotonic()
     for i in range(4):
@@ -131,7 +131,7 @@ def test_the_first_worker_runs_the_steps_while_it_keeps_up() -> None:
     assert pool.join(2.0)
     threads = [run[3] for run in record.runs]
     assert len(threads) == 84
-    assert threads.count("decode-pool-f-0") >= 0.8 * len(threads), threads
+    assert threads.count("decode-pool-first-0") >= 0.8 * len(threads), threads
 
 
 def test_another_worker_takes_over_while_a_step_takes_long() -> None:
